@@ -1,0 +1,80 @@
+package dev.fastbook.collab.bench;
+
+import dev.fastbook.collab.data.CollabDataLoaders;
+import dev.fastbook.collab.data.MovieLens;
+import dev.fastbook.collab.model.Tensors;
+import dev.fastbook.collab.model.YRange;
+import dev.fastbook.collab.train.CollabLearner;
+import dev.fastbook.collab.train.Learner;
+import dev.fastbook.collab.train.ResultsTable;
+import dev.fastbook.collab.model.EmbeddingDotBias;
+import tech.tablesaw.api.Table;
+
+import java.util.Arrays;
+
+/**
+ * The chapter's collab_learner training on MovieLens 100k, timed like
+ * shared/bench/pytorch_reference.py: one row per epoch, then
+ * {@code RESULT s_per_epoch=<median of epochs 2..n> final_valid_mse=<x>} and memory figures.
+ *
+ * <p>Arguments: {@code [--epochs 5] [--lr 5e-3] [--wd 0.1] [--bs 64] [--factors 50] [--seed 42]}.
+ */
+public final class TrainingBenchmark {
+    public static void main(String[] args) {
+        int epochs = 5, bs = 64, factors = 50;
+        double lr = 5e-3, wd = 0.1;
+        long seed = 42;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
+                case "--lr" -> lr = Double.parseDouble(args[i + 1]);
+                case "--wd" -> wd = Double.parseDouble(args[i + 1]);
+                case "--bs" -> bs = Integer.parseInt(args[i + 1]);
+                case "--factors" -> factors = Integer.parseInt(args[i + 1]);
+                case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                default -> throw new IllegalArgumentException("Unknown option " + args[i]
+                        + "; use --epochs --lr --wd --bs --factors --seed");
+            }
+        }
+        Tensors.seed(seed);
+        Table ratings = MovieLens.ratings().joinOn("movie").inner(MovieLens.movies());
+        CollabDataLoaders dls = CollabDataLoaders.from(ratings).itemName("title").bs(bs).seed(seed).build();
+        Learner<EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
+        long rss0 = rssKb();
+        learn.fitOneCycle(epochs, lr, wd);
+        ResultsTable results = learn.results();
+        double[] times = results.rows().stream().mapToDouble(ResultsTable.Row::seconds).toArray();
+        double[] steady = times.length > 1 ? Arrays.copyOfRange(times, 1, times.length) : times;
+        Arrays.sort(steady);
+        double median = steady.length % 2 == 1 ? steady[steady.length / 2]
+                : (steady[steady.length / 2 - 1] + steady[steady.length / 2]) / 2;
+        for (ResultsTable.Row r : results.rows()) {
+            System.out.printf("epoch %d seconds %.3f%n", r.epoch(), r.seconds());
+        }
+        System.out.printf("MEMORY rss_before_fit_mb=%d rss_after_fit_mb=%d peak_rss_mb=%d%n",
+                rss0 / 1024, rssKb() / 1024, peakRssKb() / 1024);
+        System.out.printf(java.util.Locale.ROOT, "RESULT s_per_epoch=%.3f final_valid_mse=%.6f users=%d items=%d%n",
+                median, results.finalValidLoss(), dls.users().size(), dls.items().size());
+    }
+
+    private static long rssKb() {
+        return statusKb("VmRSS:");
+    }
+
+    private static long peakRssKb() {
+        return statusKb("VmHWM:");
+    }
+
+    private static long statusKb(String key) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

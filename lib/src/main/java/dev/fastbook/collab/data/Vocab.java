@@ -1,0 +1,81 @@
+package dev.fastbook.collab.data;
+
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * fastai's category vocabulary: {@code #na#} at index 0, then the distinct values in sorted order
+ * (numbers numerically, text by code point). A value that is not in it maps to 0.
+ */
+public final class Vocab extends AbstractList<String> {
+    public static final String NA = "#na#";
+    private final String name;
+    private final List<String> items;
+    private final Map<String, Integer> o2i;
+
+    private Vocab(String name, List<String> items) {
+        this.name = name;
+        this.items = List.copyOf(items);
+        this.o2i = new HashMap<>(items.size() * 2);
+        for (int i = 0; i < items.size(); i++) {
+            o2i.put(items.get(i), i);
+        }
+    }
+
+    /** Builds the vocabulary of {@code values}; integers sort as numbers, anything else as text. */
+    static Vocab of(String name, Collection<?> values) {
+        List<Object> distinct = new ArrayList<>(new java.util.HashSet<>(values));
+        distinct.sort((a, b) -> a instanceof Number x && b instanceof Number y
+                ? Double.compare(x.doubleValue(), y.doubleValue())
+                : a.toString().compareTo(b.toString()));
+        List<String> items = new ArrayList<>(distinct.size() + 1);
+        items.add(NA);
+        for (Object o : distinct) {
+            items.add(o.toString());
+        }
+        return new Vocab(name, items);
+    }
+
+    /** The column this vocabulary encodes. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String get(int index) {
+        return items.get(index);
+    }
+
+    @Override
+    public int size() {
+        return items.size();
+    }
+
+    /** The index of a value, or 0 ({@code #na#}) when it was never seen. */
+    public int indexOf(Object value) {
+        return o2i.getOrDefault(String.valueOf(value), 0);
+    }
+
+    /**
+     * The index of a value that must be known: the error says why it may be missing, as fastai's
+     * does (a value seen only in the validation rows is not in a training-built vocabulary).
+     */
+    public int require(Object value) {
+        Integer i = o2i.get(String.valueOf(value));
+        if (i == null || i == 0) {
+            throw new IllegalArgumentException("'" + value + "' is not in the " + name + " vocabulary ("
+                    + (size() - 1) + " values). It isn't in the training data; if it was in your original"
+                    + " data, it may have been split such that it's only in the validation set now.");
+        }
+        return i;
+    }
+
+    /** Value to index, fastai's {@code o2i}. */
+    public Map<String, Integer> o2i() {
+        return java.util.Collections.unmodifiableMap(o2i);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.fastbook.collab.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import dev.fastbook.collab.data.Vocab;
+
+import java.util.List;
+
+/**
+ * fastai's {@code EmbeddingDotBias}, the collab learner's model: the dot product of a user's and
+ * an item's factors plus a bias for each, squashed into {@code yRange} when one is given.
+ */
+public class EmbeddingDotBias extends Module {
+    private static final NDIndex USERS = new NDIndex(":, 0");
+    private static final NDIndex ITEMS = new NDIndex(":, 1");
+
+    // Field order is fastai's parameter order: u_weight, i_weight, u_bias, i_bias.
+    public final Embedding uWeight;
+    public final Embedding iWeight;
+    public final Embedding uBias;
+    public final Embedding iBias;
+    private final YRange yRange;
+    private Vocab userClasses;
+    private Vocab itemClasses;
+
+    public EmbeddingDotBias(int nFactors, int nUsers, int nItems, YRange yRange) {
+        uWeight = new Embedding(nUsers, nFactors);
+        iWeight = new Embedding(nItems, nFactors);
+        uBias = new Embedding(nUsers, 1);
+        iBias = new Embedding(nItems, 1);
+        this.yRange = yRange;
+    }
+
+    /** fastai's {@code from_classes}: sizes from the vocabularies, kept for lookups by name. */
+    public static EmbeddingDotBias fromClasses(int nFactors, Vocab users, Vocab items, YRange yRange) {
+        EmbeddingDotBias m = new EmbeddingDotBias(nFactors, users.size(), items.size(), yRange);
+        m.userClasses = users;
+        m.itemClasses = items;
+        return m;
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        NDArray users = x.get(USERS);
+        NDArray items = x.get(ITEMS);
+        NDArray dot = uWeight.forward(users).mul(iWeight.forward(items)).sum(new int[] {1});
+        NDArray res = dot.add(uBias.forward(users).squeeze(1)).add(iBias.forward(items).squeeze(1));
+        return yRange == null ? res : Layers.sigmoidRange(res, yRange.lo(), yRange.hi());
+    }
+
+    /** The learned bias of each named item (or user), like fastai's {@code model.bias(names)}. */
+    public float[] bias(List<?> names, boolean isItem) {
+        return rows((isItem ? iBias : uBias).weight(), names, isItem);
+    }
+
+    /** The learned factors of each named item (or user), one row each. */
+    public float[][] weight(List<?> names, boolean isItem) {
+        Embedding e = isItem ? iWeight : uWeight;
+        float[] flat = rows(e.weight(), names, isItem);
+        float[][] out = new float[names.size()][e.factors()];
+        for (int r = 0; r < out.length; r++) {
+            System.arraycopy(flat, r * e.factors(), out[r], 0, e.factors());
+        }
+        return out;
+    }
+
+    private float[] rows(NDArray table, List<?> names, boolean isItem) {
+        Vocab v = isItem ? itemClasses : userClasses;
+        if (v == null) {
+            throw new IllegalStateException("Build the model with EmbeddingDotBias.fromClasses (or collabLearner) to look up by name.");
+        }
+        long[] idx = names.stream().mapToLong(v::require).toArray();
+        try (var m = table.getManager().newSubManager()) {
+            return table.get(m.create(idx)).toFloatArray();
+        }
+    }
+
+    public YRange yRange() {
+        return yRange;
+    }
+}

@@ -1,0 +1,259 @@
+package dev.fastbook.collab.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * PyTorch's {@code nn.Module} on top of DJL's {@link AbstractBlock}: declare fields and a
+ * {@link #forward(NDArray)}, and the fields become the model's parts, as in PyTorch.
+ *
+ * <p>A field of type {@link Parameter} becomes a parameter and a field of type {@link Module}
+ * (or any DJL {@link Block}) a child, both named after the field. A plain {@link NDArray} field
+ * does not: the optimiser never sees it (the chapter's "own embedding module" lesson). Fields are
+ * discovered on first use, after the subclass constructor has run.
+ */
+public abstract class Module extends AbstractBlock {
+    private boolean discovered;
+    private boolean training = true;
+
+    /** Computes the model's output for a batch of inputs. */
+    public abstract NDArray forward(NDArray x);
+
+    /** Registers a child explicitly (for parts held in lists rather than fields). */
+    protected <M extends Block> M register(String name, M child) {
+        children.add(name, child);
+        return child;
+    }
+
+    /** Registers a parameter explicitly under {@code name}. */
+    protected Parameter register(String name, Parameter parameter) {
+        parameters.put(name, parameter);
+        return parameter;
+    }
+
+    /** Every parameter, depth first, named like {@code user_factors_weight}. */
+    public List<Pair<String, Parameter>> parameters() {
+        List<Pair<String, Parameter>> all = new ArrayList<>();
+        for (Pair<String, Parameter> p : getParameters()) {
+            all.add(p);
+        }
+        return all;
+    }
+
+    /** The parameter arrays only, like {@code list(model.parameters())}. */
+    public List<NDArray> parameterArrays() {
+        List<NDArray> arrays = new ArrayList<>();
+        for (Pair<String, Parameter> p : parameters()) {
+            arrays.add(p.getValue().getArray());
+        }
+        return arrays;
+    }
+
+    /** Switches this module and its children to training mode (BatchNorm uses batch statistics). */
+    public Module train() {
+        setTraining(true);
+        return this;
+    }
+
+    /** Switches to evaluation mode (BatchNorm uses its running statistics). */
+    public Module eval() {
+        setTraining(false);
+        return this;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    private void setTraining(boolean on) {
+        discover();
+        training = on;
+        for (Block child : children.values()) {
+            if (child instanceof Module m) {
+                m.setTraining(on);
+            }
+        }
+    }
+
+    /** Writes the parameters with DJL's block format, atomically (no half-written file is left). */
+    public void save(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".part");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp));
+                    DataOutputStream data = new DataOutputStream(out)) {
+                saveParameters(data);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads parameters written by {@link #save(Path)} into this model, which must have the same
+     * sizes. On any mismatch the model is left exactly as it was and the error says why.
+     */
+    public <M extends Module> M load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("No saved model at " + file + ": train one and call save(path) first.");
+        }
+        List<Shape> shapes = parameters().stream().map(p -> p.getValue().getArray().getShape()).toList();
+        java.io.ByteArrayOutputStream backup = new java.io.ByteArrayOutputStream();
+        saveParameters(new DataOutputStream(backup));
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
+                DataInputStream data = new DataInputStream(in)) {
+            loadParameters(Tensors.manager(), data);
+            List<Shape> loaded = parameters().stream().map(p -> p.getValue().getArray().getShape()).toList();
+            if (!loaded.equals(shapes) || data.read() != -1) {
+                throw new MalformedModelException("its parameter shapes are " + loaded + ", this model's are " + shapes);
+            }
+        } catch (MalformedModelException | IOException | RuntimeException e) {
+            restore(backup.toByteArray());
+            throw new IOException(file + " does not hold parameters for this " + getClass().getSimpleName()
+                    + " (" + e.getMessage() + "). Build the model with the same sizes it was saved with.", e);
+        }
+        requireGradients();
+        @SuppressWarnings("unchecked")
+        M self = (M) this;
+        return self;
+    }
+
+    private void restore(byte[] saved) throws IOException {
+        try {
+            loadParameters(Tensors.manager(), new DataInputStream(new java.io.ByteArrayInputStream(saved)));
+        } catch (MalformedModelException e) {
+            throw new IOException(e);
+        }
+        requireGradients();
+    }
+
+    private void requireGradients() {
+        for (Pair<String, Parameter> p : parameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
+            }
+        }
+    }
+
+    // ---- DJL plumbing -------------------------------------------------------------------
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        return new NDList(forward(inputs.singletonOrThrow()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        throw new UnsupportedOperationException("Output shapes are known after forward(x).");
+    }
+
+    @Override
+    public boolean isInitialized() {
+        return true; // parameters are created, initialised, in the constructor
+    }
+
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {}
+
+    @Override
+    public ai.djl.nn.BlockList getChildren() {
+        discover();
+        return super.getChildren();
+    }
+
+    @Override
+    public ai.djl.nn.ParameterList getDirectParameters() {
+        discover();
+        return super.getDirectParameters();
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) {}
+
+    @Override
+    protected void loadMetadata(byte loadVersion, DataInputStream is) throws MalformedModelException {
+        if (loadVersion != version) {
+            throw new MalformedModelException("unexpected version " + loadVersion);
+        }
+    }
+
+    private synchronized void discover() {
+        if (discovered) {
+            return;
+        }
+        discovered = true;
+        List<Class<?>> chain = new ArrayList<>();
+        for (Class<?> c = getClass(); c != Module.class; c = c.getSuperclass()) {
+            chain.add(0, c);
+        }
+        for (Class<?> c : chain) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) {
+                    continue;
+                }
+                Object value;
+                try {
+                    f.setAccessible(true);
+                    value = f.get(this);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    continue;
+                }
+                if (value instanceof Parameter p && !parameters.containsValue(p)) {
+                    parameters.put(f.getName(), p);
+                } else if (value instanceof Block b && value != this && !children.values().contains(b)) {
+                    children.add(f.getName(), b);
+                }
+            }
+        }
+    }
+
+    // ---- printing like PyTorch ----------------------------------------------------------
+
+    /** The part after the class name, e.g. {@code 944, 50} for an embedding. */
+    protected String extraRepr() {
+        return "";
+    }
+
+    @Override
+    public String toString() {
+        discover();
+        String head = getClass().getSimpleName() + "(" + extraRepr();
+        if (children.isEmpty()) {
+            return head + ")";
+        }
+        StringBuilder sb = new StringBuilder(head).append('\n');
+        for (Pair<String, Block> child : children) {
+            String inner = child.getValue().toString().replace("\n", "\n  ");
+            sb.append("  (").append(child.getKey()).append("): ").append(inner).append('\n');
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.fastbook.collab.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Random;
+
+/**
+ * The one place that owns DJL: the engine settings, the manager that holds model parameters, and
+ * the random generator behind every initialisation (so {@link #seed(long)} makes runs repeatable,
+ * like {@code torch.manual_seed}).
+ */
+public final class Tensors {
+    private static NDManager manager;
+    private static Random random = new Random();
+
+    private Tensors() {}
+
+    /** The long-lived manager that holds parameters and optimiser state. */
+    public static synchronized NDManager manager() {
+        if (manager == null) {
+            configureEngine();
+            manager = NDManager.newBaseManager("PyTorch");
+        }
+        return manager;
+    }
+
+    /** Seeds every initialisation this library does and DJL's own generator. */
+    public static synchronized void seed(long seed) {
+        random = new Random(seed);
+        manager();
+        Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+    }
+
+    /** The generator used for parameter initialisation. */
+    public static synchronized Random random() {
+        return random;
+    }
+
+    // Set before the engine loads: never reach for the network, and use one intra-op thread,
+    // which measured fastest on the 2-core machines this runs on.
+    private static void configureEngine() {
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("ai.djl.pytorch.num_threads", "1");
+        setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    private static final java.util.Map<Float, NDArray> CONSTANTS = new java.util.HashMap<>();
+
+    /**
+     * A float scalar that lives as long as the library. Creating a scalar per call costs more than
+     * the op that uses it, and freeing it right after use can corrupt a later backward pass (it is
+     * what DJL's {@code mul(Number)} does), so constants are made once and kept.
+     */
+    public static synchronized NDArray constant(double value) {
+        return CONSTANTS.computeIfAbsent((float) value, v -> {
+            NDArray c = manager().create(v.floatValue());
+            NDScope.unregister(c);
+            return c;
+        });
+    }
+
+    /** Runs {@code work} without recording autograd history (PyTorch's {@code torch.no_grad()}). */
+    public static <T> T noGrad(java.util.function.Supplier<T> work) {
+        manager();
+        boolean was = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try {
+            return work.get();
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(was);
+        }
+    }
+
+    /** Overwrites {@code target} in place with {@code source}'s values and closes {@code source}. */
+    public static void copyInto(NDArray source, NDArray target) {
+        noGrad(() -> {
+            target.set(source.toByteBuffer());
+            return null;
+        });
+        source.close();
+    }
+
+    /** A float tensor of ones, e.g. {@code ones(3)}. */
+    public static NDArray ones(long... shape) {
+        return manager().ones(new Shape(shape));
+    }
+
+    /** A float tensor of zeros. */
+    public static NDArray zeros(long... shape) {
+        return manager().zeros(new Shape(shape));
+    }
+
+    /** A float tensor drawn from N(0, 1) with the library's seeded generator. */
+    public static NDArray randn(long... shape) {
+        return normal(0, 1, shape);
+    }
+
+    /** A float tensor drawn from N(mean, std) with the library's seeded generator. */
+    public static NDArray normal(double mean, double std, long... shape) {
+        Shape s = new Shape(shape);
+        float[] values = new float[Math.toIntExact(s.size())];
+        Random r = random();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (mean + std * r.nextGaussian());
+        }
+        return manager().create(values, s);
+    }
+
+    /** A float vector of length {@code size} with a single 1 at {@code index} (fastai's one_hot). */
+    public static NDArray oneHot(int index, int size) {
+        if (index < 0 || index >= size) {
+            throw new IllegalArgumentException("index " + index + " is outside 0.." + (size - 1));
+        }
+        float[] v = new float[size];
+        v[index] = 1f;
+        return manager().create(v);
+    }
+
+}

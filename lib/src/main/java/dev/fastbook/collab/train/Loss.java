@@ -1,0 +1,17 @@
+package dev.fastbook.collab.train;
+
+import ai.djl.ndarray.NDArray;
+
+/** A loss function over predictions and targets. */
+@FunctionalInterface
+public interface Loss {
+    NDArray apply(NDArray predictions, NDArray targets);
+
+    /**
+     * fastai's {@code MSELossFlat}: the mean squared error of the flattened tensors. (DJL's
+     * {@code L2Loss} halves it, so it is not used.)
+     */
+    static Loss mse() {
+        return (p, y) -> p.reshape(-1).sub(y.reshape(-1)).square().mean();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.fastbook.collab.train;
+
+/** fastai's annealing functions and the one-cycle policy built from them. */
+public final class Schedule {
+    private Schedule() {}
+
+    /** {@code start + (1 + cos(pi * (1 - p))) * (end - start) / 2}: fastai's {@code SchedCos}. */
+    public static double cos(double start, double end, double p) {
+        return start + (1 + Math.cos(Math.PI * (1 - p))) * (end - start) / 2;
+    }
+
+    /** {@code start * (end / start)^p}: fastai's {@code SchedExp}, used by lrFind. */
+    public static double exp(double start, double end, double p) {
+        return start * Math.pow(end / start, p);
+    }
+
+    /**
+     * fastai's {@code fit_one_cycle} schedule at position {@code pos} in [0, 1] of all training
+     * batches: the learning rate warms from lrMax/div to lrMax over the first pctStart, then
+     * anneals to lrMax/divFinal; momentum goes 0.95 -> 0.85 -> 0.95 over the same phases.
+     */
+    public record OneCycle(double lrMax, double div, double divFinal, double pctStart, double momHigh, double momLow) {
+        public static OneCycle of(double lrMax) {
+            return new OneCycle(lrMax, 25, 1e5, 0.25, 0.95, 0.85);
+        }
+
+        public double lr(double pos) {
+            return pos < pctStart
+                    ? cos(lrMax / div, lrMax, pos / pctStart)
+                    : cos(lrMax, lrMax / divFinal, (pos - pctStart) / (1 - pctStart));
+        }
+
+        public double mom(double pos) {
+            return pos < pctStart
+                    ? cos(momHigh, momLow, pos / pctStart)
+                    : cos(momLow, momHigh, (pos - pctStart) / (1 - pctStart));
+        }
+    }
+}

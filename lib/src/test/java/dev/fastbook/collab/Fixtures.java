@@ -1,0 +1,45 @@
+package dev.fastbook.collab;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.Random;
+
+/** Small synthetic ratings with a real latent structure, so a model can learn them quickly. */
+public final class Fixtures {
+    private Fixtures() {}
+
+    /** {@code users x items} ratings from 2 hidden factors, clipped to 1..5, about {@code density} filled. */
+    public static Table synthetic(int users, int items, double density, long seed) {
+        Random r = new Random(seed);
+        double[][] uf = new double[users][2];
+        double[][] itf = new double[items][2];
+        for (double[] f : uf) { f[0] = r.nextGaussian(); f[1] = r.nextGaussian(); }
+        for (double[] f : itf) { f[0] = r.nextGaussian(); f[1] = r.nextGaussian(); }
+        IntColumn u = IntColumn.create("user");
+        StringColumn t = StringColumn.create("title");
+        DoubleColumn y = DoubleColumn.create("rating");
+        for (int i = 0; i < users; i++) {
+            for (int j = 0; j < items; j++) {
+                if (r.nextDouble() < density) {
+                    double v = 3 + uf[i][0] * itf[j][0] + uf[i][1] * itf[j][1];
+                    u.append(i + 1);
+                    t.append("Movie " + (j + 1));
+                    y.append(Math.max(1, Math.min(5, Math.round(v))));
+                }
+            }
+        }
+        return Table.create("ratings", u, t, y);
+    }
+
+    /** FASTBOOK_DATA's ml-100k folder, or null when the variable is not set. */
+    public static java.nio.file.Path ml100k() {
+        String root = System.getenv("FASTBOOK_DATA");
+        if (root == null) {
+            return null;
+        }
+        return java.nio.file.Path.of(root, "ml-100k");
+    }
+}
