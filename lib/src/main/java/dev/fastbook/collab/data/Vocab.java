@@ -40,6 +40,18 @@ public final class Vocab extends AbstractList<String> {
         return new Vocab(name, items);
     }
 
+    /** A vocabulary in a given order, e.g. read back from a saved model; it must start with {@code #na#}. */
+    public static Vocab fromList(String name, List<String> items) {
+        if (items.isEmpty() || !NA.equals(items.get(0))) {
+            throw new IllegalArgumentException("A vocabulary starts with " + NA + "; " + name + " starts with "
+                    + (items.isEmpty() ? "nothing" : "'" + items.get(0) + "'"));
+        }
+        if (new java.util.HashSet<>(items).size() != items.size()) {
+            throw new IllegalArgumentException("The " + name + " vocabulary has repeated values");
+        }
+        return new Vocab(name, items);
+    }
+
     /** The column this vocabulary encodes. */
     public String name() {
         return name;

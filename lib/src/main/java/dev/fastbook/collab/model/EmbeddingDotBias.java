@@ -75,6 +75,20 @@ public class EmbeddingDotBias extends Module {
         }
     }
 
+    /** The user vocabulary this model was built from, or null when built from sizes only. */
+    public Vocab userClasses() {
+        return userClasses;
+    }
+
+    /** The item vocabulary this model was built from, or null when built from sizes only. */
+    public Vocab itemClasses() {
+        return itemClasses;
+    }
+
+    public int factors() {
+        return uWeight.factors();
+    }
+
     public YRange yRange() {
         return yRange;
     }

@@ -90,6 +90,22 @@ public final class Tensors {
         source.close();
     }
 
+    /** A 2-D float array's rows as Java arrays (e.g. an embedding's factors, for interpretation). */
+    public static float[][] toMatrix(NDArray a) {
+        long[] shape = a.getShape().getShape();
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("Expected a 2-D array, got shape " + a.getShape());
+        }
+        int rows = Math.toIntExact(shape[0]);
+        int cols = Math.toIntExact(shape[1]);
+        float[] flat = a.toFloatArray();
+        float[][] out = new float[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(flat, r * cols, out[r], 0, cols);
+        }
+        return out;
+    }
+
     /** A float tensor of ones, e.g. {@code ones(3)}. */
     public static NDArray ones(long... shape) {
         return manager().ones(new Shape(shape));
