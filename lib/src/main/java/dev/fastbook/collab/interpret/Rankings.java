@@ -19,6 +19,24 @@ public final class Rankings {
         return pick(scores, labels, n, Comparator.comparingDouble(i -> -scores[i]));
     }
 
+    /**
+     * The {@code n} most frequent values of a column, most frequent first (ties by value), like
+     * pandas' {@code groupby(col).count().sort_values(ascending=False)}: e.g. the most rated titles.
+     */
+    public static List<String> mostFrequent(tech.tablesaw.api.Table table, String column, int n) {
+        if (!table.containsColumn(column)) {
+            throw new IllegalArgumentException("No column '" + column + "' in " + table.name() + "; it has " + table.columnNames());
+        }
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        var col = table.column(column);
+        for (int r = 0; r < table.rowCount(); r++) {
+            counts.merge(String.valueOf(col.get(r)), 1, Integer::sum);
+        }
+        return counts.entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
+                .limit(n).map(java.util.Map.Entry::getKey).toList();
+    }
+
     /** Indices in ascending order of score, like {@code argsort}. */
     public static int[] argsort(float[] scores) {
         return IntStream.range(0, scores.length).boxed()

@@ -9,7 +9,8 @@ import java.util.Random;
 
 /** A lookup table of {@code n} rows of {@code f} factors, initialised as fastai does. */
 public class Embedding extends Module {
-    final Parameter weight;
+    /** The trainable table, a DJL {@link Parameter}; {@link #weight()} gives its array. */
+    public final Parameter weight;
     private final int n;
     private final int f;
 

@@ -8,8 +8,9 @@ import java.util.Random;
 
 /** A fully connected layer, {@code y = x W^T + b}, with PyTorch's default initialisation. */
 public class Linear extends Module {
-    final Parameter weight;
-    final Parameter bias;
+    /** The trainable table, a DJL {@link Parameter}; {@link #weight()} gives its array. */
+    public final Parameter weight;
+    public final Parameter bias;
     private final int in;
     private final int out;
 

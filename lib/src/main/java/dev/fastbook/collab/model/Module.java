@@ -41,8 +41,10 @@ public abstract class Module extends AbstractBlock {
     private boolean discovered;
     private boolean training = true;
 
-    /** Computes the model's output for a batch of inputs. */
-    public abstract NDArray forward(NDArray x);
+    /** Computes the model's output for a batch of inputs; a module that only holds parts need not. */
+    public NDArray forward(NDArray x) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no forward(x): override it to use the module as a model.");
+    }
 
     /** Registers a child explicitly (for parts held in lists rather than fields). */
     protected <M extends Block> M register(String name, M child) {
