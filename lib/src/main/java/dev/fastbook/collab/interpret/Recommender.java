@@ -98,29 +98,28 @@ public final class Recommender {
         int[][] best = new int[users.size()][];
         float[][] bestScores = new float[users.size()][];
         for (int u = 1; u < users.size(); u++) {
-            PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1, Comparator.comparingDouble(i -> scores[i]));
+            // insertion into a short sorted list: k is small, so this beats a heap of boxed ints
+            int[] idx = new int[k];
+            float[] top = new float[k];
+            int n = 0;
             int row = u * nItems;
             BitSet s = seen[u];
-            // a small heap of the best k so far, keyed by position in the score matrix
             for (int i = 1; i < nItems; i++) {
-                if (s != null && s.get(i)) {
+                float v = scores[row + i];
+                if (n == k && v <= top[k - 1] || s != null && s.get(i)) {
                     continue;
                 }
-                if (heap.size() < k) {
-                    heap.add(row + i);
-                } else if (scores[row + i] > scores[heap.peek()]) {
-                    heap.poll();
-                    heap.add(row + i);
+                int j = n < k ? n++ : k - 1;
+                while (j > 0 && top[j - 1] < v) {
+                    top[j] = top[j - 1];
+                    idx[j] = idx[j - 1];
+                    j--;
                 }
+                top[j] = v;
+                idx[j] = i;
             }
-            int n = heap.size();
-            best[u] = new int[n];
-            bestScores[u] = new float[n];
-            for (int j = n - 1; j >= 0; j--) {
-                int pos = heap.poll();
-                best[u][j] = pos - row;
-                bestScores[u][j] = scores[pos];
-            }
+            best[u] = java.util.Arrays.copyOf(idx, n);
+            bestScores[u] = java.util.Arrays.copyOf(top, n);
         }
         return new TopK(best, bestScores);
     }

@@ -1,0 +1,259 @@
+package dev.fastbook.collab.data;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+import dev.fastbook.collab.display.Display;
+import dev.fastbook.collab.display.Displayable;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.ShortColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/**
+ * The book's picture of collaborative filtering: the most active users (rows) against the most
+ * rated movies (columns), a rating where the user rated the movie and a blank where not. The
+ * blanks are what the model learns to fill in.
+ *
+ * <pre>{@code
+ * Crosstab.mostActive(ratings, 15, 15)   // shows as an HTML table in a notebook
+ * }</pre>
+ */
+public final class Crosstab implements Displayable {
+
+    static {
+        Display.ensureRegistered();
+    }
+
+    private final String rowName;
+    private final String columnName;
+    private final String valueName;
+    private final List<Integer> rowKeys;
+    private final List<Integer> columnKeys;
+    private final double[][] values; // NaN = blank
+    private final boolean wholeNumbers;
+
+    private Crosstab(String rowName, String columnName, String valueName,
+                     List<Integer> rowKeys, List<Integer> columnKeys, double[][] values, boolean wholeNumbers) {
+        this.rowName = rowName;
+        this.columnName = columnName;
+        this.valueName = valueName;
+        this.rowKeys = rowKeys;
+        this.columnKeys = columnKeys;
+        this.values = values;
+        this.wholeNumbers = wholeNumbers;
+    }
+
+    /** {@link #mostActive(Table, String, String, String, int, int)} with MovieLens's {@code user, movie, rating}. */
+    public static Crosstab mostActive(Table ratings, int nRows, int nColumns) {
+        return mostActive(ratings, "user", "movie", "rating", nRows, nColumns);
+    }
+
+    /**
+     * Pivots the {@code nRows} row keys and {@code nColumns} column keys that occur most often
+     * (ties go to the smaller key), each sorted ascending. A cell is the value for that pair (the
+     * mean if the pair occurs more than once) or blank.
+     */
+    public static Crosstab mostActive(Table table, String rowColumn, String columnColumn, String valueColumn,
+                                      int nRows, int nColumns) {
+        if (nRows < 1 || nColumns < 1) {
+            throw new IllegalArgumentException("nRows and nColumns must be at least 1, got " + nRows + " and " + nColumns);
+        }
+        NumericColumn<?> rows = keyColumn(table, rowColumn);
+        NumericColumn<?> cols = keyColumn(table, columnColumn);
+        Column<?> valueCol = table.column(valueColumn);
+        if (!(valueCol instanceof NumericColumn<?> vals)) {
+            throw new IllegalArgumentException("value column '" + valueColumn + "' must be numeric but is " + valueCol.type());
+        }
+        List<Integer> rowKeys = mostFrequent(rows, nRows);
+        List<Integer> columnKeys = mostFrequent(cols, nColumns);
+        Map<Integer, Integer> rowIndex = indexOf(rowKeys);
+        Map<Integer, Integer> colIndex = indexOf(columnKeys);
+
+        double[][] sum = new double[rowKeys.size()][columnKeys.size()];
+        int[][] count = new int[rowKeys.size()][columnKeys.size()];
+        for (int i = 0; i < table.rowCount(); i++) {
+            Integer r = rows.isMissing(i) ? null : rowIndex.get((int) rows.getDouble(i));
+            Integer c = cols.isMissing(i) ? null : colIndex.get((int) cols.getDouble(i));
+            if (r != null && c != null && !vals.isMissing(i)) {
+                sum[r][c] += vals.getDouble(i);
+                count[r][c]++;
+            }
+        }
+        boolean whole = vals instanceof IntColumn || vals instanceof ShortColumn || vals instanceof LongColumn;
+        double[][] values = new double[rowKeys.size()][columnKeys.size()];
+        for (int r = 0; r < values.length; r++) {
+            for (int c = 0; c < values[r].length; c++) {
+                values[r][c] = count[r][c] == 0 ? Double.NaN : sum[r][c] / count[r][c];
+                whole &= count[r][c] == 0 || values[r][c] == Math.rint(values[r][c]);
+            }
+        }
+        return new Crosstab(rowColumn, columnColumn, valueColumn, rowKeys, columnKeys, values, whole);
+    }
+
+    private static NumericColumn<?> keyColumn(Table table, String name) {
+        Column<?> column = table.column(name);
+        if (column instanceof IntColumn || column instanceof ShortColumn || column instanceof LongColumn) {
+            return (NumericColumn<?>) column;
+        }
+        throw new IllegalArgumentException("key column '" + name + "' must hold whole numbers (ids) but is " + column.type());
+    }
+
+    /** The n most frequent keys (ties: smaller key first), returned in ascending order. */
+    private static List<Integer> mostFrequent(NumericColumn<?> column, int n) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (int i = 0; i < column.size(); i++) {
+            if (!column.isMissing(i)) {
+                counts.merge((int) column.getDouble(i), 1, Integer::sum);
+            }
+        }
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(n)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
+    private static Map<Integer, Integer> indexOf(List<Integer> keys) {
+        Map<Integer, Integer> index = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            index.put(keys.get(i), i);
+        }
+        return index;
+    }
+
+    /** The row keys (e.g. user ids), ascending. */
+    public List<Integer> rowKeys() {
+        return rowKeys;
+    }
+
+    /** The column keys (e.g. movie ids), ascending. */
+    public List<Integer> columnKeys() {
+        return columnKeys;
+    }
+
+    /** The cell for these keys, empty where blank. */
+    public OptionalDouble value(int rowKey, int columnKey) {
+        int r = rowKeys.indexOf(rowKey);
+        int c = columnKeys.indexOf(columnKey);
+        if (r < 0 || c < 0) {
+            throw new IllegalArgumentException(rowName + " " + rowKey + " / " + columnName + " " + columnKey
+                    + " is not in this crosstab; its " + rowName + " keys are " + rowKeys
+                    + " and its " + columnName + " keys " + columnKeys);
+        }
+        double v = values[r][c];
+        return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    /** As a Tablesaw table: the row key column, then one column per column key; blanks are missing values. */
+    public Table toTable() {
+        Table table = Table.create(valueName + " by " + rowName + " and " + columnName);
+        table.addColumns(IntColumn.create(rowName, rowKeys.stream().mapToInt(Integer::intValue).toArray()));
+        for (int c = 0; c < columnKeys.size(); c++) {
+            String name = String.valueOf(columnKeys.get(c));
+            if (wholeNumbers) {
+                IntColumn column = IntColumn.create(name);
+                for (double[] row : values) {
+                    if (Double.isNaN(row[c])) {
+                        column.appendMissing();
+                    } else {
+                        column.append((int) row[c]);
+                    }
+                }
+                table.addColumns(column);
+            } else {
+                DoubleColumn column = DoubleColumn.create(name);
+                for (double[] row : values) {
+                    column.append(row[c]); // NaN is Tablesaw's missing double
+                }
+                table.addColumns(column);
+            }
+        }
+        return table;
+    }
+
+    @Override
+    public Map<String, String> mimeBundle() {
+        Map<String, String> bundle = new LinkedHashMap<>();
+        bundle.put("text/html", html());
+        bundle.put("text/plain", text());
+        return bundle;
+    }
+
+    private String html() {
+        StringBuilder out = new StringBuilder("<table class=\"dataframe crosstab\">\n<thead><tr><th>")
+                .append(Display.escape(rowName + " \\ " + columnName)).append("</th>");
+        for (int key : columnKeys) {
+            out.append("<th>").append(key).append("</th>");
+        }
+        out.append("</tr></thead>\n<tbody>\n");
+        for (int r = 0; r < rowKeys.size(); r++) {
+            out.append("<tr><th>").append(rowKeys.get(r)).append("</th>");
+            for (double v : values[r]) {
+                // Jupyter right-aligns table cells itself; a blank stays a bare <td></td>.
+                out.append("<td>").append(format(v)).append("</td>");
+            }
+            out.append("</tr>\n");
+        }
+        return out.append("</tbody>\n</table>").toString();
+    }
+
+    /** Right-aligned grid, blanks left empty. */
+    private String text() {
+        List<String[]> lines = new ArrayList<>();
+        String[] header = new String[columnKeys.size() + 1];
+        header[0] = rowName + " \\ " + columnName;
+        for (int c = 0; c < columnKeys.size(); c++) {
+            header[c + 1] = String.valueOf(columnKeys.get(c));
+        }
+        lines.add(header);
+        for (int r = 0; r < rowKeys.size(); r++) {
+            String[] line = new String[columnKeys.size() + 1];
+            line[0] = String.valueOf(rowKeys.get(r));
+            for (int c = 0; c < columnKeys.size(); c++) {
+                line[c + 1] = format(values[r][c]);
+            }
+            lines.add(line);
+        }
+        int[] width = new int[header.length];
+        for (String[] line : lines) {
+            for (int i = 0; i < line.length; i++) {
+                width[i] = Math.max(width[i], line[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] line : lines) {
+            for (int i = 0; i < line.length; i++) {
+                out.append(i == 0 ? "" : "  ").append(" ".repeat(width[i] - line[i].length())).append(line[i]);
+            }
+            out.append('\n');
+        }
+        return out.toString().stripTrailing();
+    }
+
+    /** Whole numbers without ".0" (ratings are 1-5), blanks as "". */
+    private static String format(double v) {
+        if (Double.isNaN(v)) {
+            return "";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return String.valueOf(Math.round(v * 1000) / 1000.0);
+    }
+
+    @Override
+    public String toString() {
+        return text();
+    }
+}

@@ -1,0 +1,225 @@
+package dev.fastbook.collab.display;
+
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.knowm.xchart.internal.chartpart.Chart;
+
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.columns.Column;
+import tech.tablesaw.table.Relation;
+
+/**
+ * Shows tables, charts and {@link Displayable}s inline in Jupyter (rapaio or IJava kernel), and as
+ * text in a plain JVM.
+ *
+ * <pre>{@code
+ * Display.show(ratings);                    // a Tablesaw table as HTML
+ * LiveDisplay out = Display.show(progress); // ...later:
+ * out.update(progress);                     // redraws in place
+ * }</pre>
+ */
+public final class Display {
+
+    /** Tables longer than this show their first and last {@link #HEAD_TAIL} rows. */
+    static final int MAX_ROWS = 20;
+    static final int HEAD_TAIL = 10;
+
+    private static boolean detected;
+    private static Kernel kernel; // null outside a notebook
+
+    private Display() {
+    }
+
+    /** The MIME bundle {@link #show(Object)} would send, richest type first; always has text/plain. */
+    public static Map<String, String> bundle(Object value) {
+        Map<String, String> bundle;
+        if (value instanceof Displayable d) {
+            bundle = new LinkedHashMap<>(d.mimeBundle());
+        } else if (value instanceof Relation table) {
+            bundle = tableBundle(table);
+        } else if (value instanceof Chart<?, ?> chart) {
+            bundle = chartBundle(chart);
+        } else {
+            String text = String.valueOf(value);
+            bundle = new LinkedHashMap<>();
+            // <pre> keeps the whitespace; escaping keeps '<' and '&' visible.
+            bundle.put("text/html", "<pre>" + escape(text) + "</pre>");
+            bundle.put("text/plain", text);
+        }
+        // Every kernel and the plain JVM need a text form to fall back on.
+        if (!bundle.containsKey("text/plain")) {
+            String html = bundle.get("text/html");
+            bundle.put("text/plain", html != null ? stripTags(html) : String.valueOf(value));
+        }
+        return bundle;
+    }
+
+    /**
+     * Shows {@code value} now: inline in a notebook, as text on System.out in a plain JVM. Keep the
+     * returned handle to {@link LiveDisplay#update(Object) update} the output in place.
+     */
+    public static LiveDisplay show(Object value) {
+        Map<String, String> bundle = bundle(value);
+        Kernel k = kernel();
+        if (k == null) {
+            System.out.println(bundle.get("text/plain"));
+            return new LiveDisplay(null, null);
+        }
+        return new LiveDisplay(k, k.show(bundle));
+    }
+
+    /** True inside a rapaio or IJava kernel. */
+    public static boolean inNotebook() {
+        return kernel() != null;
+    }
+
+    /** An HTML snippet that renders as HTML in a notebook (its text without tags elsewhere). */
+    public static Displayable html(String html) {
+        return new Html(html);
+    }
+
+    /**
+     * Makes the kernel render this library's types (IJava needs them registered; rapaio finds them
+     * through its service file). Cheap and safe to call any number of times.
+     */
+    public static void ensureRegistered() {
+        kernel();
+    }
+
+    private record Html(String html) implements Displayable {
+        @Override
+        public Map<String, String> mimeBundle() {
+            Map<String, String> bundle = new LinkedHashMap<>();
+            bundle.put("text/html", html);
+            bundle.put("text/plain", stripTags(html));
+            return bundle;
+        }
+
+        @Override
+        public String toString() {
+            return stripTags(html);
+        }
+    }
+
+    // ---- kernels ----
+
+    private static synchronized Kernel kernel() {
+        if (!detected) {
+            detected = true;
+            kernel = detectKernel();
+        }
+        return kernel;
+    }
+
+    /** Looks for a running kernel by name only, so this class never links against a missing jar. */
+    private static Kernel detectKernel() {
+        ClassLoader loader = Display.class.getClassLoader();
+        try {
+            Class<?> ijava = Class.forName("io.github.spencerpark.ijava.IJava", false, loader);
+            Object instance = ijava.getMethod("getKernelInstance").invoke(null);
+            if (instance != null) {
+                return new IJavaAdapter(instance);
+            }
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException notIJava) {
+            // not in IJava
+        }
+        try {
+            // The rapaio jar may sit on a plain classpath (our tests); only a running kernel counts.
+            Class.forName(RapaioAdapter.MAIN_CLASS, false, loader);
+            if (RapaioAdapter.isRunning()) {
+                return new RapaioAdapter();
+            }
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException notRapaio) {
+            // not in rapaio
+        }
+        return null;
+    }
+
+    // ---- bundles ----
+
+    static Map<String, String> tableBundle(Relation table) {
+        int rows = table.rowCount();
+        boolean elided = rows > MAX_ROWS;
+        StringBuilder html = new StringBuilder("<table class=\"dataframe\">\n");
+        String caption = table.name() == null ? "" : table.name();
+        if (elided) {
+            caption += (caption.isEmpty() ? "" : ": ") + rows + " rows x " + table.columnCount() + " columns";
+        }
+        if (!caption.isEmpty()) {
+            html.append("<caption>").append(escape(caption)).append("</caption>\n");
+        }
+        html.append("<thead><tr>");
+        for (Column<?> column : table.columns()) {
+            html.append(cell("th", column.name(), column instanceof NumericColumn));
+        }
+        html.append("</tr></thead>\n<tbody>\n");
+        for (int row = 0; row < rows; row++) {
+            if (elided && row == HEAD_TAIL) {
+                html.append("<tr>");
+                for (Column<?> column : table.columns()) {
+                    html.append(cell("td", "…", column instanceof NumericColumn));
+                }
+                html.append("</tr>\n");
+                row = rows - HEAD_TAIL;
+            }
+            html.append("<tr>");
+            for (Column<?> column : table.columns()) {
+                html.append(cell("td", column.getString(row), column instanceof NumericColumn));
+            }
+            html.append("</tr>\n");
+        }
+        html.append("</tbody>\n</table>");
+        Map<String, String> bundle = new LinkedHashMap<>();
+        bundle.put("text/html", html.toString());
+        bundle.put("text/plain", table.print());
+        return bundle;
+    }
+
+    private static String cell(String tag, String text, boolean number) {
+        String align = number ? " style=\"text-align:right\"" : " style=\"text-align:left\"";
+        return "<" + tag + align + ">" + escape(text) + "</" + tag + ">";
+    }
+
+    static Map<String, String> chartBundle(Chart<?, ?> chart) {
+        Map<String, String> bundle = new LinkedHashMap<>();
+        bundle.put("image/png", Base64.getEncoder().encodeToString(Plots.png(chart)));
+        String title = chart.getTitle() == null ? "" : chart.getTitle();
+        bundle.put("text/plain", chart.getClass().getSimpleName() + " '" + title + "'");
+        return bundle;
+    }
+
+    /** Escapes text for use inside HTML elements and attribute values. */
+    public static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Rough text of an HTML snippet: tags dropped, the common entities decoded. */
+    static String stripTags(String html) {
+        return html.replaceAll("(?s)<[^>]*>", "")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&#39;", "'").replace("&nbsp;", " ").replace("&amp;", "&");
+    }
+
+    static {
+        // Charts are drawn off screen; without this AWT may look for a display (a server, CI).
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        // Registers with IJava as soon as anything here is used, so plain cell values render too.
+        ensureRegistered();
+    }
+}
