@@ -23,7 +23,11 @@ public final class RapaioDisplayProvider implements DisplayProvider {
         return List.of(
                 new BundleRenderer(Displayable.class),
                 new BundleRenderer(Relation.class),
-                new BundleRenderer(Chart.class));
+                new BundleRenderer(Chart.class),
+                // Multi-line text (tensors, model printouts): rapaio would send toString() as raw
+                // HTML and lose the line breaks, so these go through the <pre> fallback.
+                new BundleRenderer(ai.djl.ndarray.NDArray.class),
+                new BundleRenderer(ai.djl.nn.Block.class));
     }
 
     @Override
