@@ -41,6 +41,8 @@ public final class TrainingBenchmark {
         CollabDataLoaders dls = CollabDataLoaders.from(ratings).itemName("title").bs(bs).seed(seed).build();
         Learner<EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
         long rss0 = rssKb();
+        // Resident memory after every epoch: it should stay flat however long training runs.
+        learn.afterEpoch(row -> System.out.printf("rss epoch=%d mb=%d%n", row.epoch(), rssKb() / 1024));
         learn.fitOneCycle(epochs, lr, wd);
         ResultsTable results = learn.results();
         double[] times = results.rows().stream().mapToDouble(ResultsTable.Row::seconds).toArray();

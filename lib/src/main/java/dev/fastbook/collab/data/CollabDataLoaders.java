@@ -212,8 +212,12 @@ public final class CollabDataLoaders {
 
     /** The {@code index}-th validation batch, in {@code manager}. */
     public Batch validBatch(NDManager manager, int index) {
-        int from = index * bs;
-        return batch(manager, validUser, validItem, validRating, null, from, Math.min(bs, validRating.length - from));
+        return validRows(manager, index * bs, bs);
+    }
+
+    /** Up to {@code size} validation rows from {@code from} on, in order, as one batch. */
+    public Batch validRows(NDManager manager, int from, int size) {
+        return batch(manager, validUser, validItem, validRating, null, from, Math.min(size, validRating.length - from));
     }
 
     private static Batch batch(NDManager m, int[] u, int[] it, float[] r, int[] order, int from, int len) {

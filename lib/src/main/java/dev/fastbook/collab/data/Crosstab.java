@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.BiFunction;
 
 import dev.fastbook.collab.display.Display;
 import dev.fastbook.collab.display.Displayable;
@@ -155,6 +156,146 @@ public final class Crosstab implements Displayable {
         return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
+    /**
+     * This grid with every blank filled by a prediction, e.g. from latent factors learned on the
+     * given cells. {@code predict} is called once per blank with its (row key, column key), e.g.
+     * (user id, movie id); the given values are kept. The result shows the predictions marked
+     * (italic, coloured in HTML; in brackets as text), so given and predicted cells stay apart.
+     */
+    public Filled withPredictions(BiFunction<Integer, Integer, Double> predict) {
+        double[][] filled = new double[rowKeys.size()][columnKeys.size()];
+        boolean[][] predicted = new boolean[rowKeys.size()][columnKeys.size()];
+        for (int r = 0; r < filled.length; r++) {
+            for (int c = 0; c < filled[r].length; c++) {
+                if (!Double.isNaN(values[r][c])) {
+                    filled[r][c] = values[r][c];
+                    continue;
+                }
+                Double p = predict.apply(rowKeys.get(r), columnKeys.get(c));
+                if (p == null || !Double.isFinite(p)) {
+                    throw new IllegalArgumentException("The prediction for " + rowName + " " + rowKeys.get(r) + " / "
+                            + columnName + " " + columnKeys.get(c) + " is " + p + "; every blank needs a finite number.");
+                }
+                filled[r][c] = p;
+                predicted[r][c] = true;
+            }
+        }
+        return new Filled(filled, predicted);
+    }
+
+    /** A crosstab whose blanks hold predictions: see {@link #withPredictions(BiFunction)}. */
+    public final class Filled implements Displayable {
+        private static final String PREDICTED_STYLE = "font-style:italic;color:#1f5fa8;background-color:#e8f0fb";
+        private final double[][] filled;
+        private final boolean[][] predicted;
+
+        private Filled(double[][] filled, boolean[][] predicted) {
+            this.filled = filled;
+            this.predicted = predicted;
+        }
+
+        public List<Integer> rowKeys() {
+            return rowKeys;
+        }
+
+        public List<Integer> columnKeys() {
+            return columnKeys;
+        }
+
+        /** The given value, or the prediction where the crosstab was blank. */
+        public double value(int rowKey, int columnKey) {
+            return filled[row(rowKey)][column(columnKey)];
+        }
+
+        /** True where the crosstab was blank and the value is a prediction. */
+        public boolean isPredicted(int rowKey, int columnKey) {
+            return predicted[row(rowKey)][column(columnKey)];
+        }
+
+        /** How many cells hold predictions (the crosstab's blanks). */
+        public int predictedCount() {
+            int n = 0;
+            for (boolean[] row : predicted) {
+                for (boolean p : row) {
+                    n += p ? 1 : 0;
+                }
+            }
+            return n;
+        }
+
+        private int row(int rowKey) {
+            int r = rowKeys.indexOf(rowKey);
+            if (r < 0) {
+                throw new IllegalArgumentException(rowName + " " + rowKey + " is not in this crosstab; its " + rowName
+                        + " keys are " + rowKeys);
+            }
+            return r;
+        }
+
+        private int column(int columnKey) {
+            int c = columnKeys.indexOf(columnKey);
+            if (c < 0) {
+                throw new IllegalArgumentException(columnName + " " + columnKey + " is not in this crosstab; its "
+                        + columnName + " keys are " + columnKeys);
+            }
+            return c;
+        }
+
+        @Override
+        public Map<String, String> mimeBundle() {
+            Map<String, String> bundle = new LinkedHashMap<>();
+            bundle.put("text/html", html());
+            bundle.put("text/plain", text());
+            return bundle;
+        }
+
+        private String html() {
+            StringBuilder out = new StringBuilder("<table class=\"dataframe crosstab\">\n<caption>")
+                    .append(Display.escape(valueName + " by " + rowName + " and " + columnName + "; "))
+                    .append("<span style=\"").append(PREDICTED_STYLE).append("\">predicted where blank</span>")
+                    .append("</caption>\n<thead><tr><th>")
+                    .append(Display.escape(rowName + " \\ " + columnName)).append("</th>");
+            for (int key : columnKeys) {
+                out.append("<th>").append(key).append("</th>");
+            }
+            out.append("</tr></thead>\n<tbody>\n");
+            for (int r = 0; r < rowKeys.size(); r++) {
+                out.append("<tr><th>").append(rowKeys.get(r)).append("</th>");
+                for (int c = 0; c < columnKeys.size(); c++) {
+                    if (predicted[r][c]) {
+                        out.append("<td class=\"predicted\" style=\"").append(PREDICTED_STYLE).append("\">")
+                                .append(formatPrediction(filled[r][c])).append("</td>");
+                    } else {
+                        out.append("<td>").append(format(filled[r][c])).append("</td>");
+                    }
+                }
+                out.append("</tr>\n");
+            }
+            return out.append("</tbody>\n</table>").toString();
+        }
+
+        /** Right-aligned grid; predictions in brackets. */
+        private String text() {
+            String[][] cells = new String[rowKeys.size()][columnKeys.size()];
+            for (int r = 0; r < cells.length; r++) {
+                for (int c = 0; c < cells[r].length; c++) {
+                    cells[r][c] = predicted[r][c] ? "(" + formatPrediction(filled[r][c]) + ")" : format(filled[r][c]);
+                }
+            }
+            return grid(cells);
+        }
+
+        @Override
+        public String toString() {
+            return text();
+        }
+    }
+
+    /** Predictions with one decimal, like the spreadsheet's. */
+    private static String formatPrediction(double v) {
+        return String.format(java.util.Locale.ROOT, "%.1f", v);
+    }
+
     /** As a Tablesaw table: the row key column, then one column per column key; blanks are missing values. */
     public Table toTable() {
         Table table = Table.create(valueName + " by " + rowName + " and " + columnName);
@@ -210,6 +351,17 @@ public final class Crosstab implements Displayable {
 
     /** Right-aligned grid, blanks left empty. */
     private String text() {
+        String[][] cells = new String[rowKeys.size()][columnKeys.size()];
+        for (int r = 0; r < cells.length; r++) {
+            for (int c = 0; c < cells[r].length; c++) {
+                cells[r][c] = format(values[r][c]);
+            }
+        }
+        return grid(cells);
+    }
+
+    /** The cells under a header of column keys, each row led by its row key, right-aligned. */
+    private String grid(String[][] cells) {
         List<String[]> lines = new ArrayList<>();
         String[] header = new String[columnKeys.size() + 1];
         header[0] = rowName + " \\ " + columnName;
@@ -220,9 +372,7 @@ public final class Crosstab implements Displayable {
         for (int r = 0; r < rowKeys.size(); r++) {
             String[] line = new String[columnKeys.size() + 1];
             line[0] = String.valueOf(rowKeys.get(r));
-            for (int c = 0; c < columnKeys.size(); c++) {
-                line[c + 1] = format(values[r][c]);
-            }
+            System.arraycopy(cells[r], 0, line, 1, columnKeys.size());
             lines.add(line);
         }
         int[] width = new int[header.length];

@@ -1,7 +1,7 @@
 package dev.fastbook.collab.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDList;
 import dev.fastbook.collab.data.Vocab;
 
 import java.util.List;
@@ -11,8 +11,6 @@ import java.util.List;
  * an item's factors plus a bias for each, squashed into {@code yRange} when one is given.
  */
 public class EmbeddingDotBias extends Module {
-    private static final NDIndex USERS = new NDIndex(":, 0");
-    private static final NDIndex ITEMS = new NDIndex(":, 1");
 
     // Field order is fastai's parameter order: u_weight, i_weight, u_bias, i_bias.
     public final Embedding uWeight;
@@ -41,8 +39,10 @@ public class EmbeddingDotBias extends Module {
 
     @Override
     public NDArray forward(NDArray x) {
-        NDArray users = x.get(USERS);
-        NDArray items = x.get(ITEMS);
+        // split gives views of the two columns; x.get(":, 0") would build an index and copy
+        NDList columns = x.split(2, 1);
+        NDArray users = columns.get(0).squeeze(1);
+        NDArray items = columns.get(1).squeeze(1);
         NDArray dot = uWeight.forward(users).mul(iWeight.forward(items)).sum(new int[] {1});
         NDArray res = dot.add(uBias.forward(users).squeeze(1)).add(iBias.forward(items).squeeze(1));
         return yRange == null ? res : Layers.sigmoidRange(res, yRange.lo(), yRange.hi());

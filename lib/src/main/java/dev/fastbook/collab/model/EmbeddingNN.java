@@ -3,9 +3,7 @@ package dev.fastbook.collab.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,14 +15,12 @@ import java.util.List;
 public class EmbeddingNN extends Module {
     public final Sequential embeds = new Sequential();
     public final Sequential layers = new Sequential();
-    private final List<NDIndex> columns = new ArrayList<>();
 
     public EmbeddingNN(List<EmbSz> embSzs, int[] hidden, YRange yRange) {
         int width = 0;
         for (int c = 0; c < embSzs.size(); c++) {
             EmbSz e = embSzs.get(c);
             embeds.add(new Embedding(e.n(), e.f()));
-            columns.add(new NDIndex(":, " + c));
             width += e.f();
         }
         int in = width;
@@ -40,9 +36,10 @@ public class EmbeddingNN extends Module {
 
     @Override
     public NDArray forward(NDArray x) {
+        NDList columns = x.split(x.getShape().get(1), 1);
         NDList parts = new NDList();
         for (int c = 0; c < columns.size(); c++) {
-            parts.add(((Embedding) embeds.getChildren().get(c).getValue()).forward(x.get(columns.get(c))));
+            parts.add(((Embedding) embeds.getChildren().get(c).getValue()).forward(columns.get(c).squeeze(1)));
         }
         return layers.forward(NDArrays.concat(parts, 1)).squeeze(1);
     }

@@ -32,6 +32,7 @@ public final class Adam {
     private long step;
     private float[] p = new float[0];
     private float[] g = new float[0];
+    private float[] zeros = new float[0];
 
     private static final class Slot {
         final String name;
@@ -65,6 +66,7 @@ public final class Adam {
             if (size > p.length) {
                 p = new float[size];
                 g = new float[size];
+                zeros = new float[size];
             }
         }
     }
@@ -96,8 +98,7 @@ public final class Adam {
                         lrOverDebias1, invDebias2);
                 weightMem.put(0, p, 0, n);
                 // PyTorch accumulates gradients: clear them for the next batch.
-                java.util.Arrays.fill(g, 0, n, 0f);
-                gradMem.put(0, g, 0, n);
+                gradMem.put(0, zeros, 0, n);
             }
         }
     }

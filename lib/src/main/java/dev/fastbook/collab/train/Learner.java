@@ -29,6 +29,7 @@ public class Learner<M extends Module> {
     private final Recorder recorder = new Recorder();
     private double wd = DEFAULT_WD;
     private Adam opt;
+    private final java.util.List<java.util.function.Consumer<ResultsTable.Row>> afterEpoch = new java.util.ArrayList<>();
 
     public Learner(CollabDataLoaders dls, M model, Loss loss) {
         this.dls = dls;
@@ -39,6 +40,12 @@ public class Learner<M extends Module> {
     /** A learner with fastai's {@code MSELossFlat}. */
     public Learner(CollabDataLoaders dls, M model) {
         this(dls, model, Loss.mse());
+    }
+
+    /** Calls {@code listener} with each epoch's row as soon as it is done (e.g. to log or measure). */
+    public Learner<M> afterEpoch(java.util.function.Consumer<ResultsTable.Row> listener) {
+        afterEpoch.add(listener);
+        return this;
     }
 
     /** Sets the weight decay used when a fit call gives none. */
@@ -121,6 +128,7 @@ public class Learner<M extends Module> {
                     valid, (System.nanoTime() - t0) / 1e9);
             table.add(row);
             progress.epoch(table, row);
+            afterEpoch.forEach(l -> l.accept(row));
         }
         progress.end(table);
     }
@@ -146,16 +154,20 @@ public class Learner<M extends Module> {
         }
     }
 
+    // Validation needs no gradients and, in eval mode, no batch statistics, so it runs in large
+    // chunks: the mean over all rows is the same, with far fewer calls into the engine.
+    private static final int VALID_CHUNK = 4096;
+
     /** The mean loss over every validation row (fastai's valid_loss), in evaluation mode. */
     public double validate() {
         model.eval();
         return Tensors.noGrad(() -> {
             double sum = 0;
             int n = 0;
-            for (int i = 0; i < dls.validBatches(); i++) {
+            for (int from = 0; from < dls.validSize(); from += VALID_CHUNK) {
                 try (NDManager bm = Tensors.manager().newSubManager(); NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    Batch batch = dls.validBatch(bm, i);
+                    Batch batch = dls.validRows(bm, from, VALID_CHUNK);
                     sum += loss.apply(model.forward(batch.x()), batch.y()).toFloatArray()[0] * batch.size();
                     n += batch.size();
                 }

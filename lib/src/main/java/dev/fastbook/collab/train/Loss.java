@@ -12,6 +12,10 @@ public interface Loss {
      * {@code L2Loss} halves it, so it is not used.)
      */
     static Loss mse() {
-        return (p, y) -> p.reshape(-1).sub(y.reshape(-1)).square().mean();
+        return (p, y) -> flat(p).sub(flat(y)).square().mean();
+    }
+
+    private static ai.djl.ndarray.NDArray flat(ai.djl.ndarray.NDArray a) {
+        return a.getShape().dimension() == 1 ? a : a.reshape(-1);
     }
 }

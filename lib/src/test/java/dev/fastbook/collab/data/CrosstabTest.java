@@ -92,6 +92,47 @@ class CrosstabTest {
     }
 
     @Test
+    void withPredictionsFillsOnlyTheBlanksAndMarksThem() {
+        Crosstab t = Crosstab.mostActive(small(), 2, 2); // users 1, 2 x movies 10, 20; (2, 20) is blank
+        List<List<Integer>> asked = new java.util.ArrayList<>();
+        Crosstab.Filled filled = t.withPredictions((user, movie) -> {
+            asked.add(List.of(user, movie));
+            return 3.25;
+        });
+        assertEquals(List.of(List.of(2, 20)), asked, "called once per blank, with (row key, column key)");
+        assertEquals(1, filled.predictedCount());
+        assertEquals(3.25, filled.value(2, 20));
+        assertTrue(filled.isPredicted(2, 20));
+        assertEquals(5, filled.value(1, 10));
+        assertFalse(filled.isPredicted(1, 10));
+        assertEquals(t.rowKeys(), filled.rowKeys());
+        assertEquals(t.columnKeys(), filled.columnKeys());
+        assertTrue(t.value(2, 20).isEmpty(), "the crosstab itself is unchanged");
+
+        Map<String, String> bundle = filled.mimeBundle();
+        assertEquals(List.of("text/html", "text/plain"), List.copyOf(bundle.keySet()));
+        String html = bundle.get("text/html");
+        assertTrue(html.contains("<tr><th>2</th><td>2</td><td class=\"predicted\""), html);
+        assertTrue(html.contains(">3.3</td></tr>") || html.contains(">3.2</td></tr>"), html);
+        assertEquals(1, html.split("class=\"predicted\"", -1).length - 1, html);
+        assertTrue(html.contains("<tr><th>1</th><td>5</td><td>3</td></tr>"), "given values as before: " + html);
+        String text = bundle.get("text/plain");
+        assertEquals(3, text.lines().count(), text);
+        assertTrue(text.lines().toList().get(2).matches("\\s*2\\s+2\\s+\\(3\\.[23]\\)"), text);
+        assertEquals(bundle, Display.bundle(filled));
+        assertThrows(IllegalArgumentException.class, () -> filled.value(9, 10));
+    }
+
+    @Test
+    void withPredictionsRejectsAMissingPrediction() {
+        Crosstab t = Crosstab.mostActive(small(), 2, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> t.withPredictions((user, movie) -> Double.NaN));
+        assertTrue(e.getMessage().contains("user 2 / movie 20"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> t.withPredictions((user, movie) -> null));
+    }
+
+    @Test
     void duplicatePairsAverage() {
         Table table = Table.create("r",
                 IntColumn.create("user", 1, 1),
