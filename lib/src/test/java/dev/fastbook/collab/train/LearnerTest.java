@@ -43,6 +43,39 @@ class LearnerTest {
         assertEquals(3, learn.recorder().validLosses().size());
     }
 
+    /** The chapter's hand-written model on create_params: direct parameters, indexed by the batch. */
+    static class DotProductBias extends dev.fastbook.collab.model.Module {
+        ai.djl.nn.Parameter userFactors, userBias, movieFactors, movieBias;
+
+        DotProductBias(int nUsers, int nMovies, int nFactors) {
+            userFactors = dev.fastbook.collab.model.Layers.createParams(nUsers, nFactors);
+            userBias = dev.fastbook.collab.model.Layers.createParams(nUsers);
+            movieFactors = dev.fastbook.collab.model.Layers.createParams(nMovies, nFactors);
+            movieBias = dev.fastbook.collab.model.Layers.createParams(nMovies);
+        }
+
+        @Override
+        public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) {
+            var users = x.get(":, 0");
+            var movies = x.get(":, 1");
+            var res = userFactors.getArray().get(users).mul(movieFactors.getArray().get(movies)).sum(new int[] {1});
+            res = res.add(userBias.getArray().get(users)).add(movieBias.getArray().get(movies));
+            return dev.fastbook.collab.model.Layers.sigmoidRange(res, 0, 5.5);
+        }
+    }
+
+    @Test
+    void aHandWrittenModelOnCreateParamsTrains() {
+        Tensors.seed(3);
+        var d = dls();
+        var model = new DotProductBias(d.users().size(), d.items().size(), 8);
+        assertEquals(4, model.parameters().size());
+        var learn = new Learner<>(d, model, Loss.mse());
+        double before = learn.validate();
+        captureStdout(() -> learn.fitOneCycle(3, 3e-2, 0.01));
+        assertTrue(learn.results().finalValidLoss() < before * 0.8, before + " -> " + learn.results().finalValidLoss());
+    }
+
     @Test
     void aFixedSeedGivesBitIdenticalResults() {
         var a = learner();
