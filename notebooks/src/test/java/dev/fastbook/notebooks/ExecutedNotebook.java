@@ -33,6 +33,9 @@ import com.google.gson.JsonParser;
  * <p>Each notebook runs at most once per test JVM: {@link #of(String)} caches the result (and a failure).
  * The build has just packaged the kernel's classpath, so the run is told not to rebuild
  * ({@code --no-build}); set {@code -Dfastbook.build=true} to let it rebuild when out of date.
+ *
+ * <p>While working on the tests only, {@code -Dfastbook.reuseExecuted=true} reads the executed copy an
+ * earlier {@code environment/run} left in {@code target/notebooks/} instead of executing the notebook again.
  */
 public final class ExecutedNotebook {
 
@@ -86,6 +89,22 @@ public final class ExecutedNotebook {
             return out.toString();
         }
 
+        /** What the cell printed on stdout. */
+        public String stdout() {
+            StringBuilder out = new StringBuilder();
+            for (Output o : outputs) {
+                if ("stream".equals(o.type()) && "stdout".equals(o.streamName()) && o.text() != null) {
+                    out.append(o.text());
+                }
+            }
+            return out.toString();
+        }
+
+        /** Every HTML table the cell shows, in order. */
+        public List<HtmlTable> tables() {
+            return HtmlTable.all(html());
+        }
+
         public boolean hasPng() {
             return outputs.stream().anyMatch(o -> o.data() != null && o.data().containsKey("image/png"));
         }
@@ -114,12 +133,14 @@ public final class ExecutedNotebook {
     private final String name;
     private final Path file;
     private final List<Cell> codeCells;
+    private final List<String> markdown;
     private final long runMillis;
 
-    private ExecutedNotebook(String name, Path file, List<Cell> codeCells, long runMillis) {
+    private ExecutedNotebook(String name, Path file, List<Cell> codeCells, List<String> markdown, long runMillis) {
         this.name = name;
         this.file = file;
         this.codeCells = codeCells;
+        this.markdown = markdown;
         this.runMillis = runMillis;
     }
 
@@ -153,6 +174,13 @@ public final class ExecutedNotebook {
     private static ExecutedNotebook execute(String name) {
         Path repo = repo();
         Path output = repo.resolve("target/notebooks/" + name + ".ipynb");
+        if (Boolean.getBoolean("fastbook.reuseExecuted")) {
+            if (!Files.isRegularFile(output)) {
+                fail("-Dfastbook.reuseExecuted=true but there is no " + output + ": run environment/run " + name + ".ipynb");
+            }
+            System.out.printf("[%s] reusing the executed copy %s (-Dfastbook.reuseExecuted=true)%n", name, output);
+            return read(name, output, 0);
+        }
         List<String> command = new ArrayList<>(List.of("bash", repo.resolve("environment/run").toString()));
         if (!Boolean.getBoolean("fastbook.build")) {
             command.add("--no-build");
@@ -221,9 +249,13 @@ public final class ExecutedNotebook {
             throw new UncheckedIOException(e);
         }
         List<Cell> cells = new ArrayList<>();
+        List<String> markdown = new ArrayList<>();
         JsonArray all = nb.getAsJsonArray("cells");
         for (int i = 0; i < all.size(); i++) {
             JsonObject cell = all.get(i).getAsJsonObject();
+            if ("markdown".equals(cell.get("cell_type").getAsString())) {
+                markdown.add(multiline(cell.get("source")));
+            }
             if (!"code".equals(cell.get("cell_type").getAsString())) {
                 continue;
             }
@@ -234,7 +266,8 @@ public final class ExecutedNotebook {
             }
             cells.add(new Cell(i, multiline(cell.get("source")), Collections.unmodifiableList(outputs)));
         }
-        return new ExecutedNotebook(name, file, Collections.unmodifiableList(cells), runMillis);
+        return new ExecutedNotebook(name, file, Collections.unmodifiableList(cells),
+                Collections.unmodifiableList(markdown), runMillis);
     }
 
     private static Output output(JsonObject o) {
@@ -286,6 +319,25 @@ public final class ExecutedNotebook {
 
     public List<Cell> codeCells() {
         return codeCells;
+    }
+
+    /** The markdown cells' sources, in order. */
+    public List<String> markdown() {
+        return markdown;
+    }
+
+    /** The markdown headings (lines starting with '#', marks stripped), in order. */
+    public List<String> headings() {
+        return markdown.stream()
+                .flatMap(String::lines)
+                .filter(line -> line.startsWith("#"))
+                .map(line -> line.replaceFirst("^#+\\s*", "").strip())
+                .toList();
+    }
+
+    /** Every code cell whose source contains {@code marker}, in order. */
+    public List<Cell> cells(String marker) {
+        return codeCells.stream().filter(c -> c.source().contains(marker)).toList();
     }
 
     /** Every error output, in cell order. */

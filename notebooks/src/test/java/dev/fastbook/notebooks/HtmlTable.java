@@ -24,6 +24,16 @@ public record HtmlTable(List<List<String>> headerRows, List<List<String>> rows, 
         return parse(table.group());
     }
 
+    /** Every table in {@code html}, in order (none: an empty list). */
+    public static List<HtmlTable> all(String html) {
+        List<HtmlTable> tables = new ArrayList<>();
+        Matcher table = TABLE.matcher(html);
+        while (table.find()) {
+            tables.add(parse(table.group()));
+        }
+        return tables;
+    }
+
     static HtmlTable parse(String tableHtml) {
         List<List<String>> headers = new ArrayList<>();
         List<List<String>> rows = new ArrayList<>();
