@@ -151,8 +151,11 @@ public final class Recommender {
             }
             w[f] += userB[u] / (userF.length - 1);
         }
-        int[] idx = ratings.keySet().stream().mapToInt(items::require).toArray();
-        double[] target = ratings.values().stream().mapToDouble(Double::doubleValue).toArray();
+        // In vocabulary order, so the fit does not depend on the map's iteration order.
+        var sorted = new java.util.TreeMap<Integer, Double>();
+        ratings.forEach((title, r) -> sorted.put(items.require(title), r));
+        int[] idx = sorted.keySet().stream().mapToInt(Integer::intValue).toArray();
+        double[] target = sorted.values().stream().mapToDouble(Double::doubleValue).toArray();
         NewUserFit.fit(w, idx, target, itemF, itemB, model.yRange(), 500, 0.05, 0.01);
         BitSet rated = new BitSet();
         for (int i : idx) {

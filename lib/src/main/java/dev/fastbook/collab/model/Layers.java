@@ -49,7 +49,7 @@ public final class Layers {
 
     /** {@code nn.ReLU()}. */
     public static Module relu() {
-        return new Relu();
+        return new ReLU();
     }
 
     /** fastai's {@code BatchNorm1d(n)}: weight 1, bias 1e-3. */
@@ -81,7 +81,7 @@ public final class Layers {
         return (int) Math.min(600, Math.rint(1.6 * Math.pow(n, 0.56)));
     }
 
-    static final class Relu extends Module {
+    static final class ReLU extends Module {
         @Override
         public NDArray forward(NDArray x) {
             return x.getNDArrayInternal().relu();

@@ -58,20 +58,20 @@ public abstract class Module extends AbstractBlock {
         return parameter;
     }
 
-    /** Every parameter, depth first, named like {@code user_factors_weight}. */
-    public List<Pair<String, Parameter>> parameters() {
-        List<Pair<String, Parameter>> all = new ArrayList<>();
+    /** Every parameter, depth first, named after the fields that hold it, e.g. {@code uWeight_weight}. */
+    public Parameters parameters() {
+        List<Parameters.Named> all = new ArrayList<>();
         for (Pair<String, Parameter> p : getParameters()) {
-            all.add(p);
+            all.add(new Parameters.Named(p.getKey(), p.getValue()));
         }
-        return all;
+        return new Parameters(all);
     }
 
     /** The parameter arrays only, like {@code list(model.parameters())}. */
     public List<NDArray> parameterArrays() {
         List<NDArray> arrays = new ArrayList<>();
-        for (Pair<String, Parameter> p : parameters()) {
-            arrays.add(p.getValue().getArray());
+        for (Parameters.Named p : parameters()) {
+            arrays.add(p.array());
         }
         return arrays;
     }
@@ -126,13 +126,13 @@ public abstract class Module extends AbstractBlock {
         if (!Files.isRegularFile(file)) {
             throw new IOException("No saved model at " + file + ": train one and call save(path) first.");
         }
-        List<Shape> shapes = parameters().stream().map(p -> p.getValue().getArray().getShape()).toList();
+        List<Shape> shapes = parameters().stream().map(p -> p.array().getShape()).toList();
         java.io.ByteArrayOutputStream backup = new java.io.ByteArrayOutputStream();
         saveParameters(new DataOutputStream(backup));
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
                 DataInputStream data = new DataInputStream(in)) {
             loadParameters(Tensors.manager(), data);
-            List<Shape> loaded = parameters().stream().map(p -> p.getValue().getArray().getShape()).toList();
+            List<Shape> loaded = parameters().stream().map(p -> p.array().getShape()).toList();
             if (!loaded.equals(shapes) || data.read() != -1) {
                 throw new MalformedModelException("its parameter shapes are " + loaded + ", this model's are " + shapes);
             }
@@ -157,9 +157,9 @@ public abstract class Module extends AbstractBlock {
     }
 
     private void requireGradients() {
-        for (Pair<String, Parameter> p : parameters()) {
-            if (p.getValue().requiresGradient()) {
-                p.getValue().getArray().setRequiresGradient(true);
+        for (Parameters.Named p : parameters()) {
+            if (p.parameter().requiresGradient()) {
+                p.array().setRequiresGradient(true);
             }
         }
     }

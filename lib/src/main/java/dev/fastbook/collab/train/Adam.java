@@ -3,7 +3,6 @@ package dev.fastbook.collab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import dev.fastbook.collab.model.Module;
 
 import java.nio.ByteOrder;
@@ -51,18 +50,18 @@ public final class Adam {
     }
 
     public Adam(Module model) {
-        for (Pair<String, Parameter> named : model.parameters()) {
-            Parameter param = named.getValue();
+        for (var named : model.parameters()) {
+            Parameter param = named.parameter();
             if (!param.requiresGradient()) {
                 continue;
             }
             NDArray w = param.getArray();
             if (w.getDataType() != DataType.FLOAT32) {
-                throw new IllegalArgumentException("Parameter " + named.getKey() + " is " + w.getDataType()
+                throw new IllegalArgumentException("Parameter " + named.name() + " is " + w.getDataType()
                         + "; the optimiser trains float32 parameters.");
             }
             int size = Math.toIntExact(w.size());
-            slots.add(new Slot(named.getKey(), param, decays(named.getKey(), param), size));
+            slots.add(new Slot(named.name(), param, decays(named.name(), param), size));
             if (size > p.length) {
                 p = new float[size];
                 g = new float[size];

@@ -46,11 +46,12 @@ class ModuleTest {
         assertEquals(List.of(), new PlainTensor().parameters());
         var wrapped = new WrappedTensor().parameters();
         assertEquals(1, wrapped.size());
-        assertEquals("a", wrapped.get(0).getKey());
+        assertEquals("a", wrapped.get(0).name());
+        assertEquals("(#1) [a: Parameter (3) [1.000, 1.000, 1.000]]", wrapped.toString());
         var lin = new WithLinear().parameters();
         assertEquals(1, lin.size());
-        assertEquals("a_weight", lin.get(0).getKey());
-        assertArrayEquals(new long[] {3, 1}, lin.get(0).getValue().getArray().getShape().getShape());
+        assertEquals("a_weight", lin.get(0).name());
+        assertArrayEquals(new long[] {3, 1}, lin.get(0).array().getShape().getShape());
     }
 
     @Test
