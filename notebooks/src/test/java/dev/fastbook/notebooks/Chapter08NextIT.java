@@ -31,10 +31,7 @@ class Chapter08NextIT {
 
     @Test
     void noCellRaisesAnError() {
-        List<ExecutedNotebook.Output> errors = nb.errors();
-        assertTrue(errors.isEmpty(), () -> "cells with errors:\n" + errors.stream()
-                .map(ExecutedNotebook.Output::describe).collect(Collectors.joining("\n\n")));
-        assertFalse(nb.codeCells().isEmpty(), "the notebook has code cells");
+        nb.assertNoErrors();
     }
 
     @Test

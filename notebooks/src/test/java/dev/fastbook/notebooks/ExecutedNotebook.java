@@ -340,6 +340,14 @@ public final class ExecutedNotebook {
         return codeCells.stream().filter(c -> c.source().contains(marker)).toList();
     }
 
+    /** Fails with every error output, cell by cell, when any cell raised. */
+    public void assertNoErrors() {
+        List<Output> errors = errors();
+        org.junit.jupiter.api.Assertions.assertTrue(errors.isEmpty(), () -> "cells with errors:\n" + errors.stream()
+                .map(Output::describe).collect(java.util.stream.Collectors.joining("\n\n")));
+        org.junit.jupiter.api.Assertions.assertFalse(codeCells().isEmpty(), "the notebook has code cells");
+    }
+
     /** Every error output, in cell order. */
     public List<Output> errors() {
         return codeCells.stream().flatMap(c -> c.errors().stream()).toList();

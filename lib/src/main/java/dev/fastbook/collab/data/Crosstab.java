@@ -2,7 +2,6 @@ package dev.fastbook.collab.data;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -243,35 +242,15 @@ public final class Crosstab implements Displayable {
 
         @Override
         public Map<String, String> mimeBundle() {
-            Map<String, String> bundle = new LinkedHashMap<>();
-            bundle.put("text/html", html());
-            bundle.put("text/plain", text());
-            return bundle;
+            return Displayable.htmlAndText(html(), text());
         }
 
         private String html() {
-            StringBuilder out = new StringBuilder("<table class=\"dataframe crosstab\">\n<caption>")
-                    .append(Display.escape(valueName + " by " + rowName + " and " + columnName + "; "))
-                    .append("<span style=\"").append(PREDICTED_STYLE).append("\">predicted where blank</span>")
-                    .append("</caption>\n<thead><tr><th>")
-                    .append(Display.escape(rowName + " \\ " + columnName)).append("</th>");
-            for (int key : columnKeys) {
-                out.append("<th>").append(key).append("</th>");
-            }
-            out.append("</tr></thead>\n<tbody>\n");
-            for (int r = 0; r < rowKeys.size(); r++) {
-                out.append("<tr><th>").append(rowKeys.get(r)).append("</th>");
-                for (int c = 0; c < columnKeys.size(); c++) {
-                    if (predicted[r][c]) {
-                        out.append("<td class=\"predicted\" style=\"").append(PREDICTED_STYLE).append("\">")
-                                .append(formatPrediction(filled[r][c])).append("</td>");
-                    } else {
-                        out.append("<td>").append(format(filled[r][c])).append("</td>");
-                    }
-                }
-                out.append("</tr>\n");
-            }
-            return out.append("</tbody>\n</table>").toString();
+            String caption = "<caption>" + Display.escape(valueName + " by " + rowName + " and " + columnName + "; ")
+                    + "<span style=\"" + PREDICTED_STYLE + "\">predicted where blank</span></caption>\n";
+            return htmlGrid(caption, (r, c) -> predicted[r][c]
+                    ? "<td class=\"predicted\" style=\"" + PREDICTED_STYLE + "\">" + formatPrediction(filled[r][c]) + "</td>"
+                    : "<td>" + format(filled[r][c]) + "</td>");
         }
 
         /** Right-aligned grid; predictions in brackets. */
@@ -325,24 +304,26 @@ public final class Crosstab implements Displayable {
 
     @Override
     public Map<String, String> mimeBundle() {
-        Map<String, String> bundle = new LinkedHashMap<>();
-        bundle.put("text/html", html());
-        bundle.put("text/plain", text());
-        return bundle;
+        return Displayable.htmlAndText(html(), text());
     }
 
+    // Jupyter right-aligns table cells itself; a blank stays a bare <td></td>.
     private String html() {
-        StringBuilder out = new StringBuilder("<table class=\"dataframe crosstab\">\n<thead><tr><th>")
-                .append(Display.escape(rowName + " \\ " + columnName)).append("</th>");
+        return htmlGrid("", (r, c) -> "<td>" + format(values[r][c]) + "</td>");
+    }
+
+    /** The HTML table: a header of column keys, each row led by its row key, cells as given. */
+    private String htmlGrid(String caption, java.util.function.BiFunction<Integer, Integer, String> cell) {
+        StringBuilder out = new StringBuilder("<table class=\"dataframe crosstab\">\n").append(caption)
+                .append("<thead><tr><th>").append(Display.escape(rowName + " \\ " + columnName)).append("</th>");
         for (int key : columnKeys) {
             out.append("<th>").append(key).append("</th>");
         }
         out.append("</tr></thead>\n<tbody>\n");
         for (int r = 0; r < rowKeys.size(); r++) {
             out.append("<tr><th>").append(rowKeys.get(r)).append("</th>");
-            for (double v : values[r]) {
-                // Jupyter right-aligns table cells itself; a blank stays a bare <td></td>.
-                out.append("<td>").append(format(v)).append("</td>");
+            for (int c = 0; c < columnKeys.size(); c++) {
+                out.append(cell.apply(r, c));
             }
             out.append("</tr>\n");
         }

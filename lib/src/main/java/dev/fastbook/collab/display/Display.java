@@ -91,10 +91,7 @@ public final class Display {
     private record Html(String html) implements Displayable {
         @Override
         public Map<String, String> mimeBundle() {
-            Map<String, String> bundle = new LinkedHashMap<>();
-            bundle.put("text/html", html);
-            bundle.put("text/plain", stripTags(html));
-            return bundle;
+            return Displayable.htmlAndText(html, stripTags(html));
         }
 
         @Override
@@ -171,10 +168,7 @@ public final class Display {
             html.append("</tr>\n");
         }
         html.append("</tbody>\n</table>");
-        Map<String, String> bundle = new LinkedHashMap<>();
-        bundle.put("text/html", html.toString());
-        bundle.put("text/plain", table.print());
-        return bundle;
+        return Displayable.htmlAndText(html.toString(), table.print());
     }
 
     private static String cell(String tag, String text, boolean number) {

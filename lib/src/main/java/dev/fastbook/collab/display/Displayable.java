@@ -14,4 +14,12 @@ public interface Displayable {
 
     /** MIME type to content, in order of preference. */
     Map<String, String> mimeBundle();
+
+    /** The common bundle: HTML for notebooks, text for everywhere else. */
+    static Map<String, String> htmlAndText(String html, String text) {
+        Map<String, String> bundle = new java.util.LinkedHashMap<>();
+        bundle.put("text/html", html);
+        bundle.put("text/plain", text);
+        return bundle;
+    }
 }

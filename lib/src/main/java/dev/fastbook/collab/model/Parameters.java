@@ -7,7 +7,6 @@ import dev.fastbook.collab.display.Displayable;
 
 import java.util.AbstractList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,9 +64,6 @@ public final class Parameters extends AbstractList<Parameters.Named> implements 
 
     @Override
     public Map<String, String> mimeBundle() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("text/html", "<pre>" + Display.escape(toString()) + "</pre>");
-        m.put("text/plain", toString());
-        return m;
+        return Displayable.htmlAndText("<pre>" + Display.escape(toString()) + "</pre>", toString());
     }
 }

@@ -123,11 +123,9 @@ public final class LrFind implements Displayable {
 
     @Override
     public Map<String, String> mimeBundle() {
-        Map<String, String> m = new LinkedHashMap<>();
         String png = Base64.getEncoder().encodeToString(Plots.png(plot()));
-        m.put("text/html", "<pre>" + Display.escape(toString()) + "</pre><img src=\"data:image/png;base64," + png + "\"/>");
-        m.put("text/plain", toString());
-        return m;
+        return Displayable.htmlAndText("<pre>" + Display.escape(toString()) + "</pre><img src=\"data:image/png;base64," + png + "\"/>",
+                toString());
     }
 
     static {

@@ -1,9 +1,9 @@
 package dev.fastbook.collab.train;
 
 import dev.fastbook.collab.display.Display;
+import dev.fastbook.collab.display.Displayable;
 import dev.fastbook.collab.display.LiveDisplay;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -88,16 +88,9 @@ abstract class Progress {
             handle.update(table);
         }
 
-        private Map<String, String> bundleOf(String progressHtml) {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("text/html", progressHtml + "\n" + table.html());
-            m.put("text/plain", table.text());
-            return m;
-        }
-
         private Object view(String progressHtml) {
-            Map<String, String> m = bundleOf(progressHtml);
-            return (dev.fastbook.collab.display.Displayable) () -> m;
+            Map<String, String> m = Displayable.htmlAndText(progressHtml + "\n" + table.html(), table.text());
+            return (Displayable) () -> m;
         }
 
         private static String bar(int done, int total, String detail) {

@@ -8,7 +8,6 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,10 +93,7 @@ public final class ResultsTable implements Displayable {
 
     @Override
     public Map<String, String> mimeBundle() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("text/html", html());
-        m.put("text/plain", text());
-        return m;
+        return Displayable.htmlAndText(html(), text());
     }
 
     @Override
