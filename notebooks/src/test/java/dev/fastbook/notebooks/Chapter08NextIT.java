@@ -52,6 +52,17 @@ class Chapter08NextIT {
     }
 
     @Test
+    void lrFindSuggestsAndTheRecorderPlotsTheLosses() {
+        String found = nb.text("learn.lrFind()");
+        assertTrue(found.startsWith("SuggestedLRs(valley="), found);
+        assertTrue(found.contains("minimum=") && found.contains("steep="), found);
+        double valley = Double.parseDouble(found.replaceAll("^SuggestedLRs\\(valley=([0-9.e-]+),.*$", "$1").strip());
+        assertTrue(valley > 1e-5 && valley < 1, "valley " + valley);
+        assertTrue(nb.html("learn.lrFind()").contains("data:image/png;base64,"), "the lr_find plot");
+        assertTrue(nb.hasPng("learn.recorder().plotLoss()"), "the loss curves");
+    }
+
+    @Test
     void topKForEveryUserIsTimed() {
         String out = nb.cell("recommender.topK(10)").stdout();
         Matcher m = Pattern.compile("top 10 for each of (\\d+) users in ([\\d.]+) ms").matcher(out);

@@ -31,6 +31,11 @@ public final class Plots {
     private Plots() {
     }
 
+    // With evenly spaced x values (iterations, a linspace) XChart puts ticks on data points, whose
+    // labels then overlap (e.g. 417, 834, 1,251...); a formatting function gives round ticks instead.
+    private static final java.util.function.Function<Double, String> ROUND_TICKS =
+            v -> new java.text.DecimalFormat("0.##", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)).format(v);
+
     /**
      * Training and validation loss against the iteration (batch) number, like fastai's
      * {@code learn.recorder.plot_loss()}: one train loss per batch, one valid loss per epoch
@@ -44,6 +49,7 @@ public final class Plots {
         XYChart chart = new XYChartBuilder().width(700).height(400)
                 .title("Loss").xAxisTitle("Iteration").yAxisTitle("Loss").build();
         chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(ROUND_TICKS);
         if (batchTrainLoss.length > 0) { // XChart refuses empty series
             double[] iterations = new double[batchTrainLoss.length];
             Arrays.setAll(iterations, i -> i);
@@ -119,6 +125,7 @@ public final class Plots {
     public static XYChart curves(String title, double[] x, Map<String, double[]> series, double yMin, double yMax) {
         XYChart chart = new XYChartBuilder().width(700).height(450).title(title).xAxisTitle("x").yAxisTitle("y").build();
         chart.getStyler().setYAxisMin(yMin).setYAxisMax(yMax).setLegendPosition(LegendPosition.InsideNE);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(ROUND_TICKS);
         series.forEach((name, y) -> chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE));
         return chart;
     }
