@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.HashMap;
+import java.util.Map;
+import tech.tablesaw.api.Table;
 
 /** Sorting a per-item score (a bias, a similarity) back into names, as the chapter's argsort does. */
 public final class Rankings {
@@ -23,18 +26,18 @@ public final class Rankings {
      * The {@code n} most frequent values of a column, most frequent first (ties by value), like
      * pandas' {@code groupby(col).count().sort_values(ascending=False)}: e.g. the most rated titles.
      */
-    public static List<String> mostFrequent(tech.tablesaw.api.Table table, String column, int n) {
+    public static List<String> mostFrequent(Table table, String column, int n) {
         if (!table.containsColumn(column)) {
             throw new IllegalArgumentException("No column '" + column + "' in " + table.name() + "; it has " + table.columnNames());
         }
-        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
         var col = table.column(column);
         for (int r = 0; r < table.rowCount(); r++) {
             counts.merge(String.valueOf(col.get(r)), 1, Integer::sum);
         }
         return counts.entrySet().stream()
-                .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
-                .limit(n).map(java.util.Map.Entry::getKey).toList();
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(n).map(Map.Entry::getKey).toList();
     }
 
     /** Indices in ascending order of score, like {@code argsort}. */

@@ -7,6 +7,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.Random;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The one place that owns DJL: the engine settings, the manager that holds model parameters, and
@@ -54,7 +58,7 @@ public final class Tensors {
         }
     }
 
-    private static final java.util.Map<Float, NDArray> CONSTANTS = new java.util.HashMap<>();
+    private static final Map<Float, NDArray> CONSTANTS = new HashMap<>();
 
     /**
      * A float scalar that lives as long as the library. Creating a scalar per call costs more than
@@ -70,14 +74,14 @@ public final class Tensors {
     }
 
     /** Runs {@code work} without recording autograd history (PyTorch's {@code torch.no_grad()}). */
-    public static <T> T noGrad(java.util.function.Supplier<T> work) {
+    public static <T> T noGrad(Supplier<T> work) {
         manager();
-        boolean was = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try {
             return work.get();
         } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(was);
+            JniUtils.setGradMode(was);
         }
     }
 

@@ -9,6 +9,10 @@ import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.model.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * fastai's {@code Learner}: DataLoaders, a model and a loss, trained with fastai's Adam by
@@ -29,7 +33,7 @@ public class Learner<M extends Module> {
     private final Recorder recorder = new Recorder();
     private double wd = DEFAULT_WD;
     private Adam opt;
-    private final java.util.List<java.util.function.Consumer<ResultsTable.Row>> afterEpoch = new java.util.ArrayList<>();
+    private final List<Consumer<ResultsTable.Row>> afterEpoch = new ArrayList<>();
 
     public Learner(CollabDataLoaders dls, M model, Loss loss) {
         this.dls = dls;
@@ -43,7 +47,7 @@ public class Learner<M extends Module> {
     }
 
     /** Calls {@code listener} with each epoch's row as soon as it is done (e.g. to log or measure). */
-    public Learner<M> afterEpoch(java.util.function.Consumer<ResultsTable.Row> listener) {
+    public Learner<M> afterEpoch(Consumer<ResultsTable.Row> listener) {
         afterEpoch.add(listener);
         return this;
     }
@@ -99,8 +103,8 @@ public class Learner<M extends Module> {
         fit(epochs, wd, pos -> lr, pos -> 0.9);
     }
 
-    private void fit(int epochs, double wd, java.util.function.DoubleUnaryOperator lrAt,
-            java.util.function.DoubleUnaryOperator momAt) {
+    private void fit(int epochs, double wd, DoubleUnaryOperator lrAt,
+            DoubleUnaryOperator momAt) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
         }
@@ -184,10 +188,10 @@ public class Learner<M extends Module> {
     public LrFind lrFind(double startLr, double endLr, int numIt) {
         Adam adam = opt();
         Adam.State saved = adam.snapshot();
-        java.util.List<NDArray> weights = model.parameterArrays();
-        java.util.List<NDArray> savedWeights = weights.stream().map(NDArray::duplicate).toList();
-        java.util.List<Double> lrs = new java.util.ArrayList<>();
-        java.util.List<Double> losses = new java.util.ArrayList<>();
+        List<NDArray> weights = model.parameterArrays();
+        List<NDArray> savedWeights = weights.stream().map(NDArray::duplicate).toList();
+        List<Double> lrs = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
         Recorder rec = new Recorder();
         rec.beginFit();
         double best = Double.POSITIVE_INFINITY;
