@@ -118,18 +118,18 @@ public class Learner<M extends Module> {
             long t0 = System.nanoTime();
             model.train();
             int[] order = dls.shuffledTrainOrder();
+            double smooth = Double.NaN;
             for (int b = 0; b < nb; b++) {
                 double pos = (double) (epoch * nb + b) / ((long) nb * epochs);
                 double lr = lrAt.applyAsDouble(pos);
                 double mom = momAt.applyAsDouble(pos);
                 float l = trainStep(order, b, lr, mom, wd, adam);
-                double smooth = recorder.batch(lr, mom, l);
+                smooth = recorder.batch(lr, mom, l);
                 progress.batch(epoch, b, smooth);
             }
             double valid = validate();
             recorder.epoch(valid);
-            ResultsTable.Row row = new ResultsTable.Row(epoch, recorder.losses().get(recorder.losses().size() - 1),
-                    valid, (System.nanoTime() - t0) / 1e9);
+            ResultsTable.Row row = new ResultsTable.Row(epoch, smooth, valid, (System.nanoTime() - t0) / 1e9);
             table.add(row);
             progress.epoch(table, row);
             afterEpoch.forEach(l -> l.accept(row));
