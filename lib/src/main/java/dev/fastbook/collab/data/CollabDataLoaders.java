@@ -250,10 +250,6 @@ public final class CollabDataLoaders {
         return new double[] {lo, hi};
     }
 
-    /** The validation ratings in order, for computing metrics outside the Learner. */
-    public float[] validRatings() {
-        return validRating.clone();
-    }
 
     /** {@code dls.show_batch()}: {@code n} decoded rows of a shuffled training batch. */
     public Table showBatch(int n) {

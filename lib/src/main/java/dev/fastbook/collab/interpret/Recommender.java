@@ -21,7 +21,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -310,15 +309,5 @@ public final class Recommender {
             s.stream().forEach(i -> out.add(items.get(i)));
         }
         return out;
-    }
-
-    /** The per-user bias and factor vectors, labelled; handy for inspection. */
-    public Map<String, float[]> userFactors(List<?> names) {
-        Map<String, float[]> m = new LinkedHashMap<>();
-        float[][] w = model.weight(names, false);
-        for (int i = 0; i < names.size(); i++) {
-            m.put(String.valueOf(names.get(i)), w[i]);
-        }
-        return m;
     }
 }

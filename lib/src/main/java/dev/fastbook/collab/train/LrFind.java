@@ -36,10 +36,6 @@ public final class LrFind implements Displayable {
         steep();
     }
 
-    public static LrFind of(List<Double> lrs, List<Double> losses, int numIt) {
-        return new LrFind(lrs, losses, numIt);
-    }
-
     // The longest run of decreasing loss; pick a point a little past its middle.
     private void valley() {
         int n = losses.length;
