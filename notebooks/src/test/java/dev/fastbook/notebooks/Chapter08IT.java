@@ -294,7 +294,7 @@ class Chapter08IT {
 
     @Test
     void embeddingSizesAndTheNeuralModels() {
-        assertEquals("[(944, 74), (1665, 102)]", nb.text("EmbSz.getEmbSz(dls)").strip());
+        assertEquals("[(944, 74), (1665, 102)]", nb.text("getEmbSz(dls)").strip());
         String collabNn = nb.text("new CollabNN(embs.get(0), embs.get(1))");
         for (String part : List.of("CollabNN(", "Embedding(944, 74)", "Embedding(1665, 102)",
                 "Linear(in_features=176, out_features=100", "Linear(in_features=100, out_features=1")) {

@@ -2,7 +2,7 @@ package dev.fastbook.collab.bench;
 
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.MovieLens;
-import dev.fastbook.collab.model.Tensors;
+import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.CollabLearner;
 import dev.fastbook.collab.train.Learner;

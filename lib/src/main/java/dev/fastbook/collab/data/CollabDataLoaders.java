@@ -1,8 +1,9 @@
 package dev.fastbook.collab.data;
 
+import dev.fastbook.collab.core.Vocab;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.fastbook.collab.model.Tensors;
+import dev.fastbook.collab.core.Tensors;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;

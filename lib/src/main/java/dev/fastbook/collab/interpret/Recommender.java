@@ -1,11 +1,11 @@
 package dev.fastbook.collab.interpret;
 
 import ai.djl.ndarray.NDArray;
-import dev.fastbook.collab.data.Vocab;
+import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.display.Display;
 import dev.fastbook.collab.display.Displayable;
 import dev.fastbook.collab.model.EmbeddingDotBias;
-import dev.fastbook.collab.model.Tensors;
+import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.Learner;
 import tech.tablesaw.api.Table;

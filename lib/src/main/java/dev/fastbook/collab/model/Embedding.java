@@ -1,5 +1,6 @@
 package dev.fastbook.collab.model;
 
+import dev.fastbook.collab.core.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;

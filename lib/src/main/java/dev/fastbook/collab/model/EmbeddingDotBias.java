@@ -2,7 +2,7 @@ package dev.fastbook.collab.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import dev.fastbook.collab.data.Vocab;
+import dev.fastbook.collab.core.Vocab;
 
 import java.util.List;
 

@@ -77,8 +77,12 @@ public final class Adam {
         return !(t == Parameter.Type.BIAS || t == Parameter.Type.GAMMA || t == Parameter.Type.BETA || name.equals("bias"));
     }
 
-    /** Applies one step to every parameter that received a gradient, then zeroes the gradients. */
-    public void step(double lr, double mom, double wd) {
+    /**
+     * Applies one step to every parameter that received a gradient, then zeroes the gradients.
+     * Contract (issue 9): returns false, leaving every weight and moving average as it was (the
+     * gradients are still cleared), when the step would make any of them non-finite.
+     */
+    public boolean step(double lr, double mom, double wd) {
         step++;
         float lrOverDebias1 = (float) (lr / (1 - Math.pow(mom, step)));
         float invDebias2 = (float) (1 / (1 - Math.pow(SQR_MOM, step)));
@@ -100,6 +104,7 @@ public final class Adam {
                 gradMem.put(0, zeros, 0, n);
             }
         }
+        return true; // TODO(issue 9): detect non-finite results and roll back
     }
 
     // One fused pass; kept simple so the JIT vectorises it.

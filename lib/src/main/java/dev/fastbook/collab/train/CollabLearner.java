@@ -1,7 +1,7 @@
 package dev.fastbook.collab.train;
 
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.Vocab;
+import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.model.EmbSz;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.EmbeddingNN;
@@ -34,9 +34,14 @@ public final class CollabLearner {
         return collabLearner(dls, N_FACTORS, yRange);
     }
 
+    /** fastai's {@code get_emb_sz(dls)}: the rule-of-thumb size of the user and item embeddings. */
+    public static List<EmbSz> getEmbSz(CollabDataLoaders dls) {
+        return List.of(EmbSz.of(dls.users().size()), EmbSz.of(dls.items().size()));
+    }
+
     /** {@code collab_learner(dls, use_nn=True, layers=..., y_range=...)}: sizes from {@code get_emb_sz}. */
     public static Learner<EmbeddingNN> collabLearnerNn(CollabDataLoaders dls, int[] layers, YRange yRange) {
-        return collabLearnerNn(dls, EmbSz.getEmbSz(dls), layers, yRange);
+        return collabLearnerNn(dls, getEmbSz(dls), layers, yRange);
     }
 
     /** As above with explicit embedding sizes ({@code emb_szs}). */

@@ -8,7 +8,7 @@ import ai.djl.training.GradientCollector;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.Module;
-import dev.fastbook.collab.model.Tensors;
+import dev.fastbook.collab.core.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

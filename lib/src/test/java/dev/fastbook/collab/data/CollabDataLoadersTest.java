@@ -26,7 +26,7 @@ class CollabDataLoadersTest {
         assertEquals(20000, dls.validSize());
         assertEquals(1250, dls.trainBatches());
         assertEquals(313, dls.validBatches());
-        assertEquals(List.of(new EmbSz(944, 74), new EmbSz(1665, 102)), EmbSz.getEmbSz(dls));
+        assertEquals(List.of(new EmbSz(944, 74), new EmbSz(1665, 102)), dev.fastbook.collab.train.CollabLearner.getEmbSz(dls));
         assertEquals(List.of("user", "title"), List.copyOf(dls.classes().keySet()));
         try (Batch b = dls.oneBatch()) {
             assertArrayEquals(new long[] {64, 2}, b.x().getShape().getShape());

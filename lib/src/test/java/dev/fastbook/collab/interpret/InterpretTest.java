@@ -3,7 +3,7 @@ package dev.fastbook.collab.interpret;
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbeddingDotBias;
-import dev.fastbook.collab.model.Tensors;
+import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.CollabLearner;
 import dev.fastbook.collab.train.Learner;

@@ -6,7 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.fastbook.collab.model.Layers;
 import dev.fastbook.collab.model.Module;
-import dev.fastbook.collab.model.Tensors;
+import dev.fastbook.collab.core.Tensors;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;

@@ -4,7 +4,7 @@ import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.EmbeddingNN;
-import dev.fastbook.collab.model.Tensors;
+import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.YRange;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;

@@ -1,4 +1,4 @@
-package dev.fastbook.collab.model;
+package dev.fastbook.collab.core;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

@@ -1,4 +1,4 @@
-package dev.fastbook.collab.data;
+package dev.fastbook.collab.core;
 
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ public final class Vocab extends AbstractList<String> {
     }
 
     /** Builds the vocabulary of {@code values}; integers sort as numbers, anything else as text. */
-    static Vocab of(String name, Collection<?> values) {
+    public static Vocab of(String name, Collection<?> values) {
         List<Object> distinct = new ArrayList<>(new java.util.HashSet<>(values));
         distinct.sort((a, b) -> a instanceof Number x && b instanceof Number y
                 ? Double.compare(x.doubleValue(), y.doubleValue())
