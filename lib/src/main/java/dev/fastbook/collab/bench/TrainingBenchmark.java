@@ -40,21 +40,18 @@ public final class TrainingBenchmark {
         Table ratings = MovieLens.ratings().joinOn("movie").inner(MovieLens.movies());
         CollabDataLoaders dls = CollabDataLoaders.from(ratings).itemName("title").bs(bs).seed(seed).build();
         Learner<EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
-        long rss0 = rssKb();
+        long rss0 = Memory.rssKb();
         // Resident memory after every epoch: it should stay flat however long training runs.
-        learn.afterEpoch(row -> System.out.printf("rss epoch=%d mb=%d%n", row.epoch(), rssKb() / 1024));
+        learn.afterEpoch(row -> System.out.printf("rss epoch=%d mb=%d%n", row.epoch(), Memory.rssKb() / 1024));
         learn.fitOneCycle(epochs, lr, wd);
         ResultsTable results = learn.results();
         double[] times = results.rows().stream().mapToDouble(ResultsTable.Row::seconds).toArray();
-        double[] steady = times.length > 1 ? Arrays.copyOfRange(times, 1, times.length) : times;
-        Arrays.sort(steady);
-        double median = steady.length % 2 == 1 ? steady[steady.length / 2]
-                : (steady[steady.length / 2 - 1] + steady[steady.length / 2]) / 2;
+        double median = Memory.median(times.length > 1 ? Arrays.copyOfRange(times, 1, times.length) : times);
         for (ResultsTable.Row r : results.rows()) {
             System.out.printf("epoch %d seconds %.3f%n", r.epoch(), r.seconds());
         }
         System.out.printf("MEMORY rss_before_fit_mb=%d rss_after_fit_mb=%d peak_rss_mb=%d%n",
-                rss0 / 1024, rssKb() / 1024, peakRssKb() / 1024);
+                rss0 / 1024, Memory.rssKb() / 1024, Memory.peakRssKb() / 1024);
         // Top-10 unseen titles for all 943 users: the median of a few timed runs after a warm-up.
         var recommender = dev.fastbook.collab.interpret.Recommender.of(learn).excludeRated(ratings);
         double[] ms = new double[7];
@@ -65,30 +62,8 @@ public final class TrainingBenchmark {
                 ms[i] = (System.nanoTime() - t) / 1e6;
             }
         }
-        Arrays.sort(ms);
-        System.out.printf(java.util.Locale.ROOT, "TOPK users=%d k=10 median_ms=%.1f%n", dls.users().size() - 1, ms[ms.length / 2]);
+        System.out.printf(java.util.Locale.ROOT, "TOPK users=%d k=10 median_ms=%.1f%n", dls.users().size() - 1, Memory.median(ms));
         System.out.printf(java.util.Locale.ROOT, "RESULT s_per_epoch=%.3f final_valid_mse=%.6f users=%d items=%d%n",
                 median, results.finalValidLoss(), dls.users().size(), dls.items().size());
-    }
-
-    private static long rssKb() {
-        return statusKb("VmRSS:");
-    }
-
-    private static long peakRssKb() {
-        return statusKb("VmHWM:");
-    }
-
-    private static long statusKb(String key) {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.replaceAll("\\D", ""));
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
     }
 }

@@ -1,0 +1,41 @@
+package dev.fastbook.collab.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Figures the benchmarks print: resident memory from /proc (Linux; -1 elsewhere) and medians. */
+final class Memory {
+    private Memory() {}
+
+    /** Resident memory now, in KiB. */
+    static long rssKb() {
+        return statusKb("VmRSS:");
+    }
+
+    /** The most resident memory this process has had, in KiB. */
+    static long peakRssKb() {
+        return statusKb("VmHWM:");
+    }
+
+    private static long statusKb(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+}
