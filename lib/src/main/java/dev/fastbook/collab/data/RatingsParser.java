@@ -25,7 +25,9 @@ import tech.tablesaw.api.Table;
  * ratings.dat (its separator is one char), and its errors count data rows rather than file lines and
  * say "For input string" for an id that is too large for an int. This parser reads the bytes in
  * 8 MB chunks and parses digits by hand into int[] / float[] (no object per row): the same file, same
- * machine and flags, loads in 3.7 to 4.8 s with 390 MB held after GC ({@code LoadBenchmark}). Every line the fast
+ * machine and flags, loads in 3.7 s at the same load average (about 2), and in 6 to 10 s with the
+ * load average at 9, with 390 MB held after GC, the same sums in every column as Tablesaw's
+ * ({@code LoadBenchmark}; {@code -Xmx1g} is enough). Every line the fast
  * path does not accept is handed to a slow path that either parses it (stray spaces, {@code 4e0}) or
  * names the file, the line and what is wrong with it.
  */
