@@ -1,55 +1,113 @@
 package dev.fastbook.collab.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.fastbook.collab.core.SafeFiles;
 import dev.fastbook.collab.display.Display;
 
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * MovieLens 100k (GroupLens), the chapter's data set, as Tablesaw tables.
+ * The MovieLens data sets (GroupLens) as Tablesaw tables, every release through the same API.
  *
  * <pre>{@code
- * Table ratings = MovieLens.ratings();   // user, movie, rating, timestamp
+ * Table ratings = MovieLens.ratings();   // ml-100k, the chapter's: user, movie, rating, timestamp
  * Table movies  = MovieLens.movies();    // movie, title
+ * MovieLens.Dataset ml25m = MovieLens.dataset("ml-25m");
+ * Table big = ml25m.ratings();           // 25M ratings, rating a FloatColumn (half stars)
  * Table fromFixtures = MovieLens.load(Path.of("my/ml-100k")).ratings();
+ * Table lone = MovieLens.readRatings(Path.of("ratings.csv"));
  * }</pre>
  *
- * <p>The files are looked for in {@code $FASTBOOK_DATA/ml-100k}, then in the cache
- * {@code ~/.fastbook/data/ml-100k}; if neither has them they are downloaded once from GroupLens
- * into the cache. The licence of MovieLens forbids redistributing it, hence the download.
+ * <p>Every release has the same columns: {@code user}, {@code movie}, {@code timestamp}
+ * (IntColumns) and {@code rating}: an IntColumn where the release has whole stars only (ml-100k,
+ * ml-1m; the book shows {@code 3}), a FloatColumn where it has half stars (all the others).
+ * {@code movies()} gives {@code movie} and {@code title}, plus {@code genres} ('|'-separated) for
+ * the releases other than ml-100k.
+ *
+ * <p>A release named {@code ml-25m} is looked for in {@code $FASTBOOK_DATA/ml-25m}, then in the cache
+ * {@code ~/.fastbook/data/ml-25m}; if neither has it, it is downloaded once from GroupLens into the
+ * cache (with a progress bar) and moved into place in one atomic rename. The licence of MovieLens
+ * forbids redistributing it, hence the download.
+ *
+ * <p>Speed: the ratings are parsed from bytes into int and float arrays (see {@code RatingsParser}
+ * for why not Tablesaw's CsvReader); a 25M-row ratings.csv loads in a few seconds with about 400 MB
+ * of heap for the table ({@code dev.fastbook.collab.bench.LoadBenchmark} measures it).
  */
 public final class MovieLens {
 
-    /** Where GroupLens publishes the data set. */
-    public static final String URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip";
-    /** Environment variable naming a folder that contains {@code ml-100k/}; when set, nothing is downloaded. */
+    /** Where GroupLens publishes the data sets: {@code BASE_URL + name + ".zip"}. */
+    public static final String BASE_URL = "https://files.grouplens.org/datasets/movielens/";
+    /** Where GroupLens publishes ml-100k, the chapter's data set. */
+    public static final String URL = BASE_URL + "ml-100k.zip";
+    /** Environment variable naming a folder that contains {@code ml-100k/} (and the others); when set, nothing is downloaded. */
     public static final String ENV_VAR = "FASTBOOK_DATA";
     /** System property that moves the cache root (default {@code ~/.fastbook/data}). */
     public static final String CACHE_PROPERTY = "fastbook.cache";
 
     static final String FOLDER_NAME = "ml-100k";
-    /** sha256 of the files we read, as extracted from the official zip. */
+
+    /**
+     * sha256 of the ml-100k files we read, as extracted from the official zip (verified against
+     * GroupLens's file). No checksum is pinned for the other releases: we have not verified their
+     * files byte for byte, and ml-latest changes in place whenever GroupLens refreshes it. Their
+     * downloads are checked by length (Content-Length), by the zip's own CRC-32 of every entry we
+     * extract, and by the entries a release must have.
+     */
     static final Map<String, String> SHA256 = orderedMap(
             "u.data", "06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490",
             "u.item", "553841ebc7de3a0fd0d6b62a204ea30c1e651aacfb2814c7a6584ac52f2c5701");
 
-    private static final int ITEM_FIELDS = 24;
+    /** One MovieLens release: where its files are, how they are written, its scale. */
+    record Release(String name, String zipFolder, String ratingsFile, String moviesFile, RatingsParser.Scale scale,
+                   Map<String, String> sha256, String about) {
+
+        URI url() {
+            return URI.create(BASE_URL + name + ".zip");
+        }
+
+        /** The files the release must have, each with its pinned sha256 or null (not pinned). */
+        Map<String, String> expectedFiles() {
+            Map<String, String> files = new LinkedHashMap<>();
+            files.put(ratingsFile, sha256.get(ratingsFile));
+            files.put(moviesFile, sha256.get(moviesFile));
+            return files;
+        }
+
+        /** The folder names it may have: its own, and the zip's when that differs (ml-10m unpacks to ml-10M100K). */
+        List<String> folderNames() {
+            return name.equals(zipFolder) ? List.of(name) : List.of(name, zipFolder);
+        }
+    }
+
+    private static final RatingsParser.Scale WHOLE = RatingsParser.Scale.WHOLE;
+    private static final RatingsParser.Scale HALF = RatingsParser.Scale.HALF;
+
+    static final Map<String, Release> RELEASES = releases(
+            new Release("ml-100k", "ml-100k", "u.data", "u.item", WHOLE, SHA256,
+                    "100,000 ratings, 943 users, 1,682 movies, 1998; the chapter's; zip about 5 MB"),
+            new Release("ml-latest-small", "ml-latest-small", "ratings.csv", "movies.csv", HALF, Map.of(),
+                    "100,836 ratings, 610 users, 9,742 movies, 2018; zip about 1 MB"),
+            new Release("ml-1m", "ml-1m", "ratings.dat", "movies.dat", WHOLE, Map.of(),
+                    "1,000,209 ratings, 6,040 users, 3,706 movies, 2003; zip about 6 MB"),
+            new Release("ml-10m", "ml-10M100K", "ratings.dat", "movies.dat", HALF, Map.of(),
+                    "10,000,054 ratings, 69,878 users, 10,677 movies, 2009; zip about 63 MB"),
+            new Release("ml-20m", "ml-20m", "ratings.csv", "movies.csv", HALF, Map.of(),
+                    "20,000,263 ratings, 138,493 users, 26,744 movies, 2015; zip about 190 MB"),
+            new Release("ml-25m", "ml-25m", "ratings.csv", "movies.csv", HALF, Map.of(),
+                    "25,000,095 ratings, 162,541 users, 59,047 movies, 2019; zip about 250 MB"),
+            new Release("ml-32m", "ml-32m", "ratings.csv", "movies.csv", HALF, Map.of(),
+                    "32,000,204 ratings, 200,948 users, 87,585 movies, 2023; zip about 240 MB"),
+            new Release("ml-latest", "ml-latest", "ratings.csv", "movies.csv", HALF, Map.of(),
+                    "the full current release, over 33M ratings, changes when GroupLens refreshes it; zip about 335 MB"));
 
     static {
         Display.ensureRegistered(); // tables shown as cell values render as HTML in IJava too
@@ -58,20 +116,52 @@ public final class MovieLens {
     private MovieLens() {
     }
 
-    /** All 100,000 ratings in file order: IntColumns {@code user, movie, rating, timestamp}. */
+    /** All 100,000 ratings of ml-100k in file order: IntColumns {@code user, movie, rating, timestamp}. */
     public static Table ratings() {
         return load(folder()).ratings();
     }
 
-    /** The 1682 movies: {@code movie} (IntColumn) and {@code title} (StringColumn). */
+    /** The 1682 movies of ml-100k: {@code movie} (IntColumn) and {@code title} (StringColumn). */
     public static Table movies() {
         return load(folder()).movies();
     }
 
     /** The ml-100k folder, downloading it into the cache on first use (see the class comment). */
     public static Path folder() {
-        return findFolder(System.getenv(ENV_VAR), cacheRoot(),
-                new MovieLensDownload(URI.create(URL), SHA256, System.out));
+        return dataset(FOLDER_NAME).path();
+    }
+
+    /** The names {@link #dataset} knows, smallest first except that ml-100k (the chapter's) leads. */
+    public static List<String> names() {
+        return List.copyOf(RELEASES.keySet());
+    }
+
+    /**
+     * A MovieLens release by name: ml-100k, ml-latest-small, ml-1m, ml-10m, ml-20m, ml-25m, ml-32m
+     * or ml-latest. Finds it ({@code $FASTBOOK_DATA/<name>}, then {@code ~/.fastbook/data/<name>}) or
+     * downloads it into the cache, now; reading the tables happens in {@link Dataset#ratings()} and
+     * {@link Dataset#movies()}.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     * @throws DataNotFoundException when it is neither found nor downloadable (saying what to do)
+     */
+    public static Dataset dataset(String name) {
+        Release release = release(name);
+        Path folder = findFolder(release, System.getenv(ENV_VAR), cacheRoot(),
+                new MovieLensDownload(release.url(), release.zipFolder(), release.expectedFiles(), System.out,
+                        MovieLensDownload.Limits.fromSystemProperties()));
+        return new Dataset(release.name(), folder, release);
+    }
+
+    static Release release(String name) {
+        Release release = name == null ? null : RELEASES.get(name.trim().toLowerCase(java.util.Locale.ROOT));
+        if (release == null) {
+            StringBuilder known = new StringBuilder();
+            RELEASES.values().forEach(r -> known.append("\n  ").append(r.name()).append(": ").append(r.about()));
+            throw new IllegalArgumentException("There is no MovieLens data set named '" + name + "'. The known ones:"
+                    + known + "\nFor a ratings file of your own, use MovieLens.readRatings(path).");
+        }
+        return release;
     }
 
     /** The cache root: the system property {@value #CACHE_PROPERTY}, else {@code ~/.fastbook/data}. */
@@ -83,53 +173,111 @@ public final class MovieLens {
         return Path.of(System.getProperty("user.home"), ".fastbook", "data");
     }
 
-    /** Reads MovieLens files from any folder holding {@code u.data} and {@code u.item} (e.g. test fixtures). */
-    public static Folder load(Path folder) {
-        return new Folder(folder);
+    /**
+     * Reads the MovieLens files of any folder (e.g. test fixtures, or a release unzipped by hand).
+     * The format is taken from the files present: {@code u.data}/{@code u.item} (ml-100k),
+     * {@code ratings.dat}/{@code movies.dat} (ml-1m, ml-10m) or {@code ratings.csv}/{@code movies.csv}
+     * (ml-latest-small, ml-20m and later). A folder named like a release (ml-1m, ml-10M100K, ...) is
+     * read with that release's scale; otherwise u.data is whole stars, ratings.csv half stars, and
+     * ratings.dat whole (IntColumn) when every rating is whole.
+     */
+    public static Dataset load(Path folder) {
+        Path abs = folder.toAbsolutePath().normalize();
+        String name = abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
+        Release known = null;
+        for (Release r : RELEASES.values()) {
+            if (r.folderNames().contains(name)) {
+                known = r;
+            }
+        }
+        return new Dataset(known == null ? name : known.name(), abs, known);
+    }
+
+    /**
+     * Reads one ratings file on its own ({@code u.data} with tabs, {@code *.dat} with {@code ::},
+     * {@code *.csv} with a header {@code userId,movieId,rating,timestamp}; a file named otherwise
+     * by its first line): {@code user, movie, rating, timestamp} as in {@link Dataset#ratings()}.
+     * csv ratings are read on the 0.5..5 scale as floats, tab-separated ones on 1..5 as ints.
+     */
+    public static Table readRatings(Path file) {
+        RatingsParser.Format format = RatingsParser.Format.ofFileName(file.getFileName().toString());
+        if (format == null) {
+            format = RatingsParser.Format.ofLine(MoviesReader.lines(file).get(0).text());
+        }
+        return RatingsParser.read(file.toAbsolutePath(), format, defaultScale(format));
+    }
+
+    private static RatingsParser.Scale defaultScale(RatingsParser.Format format) {
+        return switch (format) {
+            case TAB -> RatingsParser.Scale.WHOLE;
+            case DOUBLE_COLON -> RatingsParser.Scale.AUTO;
+            case CSV -> RatingsParser.Scale.HALF;
+        };
+    }
+
+    /** ml-100k's lookup, as before (tests inject the environment, the cache root and the download). */
+    static Path findFolder(String fastbookData, Path cacheRoot, MovieLensDownload download) {
+        return findFolder(RELEASES.get(FOLDER_NAME), fastbookData, cacheRoot, download);
     }
 
     /** FASTBOOK_DATA, else the cache, else a download into the cache. Parameters injected for tests. */
-    static Path findFolder(String fastbookData, Path cacheRoot, MovieLensDownload download) {
-        Path cached = cacheRoot.resolve(FOLDER_NAME).toAbsolutePath();
+    static Path findFolder(Release release, String fastbookData, Path cacheRoot, MovieLensDownload download) {
+        String name = release.name();
+        Path cached = cacheRoot.resolve(name).toAbsolutePath();
+        String files = String.join(" and ", release.expectedFiles().keySet());
         if (fastbookData != null && !fastbookData.isBlank()) {
-            Path folder = Path.of(fastbookData).resolve(FOLDER_NAME).toAbsolutePath().normalize();
-            List<String> missing = missingFiles(folder);
-            if (!missing.isEmpty()) {
-                String what = Files.isDirectory(folder) ? folder + " has no " + String.join(" or ", missing)
-                        : folder + " does not exist";
-                throw new DataNotFoundException(ENV_VAR + " is set to '" + fastbookData + "', but " + what
-                        + ". Point " + ENV_VAR + " at the folder that contains ml-100k/ (with u.data and u.item),"
-                        + " or unset it to use the cache " + cached + " (downloaded from " + URL
-                        + " on first use). Nothing was downloaded because " + ENV_VAR + " is set.");
+            Path base = Path.of(fastbookData);
+            Path folder = base.resolve(name).toAbsolutePath().normalize();
+            for (String alias : release.folderNames()) {
+                Path candidate = base.resolve(alias).toAbsolutePath().normalize();
+                if (missingFiles(release, candidate).isEmpty()) {
+                    return candidate;
+                }
             }
-            return folder;
+            List<String> missing = missingFiles(release, folder);
+            String what = Files.isDirectory(folder) ? folder + " has no " + String.join(" or ", missing)
+                    : folder + " does not exist";
+            throw new DataNotFoundException(ENV_VAR + " is set to '" + fastbookData + "', but " + what
+                    + ". Point " + ENV_VAR + " at the folder that contains " + name + "/ (with " + files + "),"
+                    + " or unset it to use the cache " + cached + " (downloaded from " + release.url()
+                    + " on first use). Nothing was downloaded because " + ENV_VAR + " is set.");
         }
-        List<String> missing = missingFiles(cached);
-        if (missing.isEmpty()) {
-            return cached;
+        try {
+            // What a killed download left behind (pid-named temporary zip and folder) goes first.
+            SafeFiles.cleanLeftovers(cached);
+        } catch (IOException e) {
+            // Only stale temporary files stay; the lookup itself does not depend on them.
+        }
+        for (String alias : release.folderNames()) {
+            Path candidate = cacheRoot.resolve(alias).toAbsolutePath();
+            if (missingFiles(release, candidate).isEmpty()) {
+                return candidate;
+            }
         }
         if (Files.exists(cached)) {
             throw new DataNotFoundException("The cache folder " + cached + " exists but has no "
-                    + String.join(" or ", missing) + ". Delete that folder to download the data again from " + URL + ".");
+                    + String.join(" or ", missingFiles(release, cached)) + ". Delete that folder to download the data again from "
+                    + release.url() + ".");
         }
         try {
-            return download.into(cacheRoot).toAbsolutePath();
+            return download.into(cacheRoot, name).toAbsolutePath();
         } catch (IOException | RuntimeException e) {
-            throw new DataNotFoundException("MovieLens 100k is not available: " + ENV_VAR + " is not set, there is no cache at "
+            throw new DataNotFoundException("MovieLens " + name + " is not available: " + ENV_VAR + " is not set, there is no cache at "
                     + cached + ", and downloading " + download.url() + " failed (" + e + ").\n"
                     + "Do one of these:\n"
-                    + "  - connect to the internet and run again: the zip (about 5 MB) is downloaded once into " + cached + ";\n"
-                    + "  - download " + download.url() + " yourself and unzip it into " + cached.getParent()
-                    + " so that " + cached.resolve("u.data") + " exists;\n"
-                    + "  - set the environment variable " + ENV_VAR + " to a folder that contains ml-100k/.", e);
+                    + "  - connect to the internet and run again: the zip (" + release.about().replaceAll(".*zip ", "")
+                    + ") is downloaded once into " + cached + ";\n"
+                    + "  - download " + download.url() + " yourself (e.g. in a browser) and unzip it into " + cacheRoot.toAbsolutePath()
+                    + " so that " + cacheRoot.toAbsolutePath().resolve(release.zipFolder()).resolve(release.ratingsFile()) + " exists;\n"
+                    + "  - set the environment variable " + ENV_VAR + " to a folder that contains " + name + "/.", e);
         }
     }
 
-    static List<String> missingFiles(Path folder) {
+    static List<String> missingFiles(Release release, Path folder) {
         List<String> missing = new ArrayList<>();
-        for (String name : SHA256.keySet()) {
-            if (!Files.isRegularFile(folder.resolve(name))) {
-                missing.add(name);
+        for (String file : release.expectedFiles().keySet()) {
+            if (!Files.isRegularFile(folder.resolve(file))) {
+                missing.add(file);
             }
         }
         return missing;
@@ -143,13 +291,30 @@ public final class MovieLens {
         return Collections.unmodifiableMap(map);
     }
 
-    /** The MovieLens files of one folder. */
-    public static final class Folder {
+    private static Map<String, Release> releases(Release... releases) {
+        Map<String, Release> map = new LinkedHashMap<>();
+        for (Release r : releases) {
+            map.put(r.name(), r);
+        }
+        return Collections.unmodifiableMap(map);
+    }
 
+    /** One MovieLens release in a folder: its name, where it is, and its two tables. */
+    public static final class Dataset {
+
+        private final String name;
         private final Path path;
+        private final Release release; // null: a folder of unknown origin, read by the files present
 
-        private Folder(Path path) {
+        private Dataset(String name, Path path, Release release) {
+            this.name = name;
             this.path = path.toAbsolutePath();
+            this.release = release;
+        }
+
+        /** The release's name (ml-25m, ...), or the folder's name when it is none of them. */
+        public String name() {
+            return name;
         }
 
         /** The folder read from. */
@@ -157,104 +322,52 @@ public final class MovieLens {
             return path;
         }
 
-        /** {@code u.data}: IntColumns {@code user, movie, rating, timestamp}, in file order. */
+        /**
+         * The ratings in file order: {@code user, movie, timestamp} (IntColumns) and {@code rating}
+         * (IntColumn for whole-star releases, FloatColumn for half stars). Re-read on every call.
+         */
         public Table ratings() {
-            Path file = path.resolve("u.data");
-            int[][] cols = new int[4][100_000];
-            int[] n = {0};
-            String[] names = {"user", "movie", "rating", "timestamp"};
-            eachLine(file, StandardCharsets.ISO_8859_1, (line, number) -> {
-                String[] fields = line.split("\t", -1);
-                if (fields.length != names.length) {
-                    throw new MalformedDataException(file, number, "expected 4 tab-separated fields"
-                            + " (user, movie, rating, timestamp) but found " + fields.length + ": " + quote(line));
-                }
-                if (n[0] == cols[0].length) {
-                    for (int c = 0; c < cols.length; c++) {
-                        cols[c] = Arrays.copyOf(cols[c], cols[c].length * 2);
-                    }
-                }
-                for (int c = 0; c < names.length; c++) {
-                    cols[c][n[0]] = parseInt(fields[c], names[c], file, number);
-                }
-                n[0]++;
-            });
-            Table table = Table.create("ratings");
-            for (int c = 0; c < names.length; c++) {
-                table.addColumns(IntColumn.create(names[c], Arrays.copyOf(cols[c], n[0])));
+            if (release != null && Files.isRegularFile(path.resolve(release.ratingsFile()))) {
+                String file = release.ratingsFile();
+                return RatingsParser.read(path.resolve(file),
+                        RatingsParser.Format.ofFileName(file), release.scale());
             }
-            return table;
+            for (String file : List.of("u.data", "ratings.dat", "ratings.csv")) {
+                if (Files.isRegularFile(path.resolve(file))) {
+                    RatingsParser.Format format = RatingsParser.Format.ofFileName(file);
+                    return RatingsParser.read(path.resolve(file), format, defaultScale(format));
+                }
+            }
+            throw notFound("ratings", "u.data", "ratings.dat", "ratings.csv");
         }
 
-        /** {@code u.item} (latin-1): {@code movie} (IntColumn) and {@code title} (StringColumn). */
+        /** The movies: {@code movie} (IntColumn), {@code title}, and {@code genres} except for ml-100k. */
         public Table movies() {
-            Path file = path.resolve("u.item");
-            List<Integer> ids = new ArrayList<>();
-            List<String> titles = new ArrayList<>();
-            eachLine(file, StandardCharsets.ISO_8859_1, (line, number) -> {
-                String[] fields = line.split("\\|", -1);
-                if (fields.length != ITEM_FIELDS) {
-                    throw new MalformedDataException(file, number, "expected " + ITEM_FIELDS
-                            + " '|'-separated fields (movie id, title, dates, URL, 19 genre flags) but found "
-                            + fields.length + ": " + quote(line));
+            for (String file : List.of("u.item", "movies.dat", "movies.csv")) {
+                if (Files.isRegularFile(path.resolve(file))) {
+                    Path p = path.resolve(file);
+                    return switch (file) {
+                        case "u.item" -> MoviesReader.uItem(p);
+                        case "movies.dat" -> MoviesReader.dat(p);
+                        default -> MoviesReader.csv(p);
+                    };
                 }
-                ids.add(parseInt(fields[0], "movie", file, number));
-                titles.add(fields[1]);
-            });
-            return Table.create("movies",
-                    IntColumn.create("movie", ids.stream().mapToInt(Integer::intValue).toArray()),
-                    StringColumn.create("title", titles));
+            }
+            throw notFound("movies", "u.item", "movies.dat", "movies.csv");
+        }
+
+        private DataNotFoundException notFound(String what, String... files) {
+            String expected = release != null ? path.resolve(what.equals("ratings") ? release.ratingsFile()
+                    : release.moviesFile()).toString()
+                    : path.resolve(files[0]) + " (ml-100k), " + files[1] + " (ml-1m, ml-10m) or " + files[2]
+                    + " (ml-latest-small, ml-20m and later)";
+            return new DataNotFoundException("No MovieLens " + what + " file in " + path + ": expected " + expected
+                    + ". Point MovieLens.load at the unzipped release's folder, or use MovieLens.dataset(name).");
         }
 
         @Override
         public String toString() {
-            return "MovieLens folder " + path;
+            return "MovieLens " + name + " in " + path;
         }
-    }
-
-    // ---- parsing: our own, so that errors can name the line ----
-
-    private interface LineParser {
-        void parse(String line, int number);
-    }
-
-    private static void eachLine(Path file, Charset charset, LineParser parser) {
-        if (!Files.isRegularFile(file)) {
-            throw new DataNotFoundException(file + " not found: a MovieLens 100k folder holds u.data and u.item.");
-        }
-        try (BufferedReader reader = Files.newBufferedReader(file, charset)) {
-            int number = 0;
-            int blanks = 0; // blank lines are fine at the very end only
-            String line;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    blanks++;
-                    continue;
-                }
-                if (blanks > 0) {
-                    throw new MalformedDataException(file, number - blanks, "empty line in the middle of the file");
-                }
-                parser.parse(line, number);
-            }
-            if (number == blanks) {
-                throw new MalformedDataException(file, 1, "the file is empty (a truncated download or copy?)");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file, e);
-        }
-    }
-
-    private static int parseInt(String field, String name, Path file, int line) {
-        try {
-            return Integer.parseInt(field.trim());
-        } catch (NumberFormatException e) {
-            throw new MalformedDataException(file, line, "the " + name + " field is not a whole number: " + quote(field));
-        }
-    }
-
-    private static String quote(String text) {
-        String shown = text.length() > 120 ? text.substring(0, 120) + "..." : text;
-        return "\"" + shown.replace("\t", "\\t") + "\"";
     }
 }

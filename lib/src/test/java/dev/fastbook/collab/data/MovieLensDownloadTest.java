@@ -18,11 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -45,16 +48,20 @@ class MovieLensDownloadTest {
     static final String DATA = MovieLensTest.GOOD_DATA;
     static final String ITEM = MovieLensTest.GOOD_ITEM;
 
+    private final ExecutorService handlers = Executors.newCachedThreadPool(); // slow handlers must not block others
+
     @AfterEach
     void stop() {
         if (server != null) {
             server.stop(0);
         }
+        handlers.shutdownNow();
     }
 
     /** Serves {@code body} at /ml-100k.zip, claiming {@code contentLength} bytes. */
     private URI serve(byte[] body, long contentLength) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(handlers);
         server.createContext("/ml-100k.zip", exchange -> {
             exchange.sendResponseHeaders(200, contentLength);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -103,8 +110,13 @@ class MovieLensDownloadTest {
     }
 
     private MovieLensDownload download(URI url, Map<String, String> sums) {
-        // A short timeout: the stalled-server test must not wait the real 30 s.
-        return new MovieLensDownload(url, sums, new PrintStream(progress, true, StandardCharsets.UTF_8), 1500);
+        // A short read timeout: the stalled-server test must not wait the real 30 s.
+        return download(url, sums, new MovieLensDownload.Limits(Duration.ofMillis(1500), Duration.ofMinutes(1), 0,
+                Duration.ofSeconds(60)));
+    }
+
+    private MovieLensDownload download(URI url, Map<String, String> sums, MovieLensDownload.Limits limits) {
+        return new MovieLensDownload(url, "ml-100k", sums, new PrintStream(progress, true, StandardCharsets.UTF_8), limits);
     }
 
     private List<String> leftovers() throws IOException {
@@ -262,5 +274,163 @@ class MovieLensDownloadTest {
                 System.setProperty(MovieLens.CACHE_PROPERTY, old);
             }
         }
+    }
+
+    // ---- integrity beyond ml-100k's pinned sha256 ----
+
+    /** A zip whose entries are STORED, so that a flipped byte reaches the data unchanged and only the CRC can tell. */
+    private static byte[] storedZip(String folder, Map<String, String> files) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
+                ZipEntry entry = new ZipEntry(folder + "/" + f.getKey());
+                entry.setMethod(ZipEntry.STORED);
+                entry.setSize(content.length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(content);
+                entry.setCrc(crc.getValue());
+                zip.putNextEntry(entry);
+                zip.write(content);
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void corruptEntryIsCaughtByItsCrcWhenNoChecksumIsPinned() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("u.data", DATA);
+        files.put("u.item", ITEM);
+        byte[] zip = storedZip("ml-100k", files);
+        String text = new String(zip, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("881250949"); // inside u.data's stored bytes
+        zip[at] = (byte) '9'; // was '8': same length, different content
+        URI url = serve(zip, zip.length);
+        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+                () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null))));
+        assertTrue(e.getMessage().contains("corrupt") && e.getMessage().contains("CRC-32"), e.getMessage());
+        assertTrue(e.getMessage().contains("ml-100k/u.data"), e.getMessage());
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
+    void ml10mZipFolderIsPublishedUnderItsName() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("ratings.dat", "1::122::5::838985046\n1::185::4.5::838983525\n");
+        files.put("movies.dat", "122::Boomerang (1992)::Comedy|Romance\n185::Net, The (1995)::Action\n");
+        files.put("README.html", "fixture");
+        byte[] zip = storedZip("ml-10M100K", files);
+        URI url = serve(zip, zip.length);
+        MovieLens.Release release = MovieLens.release("ml-10m");
+        MovieLensDownload download = new MovieLensDownload(url, release.zipFolder(), release.expectedFiles(),
+                new PrintStream(progress, true, StandardCharsets.UTF_8), MovieLensDownload.Limits.defaults());
+        Path folder = MovieLens.findFolder(release, null, cacheRoot, download);
+        assertEquals(cacheRoot.resolve("ml-10m").toAbsolutePath(), folder);
+        assertEquals(List.of("ml-10m"), leftovers());
+        assertEquals(4.5f, MovieLens.load(folder).ratings().floatColumn("rating").getFloat(1));
+        assertEquals("ml-10m", MovieLens.load(folder).name());
+    }
+
+    // ---- limits: a trickling server ----
+
+    /** Serves {@code body} one byte every {@code millis} ms. */
+    private URI trickle(byte[] body, long millis) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(handlers);
+        server.createContext("/ml-100k.zip", exchange -> {
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (byte b : body) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(millis);
+                }
+            } catch (IOException | InterruptedException clientGone) {
+                // the client gave up, as it should
+            }
+            exchange.close();
+        });
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/ml-100k.zip");
+    }
+
+    @Test
+    void tricklingServerFailsByTheMinimumRate() throws Exception {
+        byte[] zip = goodZip();
+        URI url = trickle(zip, 200);
+        MovieLensDownload.Limits limits = new MovieLensDownload.Limits(Duration.ofSeconds(5), Duration.ofMinutes(5),
+                1000, Duration.ofSeconds(1));
+        long start = System.nanoTime();
+        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+                () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 10, "took " + seconds + " s");
+        String m = e.getMessage();
+        assertTrue(m.contains("too slow") && m.contains("below the minimum 1000 bytes/s"), m);
+        assertTrue(m.matches("(?s).*received \\d+ of " + zip.length + " bytes.*"), m);
+        assertTrue(m.contains(MovieLensDownload.Limits.MIN_RATE), m);
+        assertTrue(m.contains("run again") && m.contains("yourself"), m); // how to retry or place it by hand
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
+    void tricklingServerFailsByTheDeadline() throws Exception {
+        byte[] zip = goodZip();
+        URI url = trickle(zip, 100);
+        MovieLensDownload.Limits limits = new MovieLensDownload.Limits(Duration.ofSeconds(5), Duration.ofMillis(1500),
+                0, Duration.ofSeconds(60));
+        long start = System.nanoTime();
+        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+                () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 8, "took " + seconds + " s");
+        assertTrue(e.getMessage().contains("did not finish within 1500 ms: received"), e.getMessage());
+        assertTrue(e.getMessage().contains(MovieLensDownload.Limits.DEADLINE), e.getMessage());
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
+    void limitsComeFromSystemPropertiesAndRefuseNonsense() {
+        String old = System.getProperty(MovieLensDownload.Limits.MIN_RATE);
+        try {
+            System.setProperty(MovieLensDownload.Limits.MIN_RATE, "0");
+            assertEquals(0, MovieLensDownload.Limits.fromSystemProperties().minBytesPerSecond());
+            System.setProperty(MovieLensDownload.Limits.MIN_RATE, "-5");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    MovieLensDownload.Limits::fromSystemProperties);
+            assertTrue(e.getMessage().contains("-5"), e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty(MovieLensDownload.Limits.MIN_RATE);
+            } else {
+                System.setProperty(MovieLensDownload.Limits.MIN_RATE, old);
+            }
+        }
+        assertEquals(Duration.ofMinutes(30), MovieLensDownload.Limits.defaults().deadline());
+    }
+
+    // ---- leftovers of a killed download ----
+
+    @Test
+    void lookupCleansWhatADeadDownloadLeftBehind() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long deadPid = gone.pid();
+        Path partZip = cacheRoot.resolve(".ml-100k." + deadPid + "-1a.part");
+        Path partDir = cacheRoot.resolve(".ml-100k." + deadPid + "-2b.part");
+        Files.write(partZip, new byte[100]);
+        Files.createDirectories(partDir.resolve("ml-100k"));
+        Files.writeString(partDir.resolve("ml-100k/u.data"), "half");
+        Path live = cacheRoot.resolve(".ml-100k." + ProcessHandle.current().pid() + "-3c.part"); // ours: in progress
+        Files.write(live, new byte[1]);
+
+        byte[] zip = goodZip();
+        URI url = serve(zip, zip.length);
+        Path folder = MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null)));
+        assertEquals(List.of(".ml-100k." + ProcessHandle.current().pid() + "-3c.part", "ml-100k"),
+                leftovers().stream().sorted().toList());
+        assertEquals(DATA, Files.readString(folder.resolve("u.data")));
     }
 }
