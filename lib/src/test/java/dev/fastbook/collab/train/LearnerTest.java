@@ -39,7 +39,7 @@ class LearnerTest {
         assertTrue(out.startsWith("epoch     train_loss  valid_loss  time"), out);
         assertEquals(4, out.strip().split("\n").length, out);
         assertTrue(results.html().contains("<th>valid_loss</th>"));
-        assertEquals(3 * learn.dls().trainBatches(), learn.recorder().lrs().size());
+        assertEquals(3 * learn.dls().train().size(), learn.recorder().lrs().size());
         assertEquals(3, learn.recorder().validLosses().size());
     }
 
