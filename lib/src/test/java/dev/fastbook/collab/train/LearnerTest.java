@@ -244,6 +244,41 @@ class LearnerTest {
         assertTrue(learn.results().finalValidLoss() <= valid * 1.05, valid + " -> " + learn.results().finalValidLoss());
     }
 
+    /** A model whose output turns NaN in one training batch; it records its state just before. */
+    static final class NanInForward extends dev.fastbook.collab.model.Module {
+        final EmbeddingNN inner;
+        private final int at;
+        private int trainingCalls;
+        private List<float[]> before;
+
+        NanInForward(EmbeddingNN inner, int at) {
+            this.inner = inner;
+            this.at = at;
+        }
+
+        @Override
+        public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) {
+            if (isTraining() && ++trainingCalls == at) {
+                before = parameterArrays().stream().map(a -> a.toFloatArray()).toList();
+                return inner.forward(x).mul(Tensors.constant(Float.NaN));
+            }
+            return inner.forward(x);
+        }
+    }
+
+    @Test
+    void aDivergenceAlsoPutsBatchNormsRunningStatisticsBack() {
+        Tensors.seed(1);
+        var d = dls();
+        var model = new NanInForward(new EmbeddingNN(CollabLearner.getEmbSz(d), new int[] {16, 8}, YRange.of(0, 5.5)), 7);
+        var learn = new Learner<>(d, model, Loss.mse());
+        assertTrue(model.parameters().stream().anyMatch(p -> !p.parameter().requiresGradient()), "has running statistics");
+        var e = assertThrows(TrainingDivergedException.class, () -> captureStdout(() -> learn.fit(1, 1e-3)));
+        assertEquals(6, e.batch());
+        assertSameWeights(model.before, learn); // BatchNorm moved its statistics in the failing forward pass
+        assertTrue(Double.isFinite(learn.validate()));
+    }
+
     @Test
     void theLargestLearningRateAllowedNeverLeavesNanWeights() {
         for (double lr : new double[] {1, 10}) {
