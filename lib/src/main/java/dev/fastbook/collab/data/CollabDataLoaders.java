@@ -134,7 +134,7 @@ public final class CollabDataLoaders {
         return null;
     }
 
-    private static boolean looksLikeTime(Column<?> c) {
+    private static boolean cannotBeRatings(Column<?> c) {
         String k = key(c.name());
         return k.contains("time") || k.contains("date") || k.equals("ts") || !(c instanceof NumberColumn);
     }
@@ -161,7 +161,7 @@ public final class CollabDataLoaders {
         }
         // fastai's positional default, kept only where it cannot be wrong silently: exactly three
         // columns, the third numeric and not a time.
-        if (t.columnCount() == 3 && !looksLikeTime(t.column(2))) {
+        if (t.columnCount() == 3 && !cannotBeRatings(t.column(2))) {
             return t.column(2).name();
         }
         throw new IllegalArgumentException("No rating column in table '" + t.name() + "': its columns are "
