@@ -196,7 +196,7 @@ public final class DataLoader implements Iterable<Batch> {
 
     @Override
     public String toString() {
-        return "DataLoader(" + rating.length + " rows, bs " + bs + ", " + size() + " batches"
+        return "DataLoader(" + rating.length + " rows, bs " + bs + ", " + size() + (size() == 1 ? " batch" : " batches")
                 + (shuffler != null ? ", shuffled" : "") + (dropLast ? ", drop last" : "") + ")";
     }
 }
