@@ -16,6 +16,8 @@ public final class Vocab extends AbstractList<String> {
     private final String name;
     private final List<String> items;
     private final Map<String, Integer> o2i;
+    // Set by ofInts only: the sorted distinct ids, so indexOfInt needs no String per lookup.
+    private int[] ints;
 
     private Vocab(String name, List<String> items) {
         this.name = name;
@@ -38,6 +40,34 @@ public final class Vocab extends AbstractList<String> {
             items.add(o.toString());
         }
         return new Vocab(name, items);
+    }
+
+    /**
+     * The vocabulary of integer ids, from their sorted distinct values: the same list {@link #of}
+     * gives for those ints, built without boxing (25M ids map in well under a second).
+     */
+    public static Vocab ofInts(String name, int[] sortedDistinct) {
+        List<String> items = new ArrayList<>(sortedDistinct.length + 1);
+        items.add(NA);
+        for (int i = 0; i < sortedDistinct.length; i++) {
+            if (i > 0 && sortedDistinct[i] <= sortedDistinct[i - 1]) {
+                throw new IllegalArgumentException("ofInts needs sorted distinct ids; " + name + " has "
+                        + sortedDistinct[i - 1] + " before " + sortedDistinct[i]);
+            }
+            items.add(Integer.toString(sortedDistinct[i]));
+        }
+        Vocab v = new Vocab(name, items);
+        v.ints = sortedDistinct.clone();
+        return v;
+    }
+
+    /** The index of an int id, or 0 ({@code #na#}); a binary search for vocabularies made by {@link #ofInts}. */
+    public int indexOfInt(int value) {
+        if (ints == null) {
+            return indexOf(value);
+        }
+        int i = java.util.Arrays.binarySearch(ints, value);
+        return i < 0 ? 0 : i + 1;
     }
 
     /** A vocabulary in a given order, e.g. read back from a saved model; it must start with {@code #na#}. */

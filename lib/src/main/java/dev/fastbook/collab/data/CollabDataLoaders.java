@@ -1,135 +1,411 @@
 package dev.fastbook.collab.data;
 
 import dev.fastbook.collab.core.Vocab;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import dev.fastbook.collab.core.Tensors;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.FloatColumn;
 import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.NumberColumn;
+import tech.tablesaw.api.ShortColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
  * fastai's {@code CollabDataLoaders}: a random 80/20 split of a ratings table, user and item
- * vocabularies, and mini-batches of {@code (user index, item index) -> rating}.
+ * vocabularies, and a training and a validation {@link DataLoader} of
+ * {@code (user index, item index) -> rating} batches.
  *
  * <pre>{@code
  * var dls = CollabDataLoaders.from(ratings).itemName("title").bs(64).seed(42).build();
+ * for (Batch b : dls.train()) { try (b) { ... } }
  * }</pre>
+ *
+ * <p>Columns not named in the builder are found by name (user/userId, movie/movieId/item/title,
+ * rating/score). fastai takes the first three columns by position; here a table whose rating
+ * column has another name must name it, because by position a MovieLens table without ratings
+ * would silently train on its timestamps.
  */
 public final class CollabDataLoaders {
+    private static final List<String> USER_NAMES = List.of("user", "userid", "users", "customer", "customerid");
+    private static final List<String> ITEM_NAMES = List.of("movie", "movieid", "item", "itemid", "title",
+            "product", "productid", "book", "bookid");
+    private static final List<String> RATING_NAMES = List.of("rating", "ratings", "score", "stars", "value");
+
     private final String userName;
     private final String itemName;
     private final String ratingName;
     private final Vocab users;
     private final Vocab items;
-    private final int bs;
-    private final Random shuffle;
-    private final int[] trainUser, trainItem, validUser, validItem;
-    private final float[] trainRating, validRating;
+    private final DataLoader train;
+    private final DataLoader valid;
+    private final double minRating, maxRating;
 
     private CollabDataLoaders(Builder b) {
         Table t = b.table;
         if (t == null || t.rowCount() == 0) {
             throw new IllegalArgumentException("The ratings table is empty: load some ratings first (e.g. MovieLens.ratings()).");
         }
-        if (t.columnCount() < 3 && (b.userName == null || b.itemName == null || b.ratingName == null)) {
-            throw new IllegalArgumentException("A ratings table needs user, item and rating columns; "
-                    + t.name() + " has only " + t.columnNames());
-        }
-        userName = b.userName != null ? b.userName : t.columnNames().get(0);
-        itemName = b.itemName != null ? b.itemName : t.columnNames().get(1);
-        ratingName = b.ratingName != null ? b.ratingName : t.columnNames().get(2);
-        for (String c : List.of(userName, itemName, ratingName)) {
-            if (!t.containsColumn(c)) {
-                throw new IllegalArgumentException("No column '" + c + "' in table " + t.name()
-                        + "; its columns are " + t.columnNames() + ".");
-            }
-        }
         if (!(b.validPct > 0 && b.validPct < 1)) {
             throw new IllegalArgumentException("validPct must be between 0 and 1 (exclusive), got " + b.validPct);
         }
+        if (b.bs < 1) {
+            throw new IllegalArgumentException("The batch size must be at least 1, got " + b.bs);
+        }
+        ratingName = ratingColumn(t, b.ratingName);
+        userName = idColumn(t, b.userName, USER_NAMES, 0, "user", ratingName, null);
+        itemName = idColumn(t, b.itemName, ITEM_NAMES, 1, "item", ratingName, userName);
+        Column<?> ratingCol = t.column(ratingName);
+        double[] range = checkRatings(ratingCol);
+        minRating = range[0];
+        maxRating = range[1];
         int n = t.rowCount();
-        float[] rating = ratings(t.column(ratingName));
-
         // fastai's RandomSplitter: a random permutation, the first int(pct * n) rows are validation.
-        Random split = b.seed == null ? new Random() : new Random(b.seed);
-        int[] perm = permutation(n, split);
         int nValid = (int) (b.validPct * n);
         int nTrain = n - nValid;
-        if (b.bs < 1 || b.bs > nTrain) {
+        if (nValid == 0) {
+            long rowsNeeded = (long) Math.ceil(1 / b.validPct);
+            while ((int) (b.validPct * rowsNeeded) < 1) {
+                rowsNeeded++;
+            }
+            // Rounded up, so that the advice itself gives at least one row.
+            String pctNeeded = java.math.BigDecimal.valueOf(Math.ceil(1000.0 / n) / 1000).stripTrailingZeros().toPlainString();
+            throw new IllegalArgumentException("No validation rows: " + n + (n == 1 ? " row" : " rows") + " with validPct "
+                    + b.validPct + " gives int(" + b.validPct + " * " + n + ") = 0 rows to validate on, so the valid"
+                    + " loss could not be measured. Use at least " + rowsNeeded + " rows"
+                    + (n < 2 ? " (one row cannot be both trained and validated on)" : ", or validPct " + pctNeeded + " or more")
+                    + ".");
+        }
+        if (b.bs > nTrain) {
             throw new IllegalArgumentException("Batch size " + b.bs + " does not fit: there are " + nTrain
                     + " training rows. Use a batch size between 1 and " + nTrain + ".");
         }
-        bs = b.bs;
-        Column<?> u = t.column(userName);
-        Column<?> it = t.column(itemName);
-        List<Object> trainUsers = new ArrayList<>(nTrain);
-        List<Object> trainItems = new ArrayList<>(nTrain);
-        for (int k = nValid; k < n; k++) {
-            trainUsers.add(value(u, perm[k]));
-            trainItems.add(value(it, perm[k]));
-        }
-        users = vocab(userName, u, trainUsers);
-        items = vocab(itemName, it, trainItems);
 
-        validUser = new int[nValid];
-        validItem = new int[nValid];
-        validRating = new float[nValid];
-        trainUser = new int[nTrain];
-        trainItem = new int[nTrain];
-        trainRating = new float[nTrain];
-        for (int k = 0; k < n; k++) {
+        Random split = b.seed == null ? new Random() : new Random(b.seed);
+        int[] perm = permutation(n, split);
+        Codes u = codes(t.column(userName), perm, nValid);
+        Codes it = codes(t.column(itemName), perm, nValid);
+        users = u.vocab;
+        items = it.vocab;
+
+        int[] validUser = new int[nValid], validItem = new int[nValid];
+        int[] trainUser = new int[nTrain], trainItem = new int[nTrain];
+        float[] validRating = new float[nValid], trainRating = new float[nTrain];
+        RatingReader r = ratingReader(ratingCol);
+        for (int k = 0; k < nValid; k++) {
             int row = perm[k];
-            int ui = users.indexOf(value(u, row));
-            int ii = items.indexOf(value(it, row));
-            if (k < nValid) {
-                validUser[k] = ui;
-                validItem[k] = ii;
-                validRating[k] = rating[row];
-            } else {
-                trainUser[k - nValid] = ui;
-                trainItem[k - nValid] = ii;
-                trainRating[k - nValid] = rating[row];
+            validUser[k] = u.code(row);
+            validItem[k] = it.code(row);
+            validRating[k] = r.get(row);
+        }
+        for (int k = nValid; k < n; k++) {
+            int row = perm[k];
+            trainUser[k - nValid] = u.code(row);
+            trainItem[k - nValid] = it.code(row);
+            trainRating[k - nValid] = r.get(row);
+        }
+        DataLoader.Shuffler shuffler = new DataLoader.Shuffler(b.seed == null ? new Random() : new Random(b.seed + 1));
+        train = new DataLoader(trainUser, trainItem, trainRating, b.bs, true, shuffler);
+        valid = new DataLoader(validUser, validItem, validRating, b.bs, false, null);
+    }
+
+    // ---- choosing columns -------------------------------------------------------------------
+
+    private static String key(String columnName) {
+        return columnName.toLowerCase(Locale.ROOT).replaceAll("[ _\\-]", "");
+    }
+
+    private static String byName(Table t, List<String> candidates, String... taken) {
+        for (String want : candidates) {
+            for (String c : t.columnNames()) {
+                if (key(c).equals(want) && !Arrays.asList(taken).contains(c)) {
+                    return c;
+                }
             }
         }
-        shuffle = b.seed == null ? new Random() : new Random(b.seed + 1);
+        return null;
+    }
+
+    private static boolean cannotBeRatings(Column<?> c) {
+        String k = key(c.name());
+        return k.contains("time") || k.contains("date") || k.equals("ts") || !(c instanceof NumberColumn);
+    }
+
+    private static String ratingColumn(Table t, String named) {
+        if (named != null) {
+            requireColumn(t, named, "rating");
+            Column<?> c = t.column(named);
+            if (!(c instanceof NumberColumn)) {
+                throw new IllegalArgumentException("The rating column '" + named + "' holds " + c.type().name()
+                        + " values, not numbers. The table's columns are " + describe(t)
+                        + ": name the one with the ratings with ratingName(...).");
+            }
+            return named;
+        }
+        String found = byName(t, RATING_NAMES);
+        if (found != null) {
+            if (!(t.column(found) instanceof NumberColumn)) {
+                throw new IllegalArgumentException("The column '" + found + "' holds " + t.column(found).type().name()
+                        + " values, not numbers, so it cannot be the ratings. The table's columns are "
+                        + describe(t) + ": name the rating column with ratingName(...).");
+            }
+            return found;
+        }
+        // fastai's positional default, kept only where it cannot be wrong silently: exactly three
+        // columns, the third numeric and not a time.
+        if (t.columnCount() == 3 && !cannotBeRatings(t.column(2))) {
+            return t.column(2).name();
+        }
+        throw new IllegalArgumentException("No rating column in table '" + t.name() + "': its columns are "
+                + describe(t) + ". Name the column that holds the ratings with ratingName(\"...\")"
+                + " (a timestamp or text column is never taken for ratings).");
+    }
+
+    private static String idColumn(Table t, String named, List<String> candidates, int position, String what,
+            String... taken) {
+        if (named != null) {
+            requireColumn(t, named, what);
+            for (String other : taken) {
+                if (named.equals(other)) {
+                    throw new IllegalArgumentException("Column '" + named + "' cannot be both the " + what
+                            + " and another of the user, item and rating columns; the table's columns are " + describe(t) + ".");
+                }
+            }
+            return named;
+        }
+        String found = byName(t, candidates, taken);
+        if (found != null) {
+            return found;
+        }
+        // fastai's default: the first column for users, the second for items.
+        if (t.columnCount() > position && !Arrays.asList(taken).contains(t.column(position).name())) {
+            return t.column(position).name();
+        }
+        throw new IllegalArgumentException("No " + what + " column in table '" + t.name() + "': its columns are "
+                + describe(t) + ". Name it with " + what + "Name(\"...\").");
+    }
+
+    private static void requireColumn(Table t, String name, String what) {
+        if (!t.containsColumn(name)) {
+            throw new IllegalArgumentException("No column '" + name + "' (asked for as the " + what + " column) in table "
+                    + t.name() + "; its columns are " + describe(t) + ".");
+        }
+    }
+
+    private static String describe(Table t) {
+        List<String> out = new ArrayList<>();
+        for (Column<?> c : t.columns()) {
+            out.add(c.name() + " (" + c.type().name().toLowerCase(Locale.ROOT) + ")");
+        }
+        return out.toString();
+    }
+
+    // ---- ratings --------------------------------------------------------------------------
+
+    /** A rating by row, read without boxing for the usual column types. */
+    @FunctionalInterface
+    private interface RatingReader {
+        float get(int row);
+    }
+
+    private static RatingReader ratingReader(Column<?> c) {
+        if (c instanceof DoubleColumn d) {
+            return row -> (float) d.getDouble(row);
+        }
+        if (c instanceof FloatColumn f) {
+            return f::getFloat;
+        }
+        if (c instanceof IntColumn i) {
+            return i::getInt;
+        }
+        NumberColumn<?, ?> num = (NumberColumn<?, ?>) c;
+        return row -> (float) num.getDouble(row);
+    }
+
+    // Every rating must be a number: the first bad row is named. Returns {min, max}.
+    private static double[] checkRatings(Column<?> c) {
+        RatingReader r = ratingReader(c);
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < c.size(); i++) {
+            float v = r.get(i);
+            if (c.isMissing(i) || !Float.isFinite(v)) {
+                boolean missing = c.isMissing(i) && !(c instanceof DoubleColumn || c instanceof FloatColumn);
+                throw new IllegalArgumentException("Rating column '" + c.name() + "' has "
+                        + (missing ? "a missing value" : Float.isNaN(v) ? "a missing value (NaN)" : "'" + v + "'")
+                        + " at row " + i + ": ratings must be finite numbers. Drop or fix that row.");
+            }
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        return new double[] {lo, hi};
+    }
+
+    // ---- vocabularies and encoding ---------------------------------------------------------
+
+    /** A column's vocabulary and the code of each row in it. */
+    private abstract static class Codes {
+        Vocab vocab;
+
+        abstract int code(int row);
     }
 
     // Text categories (titles) get their vocabulary from the whole table, numbers (user ids) from
     // the training rows only: that is what fastai's Categorify does in from_df.
-    private static Vocab vocab(String name, Column<?> column, List<Object> trainValues) {
-        if (column instanceof StringColumn s) {
-            return Vocab.of(name, s.unique().asList());
+    private static Codes codes(Column<?> c, int[] perm, int nValid) {
+        IntIds ids = IntIds.of(c);
+        if (ids != null) {
+            return intCodes(c, ids, perm, nValid);
         }
-        return Vocab.of(name, trainValues);
+        Vocab vocab;
+        if (c instanceof StringColumn s) {
+            for (int row = 0; row < s.size(); row++) {
+                if (s.isMissing(row)) {
+                    throw missing(c, row);
+                }
+            }
+            vocab = Vocab.of(c.name(), s.unique().asList());
+        } else {
+            List<Object> trainValues = new ArrayList<>(perm.length - nValid);
+            for (int k = nValid; k < perm.length; k++) {
+                trainValues.add(value(c, perm[k]));
+            }
+            vocab = Vocab.of(c.name(), trainValues);
+        }
+        Codes out = new Codes() {
+            @Override
+            int code(int row) {
+                return vocab.indexOf(value(c, row));
+            }
+        };
+        out.vocab = vocab;
+        return out;
     }
 
     private static Object value(Column<?> c, int row) {
         if (c.isMissing(row)) {
-            throw new IllegalArgumentException("Column '" + c.name() + "' has a missing value at row " + row
-                    + ": drop or fill missing rows before building DataLoaders.");
+            throw missing(c, row);
         }
-        return c instanceof IntColumn ic ? (Object) ic.getInt(row) : c.get(row);
+        return c.get(row);
     }
 
-    private static float[] ratings(Column<?> c) {
-        float[] r = new float[c.size()];
-        for (int i = 0; i < r.length; i++) {
-            Object v = c.isMissing(i) ? null : c.get(i);
-            if (!(v instanceof Number num) || Double.isNaN(num.doubleValue())) {
-                throw new IllegalArgumentException("Rating column '" + c.name() + "' has " + (v == null ? "a missing value" : "'" + v + "'")
-                        + " at row " + i + ": ratings must be numbers. Drop or fix that row.");
+    private static IllegalArgumentException missing(Column<?> c, int row) {
+        return new IllegalArgumentException("Column '" + c.name() + "' has a missing value at row " + row
+                + ": drop or fill missing rows before building DataLoaders.");
+    }
+
+    /** Int ids read without boxing, for Int, Short and Long columns whose values fit an int. */
+    private abstract static class IntIds {
+        abstract int get(int row);
+
+        static IntIds of(Column<?> c) {
+            if (c instanceof IntColumn ic) {
+                return new IntIds() {
+                    @Override
+                    int get(int row) {
+                        return ic.getInt(row);
+                    }
+                };
             }
-            r[i] = num.floatValue();
+            if (c instanceof ShortColumn sc) {
+                return new IntIds() {
+                    @Override
+                    int get(int row) {
+                        return sc.getShort(row);
+                    }
+                };
+            }
+            if (c instanceof LongColumn lc) {
+                for (int row = 0; row < lc.size(); row++) {
+                    long v = lc.getLong(row);
+                    if (!lc.isMissing(row) && (v < Integer.MIN_VALUE + 1 || v > Integer.MAX_VALUE)) {
+                        // Larger ids work as categories on the general path; only the fast path needs ints.
+                        return null;
+                    }
+                }
+                return new IntIds() {
+                    @Override
+                    int get(int row) {
+                        return (int) lc.getLong(row);
+                    }
+                };
+            }
+            return null;
         }
-        return r;
+    }
+
+    // Ids spanning at most this many values (and not many more than there are rows) are encoded by
+    // a dense lookup table; others by binary search in the sorted vocabulary.
+    private static final long DENSE_LIMIT = 1 << 25;
+
+    // The fast path for int ids: no String or boxed Integer per row (at 25M rows that was 43 s).
+    private static Codes intCodes(Column<?> c, IntIds ids, int[] perm, int nValid) {
+        int n = perm.length;
+        int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
+        for (int row = 0; row < n; row++) {
+            if (c.isMissing(row)) {
+                throw missing(c, row);
+            }
+            int v = ids.get(row);
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        long range = (long) max - min + 1;
+        Codes out;
+        if (range <= Math.min(DENSE_LIMIT, Math.max(2L * n, 1 << 20))) {
+            int[] lookup = new int[(int) range];
+            for (int k = nValid; k < n; k++) {
+                lookup[ids.get(perm[k]) - min] = 1;
+            }
+            int count = 0;
+            for (int seen : lookup) {
+                count += seen;
+            }
+            int[] sorted = new int[count];
+            int next = 0;
+            for (int v = 0; v < lookup.length; v++) {
+                if (lookup[v] != 0) {
+                    sorted[next] = v + min;
+                    lookup[v] = ++next; // index 0 is #na#: ids only in the validation rows map there
+                }
+            }
+            final int base = min;
+            out = new Codes() {
+                @Override
+                int code(int row) {
+                    return lookup[ids.get(row) - base];
+                }
+            };
+            out.vocab = Vocab.ofInts(c.name(), sorted);
+        } else {
+            int[] train = new int[n - nValid];
+            for (int k = nValid; k < n; k++) {
+                train[k - nValid] = ids.get(perm[k]);
+            }
+            Arrays.sort(train);
+            int count = 0;
+            for (int i = 0; i < train.length; i++) {
+                if (i == 0 || train[i] != train[i - 1]) {
+                    train[count++] = train[i];
+                }
+            }
+            Vocab vocab = Vocab.ofInts(c.name(), Arrays.copyOf(train, count));
+            out = new Codes() {
+                @Override
+                int code(int row) {
+                    return vocab.indexOfInt(ids.get(row));
+                }
+            };
+            out.vocab = vocab;
+        }
+        return out;
     }
 
     private static int[] permutation(int n, Random r) {
@@ -146,9 +422,19 @@ public final class CollabDataLoaders {
         return p;
     }
 
-    /** Starts a builder; unnamed columns default to the table's first, second and third. */
+    /** Starts a builder; columns not named are found by name (see the class comment). */
     public static Builder from(Table ratings) {
         return new Builder(ratings);
+    }
+
+    /** The training batches: shuffled anew on every iteration, the last partial batch dropped. */
+    public DataLoader train() {
+        return train;
+    }
+
+    /** The validation batches: every row, in order, the last batch may be short. */
+    public DataLoader valid() {
+        return valid;
     }
 
     /** fastai's {@code dls.classes}: the vocabulary of each column, {@code #na#} first. */
@@ -180,93 +466,41 @@ public final class CollabDataLoaders {
     }
 
     public int bs() {
-        return bs;
+        return train.bs();
     }
 
     public int trainSize() {
-        return trainRating.length;
+        return train.n();
     }
 
     public int validSize() {
-        return validRating.length;
-    }
-
-    /** Training batches per epoch: the last partial batch is dropped, as fastai does. */
-    public int trainBatches() {
-        return trainRating.length / bs;
-    }
-
-    /** Validation batches: all rows, the last batch may be short. */
-    public int validBatches() {
-        return (validRating.length + bs - 1) / bs;
-    }
-
-    /** A new shuffled order of the training rows (one per epoch). */
-    public int[] shuffledTrainOrder() {
-        return permutation(trainRating.length, shuffle);
-    }
-
-    /** The training batch made of {@code order[from .. from+bs)}, in {@code manager}. */
-    public Batch trainBatch(NDManager manager, int[] order, int from) {
-        return batch(manager, trainUser, trainItem, trainRating, order, from, Math.min(bs, order.length - from));
-    }
-
-    /** The {@code index}-th validation batch, in {@code manager}. */
-    public Batch validBatch(NDManager manager, int index) {
-        return validRows(manager, index * bs, bs);
-    }
-
-    /** Up to {@code size} validation rows from {@code from} on, in order, as one batch. */
-    public Batch validRows(NDManager manager, int from, int size) {
-        return batch(manager, validUser, validItem, validRating, null, from, Math.min(size, validRating.length - from));
-    }
-
-    private static Batch batch(NDManager m, int[] u, int[] it, float[] r, int[] order, int from, int len) {
-        long[] x = new long[len * 2];
-        float[] y = new float[len];
-        for (int k = 0; k < len; k++) {
-            int row = order == null ? from + k : order[from + k];
-            x[2 * k] = u[row];
-            x[2 * k + 1] = it[row];
-            y[k] = r[row];
-        }
-        return new Batch(m.create(x, new Shape(len, 2)), m.create(y, new Shape(len, 1)), m);
+        return valid.n();
     }
 
     /** One shuffled training batch, like {@code dls.one_batch()}; close it when done. */
     public Batch oneBatch() {
-        NDManager m = Tensors.manager().newSubManager();
-        return trainBatch(m, shuffledTrainOrder(), 0);
+        return train.oneBatch();
     }
 
     /** The smallest and largest rating in the training and validation rows. */
     public double[] ratingRange() {
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (float[] rs : new float[][] {trainRating, validRating}) {
-            for (float r : rs) {
-                lo = Math.min(lo, r);
-                hi = Math.max(hi, r);
-            }
-        }
-        return new double[] {lo, hi};
+        return new double[] {minRating, maxRating};
     }
-
 
     /** {@code dls.show_batch()}: {@code n} decoded rows of a shuffled training batch. */
     public Table showBatch(int n) {
-        int[] order = shuffledTrainOrder();
-        int len = Math.min(n, Math.min(bs, order.length));
-        Table t = Table.create("batch");
+        int[] order = train.nextOrder();
+        int len = Math.min(n, Math.min(train.bs(), order.length));
         StringColumn u = StringColumn.create(userName);
         StringColumn it = StringColumn.create(itemName);
-        tech.tablesaw.api.DoubleColumn r = tech.tablesaw.api.DoubleColumn.create(ratingName);
+        DoubleColumn r = DoubleColumn.create(ratingName);
         for (int k = 0; k < len; k++) {
             int row = order[k];
-            u.append(users.get(trainUser[row]));
-            it.append(items.get(trainItem[row]));
-            r.append(trainRating[row]);
+            u.append(users.get(train.user(row)));
+            it.append(items.get(train.item(row)));
+            r.append(train.rating(row));
         }
-        return t.addColumns(u, it, r);
+        return Table.create("batch").addColumns(u, it, r);
     }
 
     /** Ten rows, as fastai's default. */
@@ -277,7 +511,8 @@ public final class CollabDataLoaders {
     @Override
     public String toString() {
         return "CollabDataLoaders(" + userName + ": " + users.size() + ", " + itemName + ": " + items.size()
-                + ", train " + trainSize() + " rows / valid " + validSize() + " rows, bs " + bs + ")";
+                + ", rating: " + ratingName + ", train " + trainSize() + " rows / valid " + validSize()
+                + " rows, bs " + bs() + ")";
     }
 
     /** Options of {@code from_df}: column names, validation share, seed and batch size. */

@@ -12,10 +12,20 @@ public interface Loss {
      * {@code L2Loss} halves it, so it is not used.)
      */
     static Loss mse() {
-        return (p, y) -> flat(p).sub(flat(y)).square().mean();
+        return new Loss() {
+            @Override
+            public NDArray apply(NDArray p, NDArray y) {
+                return flat(p).sub(flat(y)).square().mean();
+            }
+
+            @Override
+            public String toString() {
+                return "MSELossFlat()";
+            }
+        };
     }
 
-    private static ai.djl.ndarray.NDArray flat(ai.djl.ndarray.NDArray a) {
+    private static NDArray flat(NDArray a) {
         return a.getShape().dimension() == 1 ? a : a.reshape(-1);
     }
 }

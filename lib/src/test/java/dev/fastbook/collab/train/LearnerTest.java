@@ -39,7 +39,7 @@ class LearnerTest {
         assertTrue(out.startsWith("epoch     train_loss  valid_loss  time"), out);
         assertEquals(4, out.strip().split("\n").length, out);
         assertTrue(results.html().contains("<th>valid_loss</th>"));
-        assertEquals(3 * learn.dls().trainBatches(), learn.recorder().lrs().size());
+        assertEquals(3 * learn.dls().train().size(), learn.recorder().lrs().size());
         assertEquals(3, learn.recorder().validLosses().size());
     }
 
@@ -128,6 +128,229 @@ class LearnerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> CollabLearner.collabLearner(dls(), 8, YRange.of(0, 4)));
         assertTrue(e.getMessage().contains("excludes ratings"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> YRange.of(3, 1));
+    }
+
+    // ---- bad settings are refused before a weight moves ------------------------------------
+
+    private static List<float[]> weights(Learner<?> learn) {
+        return learn.model().parameterArrays().stream().map(a -> a.toFloatArray()).toList();
+    }
+
+    private static void assertSameWeights(List<float[]> expected, Learner<?> learn) {
+        List<float[]> now = weights(learn);
+        assertEquals(expected.size(), now.size());
+        for (int i = 0; i < now.size(); i++) {
+            assertArrayEquals(expected.get(i), now.get(i));
+        }
+    }
+
+    private static void assertFiniteWeights(Learner<?> learn) {
+        for (float[] w : weights(learn)) {
+            for (float v : w) {
+                assertTrue(Float.isFinite(v), "a weight is " + v);
+            }
+        }
+    }
+
+    private static String refused(Learner<?> learn, Runnable fit) {
+        List<float[]> before = weights(learn);
+        var e = assertThrows(IllegalArgumentException.class, fit::run);
+        assertSameWeights(before, learn);
+        assertEquals(0, learn.opt().steps());
+        return e.getMessage();
+    }
+
+    @Test
+    void aNegativeOrZeroLearningRateIsRefused() {
+        var learn = learner();
+        String m = refused(learn, () -> learn.fit(1, -1e-3));
+        assertTrue(m.contains("lr must be positive, got -0.001"), m);
+        assertTrue(refused(learn, () -> learn.fitOneCycle(1, 0, 0.1)).contains("lrMax must be positive"));
+    }
+
+    @Test
+    void nanInfiniteAndHugeLearningRatesAreRefusedWithTheRightWords() {
+        var learn = learner();
+        String nan = refused(learn, () -> learn.fitOneCycle(1, Double.NaN));
+        assertTrue(nan.contains("lrMax is NaN"), nan);
+        String inf = refused(learn, () -> learn.fit(1, Double.POSITIVE_INFINITY));
+        assertTrue(inf.contains("lr is infinite") && !inf.contains("NaN"), inf);
+        String huge = refused(learn, () -> learn.fitOneCycle(1, 1e6, 0.1));
+        assertTrue(huge.contains("lrMax 1e+06 is above 10"), huge);
+        assertTrue(Double.isFinite(learn.validate()));
+    }
+
+    @Test
+    void badWeightDecayAndEpochsAreRefused() {
+        var learn = learner();
+        String neg = refused(learn, () -> learn.fitOneCycle(1, 5e-3, -100));
+        assertTrue(neg.contains("wd must be a finite number of 0 or more, got -100"), neg);
+        assertTrue(refused(learn, () -> learn.fit(1, 5e-3, Double.NaN)).contains("got NaN"));
+        // lr * wd >= 1 flips the weights' sign: a large wd is blamed on wd, a large lr on lr
+        String bigWd = refused(learn, () -> learn.fitOneCycle(1, 1e-3, 2000));
+        assertTrue(bigWd.startsWith("wd 2000 with lrMax 0.001 makes lr * wd = 2") && bigWd.contains("flips their sign")
+                && bigWd.contains("Lower wd below 1/lrMax = 1000"), bigWd);
+        String bigLr = refused(learn, () -> learn.fit(1, 5, 0.5));
+        assertTrue(bigLr.startsWith("lr 5 with wd 0.5") && bigLr.contains("Lower lr below 1/wd = 2"), bigLr);
+        assertTrue(refused(learn, () -> learn.fit(0, 5e-3)).contains("epochs must be at least 1, got 0"));
+        assertThrows(IllegalArgumentException.class, () -> learn.wd(-1));
+        assertThrows(IllegalArgumentException.class, () -> learn.lrFind(1e-3, 1e-5, 10));
+    }
+
+    /** MSE, except that one training batch's loss is NaN; it records the weights it saw then. */
+    private static final class NanOnce implements Loss {
+        final int at;
+        int trainingCalls;
+        Learner<?> learn;
+        List<float[]> weightsBeforeFailingBatch;
+
+        NanOnce(int at) {
+            this.at = at;
+        }
+
+        @Override
+        public ai.djl.ndarray.NDArray apply(ai.djl.ndarray.NDArray p, ai.djl.ndarray.NDArray y) {
+            ai.djl.ndarray.NDArray l = Loss.mse().apply(p, y);
+            if (learn.model().isTraining() && ++trainingCalls == at) {
+                weightsBeforeFailingBatch = weights(learn);
+                return l.mul(Tensors.constant(Float.NaN));
+            }
+            return l;
+        }
+    }
+
+    @Test
+    void aDivergenceMidFitKeepsTheWeightsFromBeforeTheFailingBatch() {
+        Tensors.seed(42);
+        var d = dls();
+        NanOnce loss = new NanOnce(d.train().size() + 5); // batch 5 of the second epoch
+        var learn = new Learner<>(d, dev.fastbook.collab.model.EmbeddingDotBias.fromClasses(8, d.users(), d.items(),
+                YRange.of(0, 5.5)), loss);
+        loss.learn = learn;
+        var e = assertThrows(TrainingDivergedException.class, () -> captureStdout(() -> learn.fitOneCycle(3, 5e-3, 0.1)));
+        assertTrue(e.getMessage().startsWith("Training diverged in epoch 2 of 3, batch 5 of " + d.train().size()), e.getMessage());
+        assertTrue(e.getMessage().contains("the loss became NaN") && e.getMessage().contains("Lower the learning rate (lrMax 0.005)"),
+                e.getMessage());
+        assertEquals(1, e.epoch());
+        assertEquals(4, e.batch());
+        assertSameWeights(loss.weightsBeforeFailingBatch, learn);
+        assertEquals(d.train().size() + 4, learn.opt().steps());
+        double valid = learn.validate();
+        assertTrue(Double.isFinite(valid), "valid " + valid);
+        assertTrue(learn.toString().contains("diverged in epoch 2"), learn.toString());
+        // nothing of the failed batch is left behind (no gradient): training goes on from there
+        captureStdout(() -> learn.fit(1, 1e-3, 0.1));
+        assertFiniteWeights(learn);
+        assertTrue(learn.results().finalValidLoss() <= valid * 1.05, valid + " -> " + learn.results().finalValidLoss());
+    }
+
+    /** A model whose output turns NaN in one training batch; it records its state just before. */
+    static final class NanInForward extends dev.fastbook.collab.model.Module {
+        final EmbeddingNN inner;
+        private final int at;
+        private int trainingCalls;
+        private List<float[]> before;
+
+        NanInForward(EmbeddingNN inner, int at) {
+            this.inner = inner;
+            this.at = at;
+        }
+
+        @Override
+        public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) {
+            if (isTraining() && ++trainingCalls == at) {
+                before = parameterArrays().stream().map(a -> a.toFloatArray()).toList();
+                return inner.forward(x).mul(Tensors.constant(Float.NaN));
+            }
+            return inner.forward(x);
+        }
+    }
+
+    @Test
+    void aDivergenceAlsoPutsBatchNormsRunningStatisticsBack() {
+        Tensors.seed(1);
+        var d = dls();
+        var model = new NanInForward(new EmbeddingNN(CollabLearner.getEmbSz(d), new int[] {16, 8}, YRange.of(0, 5.5)), 7);
+        var learn = new Learner<>(d, model, Loss.mse());
+        assertTrue(model.parameters().stream().anyMatch(p -> !p.parameter().requiresGradient()), "has running statistics");
+        var e = assertThrows(TrainingDivergedException.class, () -> captureStdout(() -> learn.fit(1, 1e-3)));
+        assertEquals(6, e.batch());
+        assertSameWeights(model.before, learn); // BatchNorm moved its statistics in the failing forward pass
+        assertTrue(Double.isFinite(learn.validate()));
+    }
+
+    @Test
+    void theLargestLearningRateAllowedNeverLeavesNanWeights() {
+        for (double lr : new double[] {1, 10}) {
+            var learn = learner();
+            try {
+                captureStdout(() -> learn.fit(1, lr, 0));
+            } catch (TrainingDivergedException diverged) {
+                assertTrue(diverged.getMessage().contains("Lower the learning rate"), diverged.getMessage());
+            }
+            assertFiniteWeights(learn);
+            assertTrue(Double.isFinite(learn.validate()));
+        }
+    }
+
+    // Adam's side of the contract (issue 9): a step that would make a weight non-finite is refused.
+    private static boolean adamRefusesNonFiniteSteps() {
+        var m = new DotProductBias(3, 3, 2);
+        var adam = new Adam(m);
+        try (var gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+            var w = m.userBias.getArray();
+            gc.backward(w.sub(w).sqrt().sum()); // d sqrt(x)/dx at 0 is infinite: a NaN gradient
+        }
+        return !adam.step(1e-3, 0.9, 0.01);
+    }
+
+    @Test
+    void aStepAdamRefusesStopsTrainingWithTheWeightsKept() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(adamRefusesNonFiniteSteps(),
+                "needs Adam's finiteness check (issue 9, helper opt)");
+        var learn = learner();
+        captureStdout(() -> learn.fit(1, 1e-3, 0.1));
+        List<float[]> before = weights(learn);
+        long steps = learn.opt().steps();
+        // a finite loss whose gradient is NaN
+        var nanGrad = new Learner<>(learn.dls(), learn.model(), (p, y) -> Loss.mse().apply(p, y).add(p.sub(p).sqrt().sum()));
+        var e = assertThrows(TrainingDivergedException.class, () -> captureStdout(() -> nanGrad.fit(1, 1e-3, 0.1)));
+        assertTrue(e.getMessage().contains("optimiser step would have made"), e.getMessage());
+        assertSameWeights(before, learn);
+        assertEquals(0, nanGrad.opt().steps());
+        assertTrue(steps > 0 && Double.isFinite(learn.validate()));
+    }
+
+    @Test
+    void lrFindStopsAtDivergenceAndRestoresEverything() {
+        Tensors.seed(1);
+        var learn = CollabLearner.collabLearnerNn(dls(), new int[] {16, 8}, YRange.of(0, 5.5));
+        captureStdout(() -> learn.fit(1, 1e-3));
+        List<float[]> before = weights(learn); // with BatchNorm's running statistics
+        float[][] state = learn.opt().state(learn.opt().describe().get(0).split(" ")[0]);
+        long steps = learn.opt().steps();
+        LrFind found = learn.lrFind(1e-5, 10, 200);
+        assertTrue(found.toString().startsWith("SuggestedLRs"));
+        assertSameWeights(before, learn);
+        float[][] after = learn.opt().state(learn.opt().describe().get(0).split(" ")[0]);
+        assertArrayEquals(state[0], after[0]);
+        assertArrayEquals(state[1], after[1]);
+        assertEquals(steps, learn.opt().steps());
+    }
+
+    @Test
+    void toStringTellsAJshellUserWhatTheLearnerIs() {
+        var learn = learner();
+        String fresh = learn.toString();
+        assertTrue(fresh.startsWith("Learner(model: EmbeddingDotBias, data: CollabDataLoaders(user: "), fresh);
+        assertTrue(fresh.contains("loss: MSELossFlat()") && fresh.contains("wd: 0.01") && fresh.contains("epochs trained: 0")
+                && fresh.contains("not trained yet"), fresh);
+        captureStdout(() -> learn.fitOneCycle(2, 5e-3, 0.1));
+        String trained = learn.toString();
+        assertTrue(trained.contains("epochs trained: 2") && trained.contains("last fit: fit 2 epochs at lrMax 0.005, wd 0.1, valid_loss "),
+                trained);
+        String custom = new Learner<>(learn.dls(), learn.model(), (p, y) -> p.sub(y).abs().mean()).toString();
+        assertTrue(custom.contains("loss: custom loss"), custom);
     }
 
     static String captureStdout(Runnable r) {
