@@ -69,7 +69,9 @@ public final class CollabDataLoaders {
         maxRating = range[1];
         int n = t.rowCount();
         // fastai's RandomSplitter: a random permutation, the first int(pct * n) rows are validation.
-        int nValid = (int) (b.validPct * n);
+        // With validFold(k, folds) the k-th of `folds` equal slices of the same permutation is.
+        int foldFrom = b.folds == 0 ? 0 : (int) ((long) b.fold * n / b.folds);
+        int nValid = b.folds == 0 ? (int) (b.validPct * n) : (int) ((long) (b.fold + 1) * n / b.folds) - foldFrom;
         int nTrain = n - nValid;
         if (nValid == 0) {
             long rowsNeeded = (long) Math.ceil(1 / b.validPct);
@@ -91,6 +93,14 @@ public final class CollabDataLoaders {
 
         Random split = b.seed == null ? new Random() : new Random(b.seed);
         int[] perm = permutation(n, split);
+        if (foldFrom > 0) {
+            // the fold's slice first: it is the validation set
+            int[] rotated = new int[n];
+            System.arraycopy(perm, foldFrom, rotated, 0, nValid);
+            System.arraycopy(perm, 0, rotated, nValid, foldFrom);
+            System.arraycopy(perm, foldFrom + nValid, rotated, foldFrom + nValid, n - foldFrom - nValid);
+            perm = rotated;
+        }
         Codes u = codes(t.column(userName), perm, nValid);
         Codes it = codes(t.column(itemName), perm, nValid);
         users = u.vocab;
@@ -522,6 +532,7 @@ public final class CollabDataLoaders {
         private double validPct = 0.2;
         private Long seed;
         private int bs = 64;
+        private int fold, folds;
 
         private Builder(Table table) {
             this.table = table;
@@ -534,6 +545,21 @@ public final class CollabDataLoaders {
         public Builder ratingName(String name) { ratingName = name; return this; }
 
         public Builder validPct(double pct) { validPct = pct; return this; }
+
+        /**
+         * K-fold cross-validation: the rows are shuffled once (by the seed) and cut into {@code folds}
+         * equal slices; slice {@code fold} (0-based) is the validation set, the rest is trained on.
+         * Replaces validPct. Use the same seed for every fold so the slices do not overlap.
+         */
+        public Builder validFold(int fold, int folds) {
+            if (folds < 2 || fold < 0 || fold >= folds) {
+                throw new IllegalArgumentException("validFold(fold, folds) needs folds >= 2 and 0 <= fold < folds, got ("
+                        + fold + ", " + folds + ")");
+            }
+            this.fold = fold;
+            this.folds = folds;
+            return this;
+        }
 
         public Builder seed(long s) { seed = s; return this; }
 

@@ -44,6 +44,7 @@ public class Learner<M extends Module> {
     private final Loss loss;
     private final Recorder recorder = new Recorder();
     private double wd = DEFAULT_WD;
+    private boolean quiet;
     private Adam opt;
     private final List<Consumer<ResultsTable.Row>> afterEpoch = new ArrayList<>();
     private int epochsTrained;
@@ -63,6 +64,15 @@ public class Learner<M extends Module> {
     /** Calls {@code listener} with each epoch's row as soon as it is done (e.g. to log or measure). */
     public Learner<M> afterEpoch(Consumer<ResultsTable.Row> listener) {
         afterEpoch.add(listener);
+        return this;
+    }
+
+    /**
+     * Trains without showing progress or the results table (fastai's {@code no_bar()} and
+     * {@code no_logging()}), e.g. for many fits in a sweep; {@link #results()} still has every epoch.
+     */
+    public Learner<M> quiet() {
+        quiet = true;
         return this;
     }
 
@@ -191,7 +201,7 @@ public class Learner<M extends Module> {
         Adam adam = opt();
         recorder.beginFit();
         ResultsTable table = recorder.results();
-        Progress progress = Progress.create();
+        Progress progress = quiet ? Progress.silent() : Progress.create();
         DataLoader train = dls.train();
         int nb = train.size();
         progress.begin(table, epochs, nb);

@@ -15,6 +15,16 @@ abstract class Progress {
         return Display.inNotebook() ? new Notebook() : new Console();
     }
 
+    /** Shows nothing (fastai's {@code no_bar()} with {@code no_logging()}), e.g. inside a sweep. */
+    static Progress silent() {
+        return new Progress() {
+            @Override void begin(ResultsTable table, int epochs, int batchesPerEpoch) {}
+            @Override void batch(int epoch, int batch, double smoothLoss) {}
+            @Override void epoch(ResultsTable table, ResultsTable.Row row) {}
+            @Override void end(ResultsTable table) {}
+        };
+    }
+
     abstract void begin(ResultsTable table, int epochs, int batchesPerEpoch);
 
     /** Called after every training batch; cheap unless it is time to redraw. */

@@ -281,4 +281,34 @@ class CollabDataLoadersTest {
         assertEquals(4, fast.indexOf("4000"));
         assertThrows(IllegalArgumentException.class, () -> Vocab.ofInts("user", new int[] {2, 2}));
     }
+
+    @Test
+    void kFoldValidationSetsPartitionTheRows() {
+        // the rating is the row number, so the validation ratings say which rows each fold holds out
+        int n = 103;
+        int[] users = new int[n], items = new int[n];
+        double[] rating = new double[n];
+        for (int r = 0; r < n; r++) {
+            users[r] = r % 7;
+            items[r] = r % 11;
+            rating[r] = r;
+        }
+        Table t = Table.create("r", IntColumn.create("user", users), IntColumn.create("movie", items), DoubleColumn.create("rating", rating));
+        Set<Integer> seen = new HashSet<>();
+        for (int fold = 0; fold < 5; fold++) {
+            var dls = CollabDataLoaders.from(t).bs(8).seed(3).validFold(fold, 5).build();
+            assertTrue(dls.validSize() == 20 || dls.validSize() == 21, "fold sizes are n/5 rounded: " + dls.validSize());
+            assertEquals(n, dls.validSize() + dls.trainSize());
+            for (Batch b : dls.valid()) {
+                try (b) {
+                    for (float r : b.y().toFloatArray()) {
+                        assertTrue(seen.add((int) r), "row " + r + " held out by two folds");
+                    }
+                }
+            }
+        }
+        assertEquals(n, seen.size(), "every row is held out by exactly one fold");
+        assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(t).validFold(5, 5));
+        assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(t).validFold(0, 1));
+    }
 }

@@ -43,6 +43,14 @@ class LearnerTest {
         assertEquals(3, learn.recorder().validLosses().size());
     }
 
+    @Test
+    void aQuietLearnerPrintsNothingButKeepsItsResults() {
+        var learn = learner().quiet();
+        String out = captureStdout(() -> learn.fitOneCycle(2, 1e-2, 0.01));
+        assertEquals("", out);
+        assertEquals(2, learn.results().size());
+    }
+
     /** The chapter's hand-written model on create_params: direct parameters, indexed by the batch. */
     static class DotProductBias extends dev.fastbook.collab.model.Module {
         ai.djl.nn.Parameter userFactors, userBias, movieFactors, movieBias;
