@@ -86,8 +86,8 @@ public final class Recorder {
             return "Recorder: nothing recorded yet (fit first)";
         }
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "Recorder: %d batches, %d epochs; lr %.2e..%.2e; smoothed train loss %.4f -> %.4f",
-                losses.size(), validLosses.size(),
+                "Recorder: %d batch%s, %d epoch%s; lr %.2e..%.2e; smoothed train loss %.4f -> %.4f",
+                losses.size(), losses.size() == 1 ? "" : "es", validLosses.size(), validLosses.size() == 1 ? "" : "s",
                 lrs.stream().mapToDouble(Double::doubleValue).min().getAsDouble(),
                 lrs.stream().mapToDouble(Double::doubleValue).max().getAsDouble(),
                 losses.get(0), losses.get(losses.size() - 1)));
