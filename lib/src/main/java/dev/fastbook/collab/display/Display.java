@@ -180,7 +180,12 @@ public final class Display {
         Map<String, String> bundle = new LinkedHashMap<>();
         bundle.put("image/png", Base64.getEncoder().encodeToString(Plots.png(chart)));
         String title = chart.getTitle() == null ? "" : chart.getTitle();
-        bundle.put("text/plain", chart.getClass().getSimpleName() + " '" + title + "'");
+        // Named by XChart's own type (XYChart), not by a subclass of ours.
+        Class<?> type = chart.getClass();
+        while (!type.getName().startsWith("org.knowm.xchart.") && type.getSuperclass() != null) {
+            type = type.getSuperclass();
+        }
+        bundle.put("text/plain", type.getSimpleName() + " '" + title + "'");
         return bundle;
     }
 

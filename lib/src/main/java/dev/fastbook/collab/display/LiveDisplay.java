@@ -37,6 +37,7 @@ public final class LiveDisplay implements Displayable {
 
     @Override
     public String toString() {
-        return "LiveDisplay[" + id + "]";
+        return id == null ? "LiveDisplay(not in a notebook: update(...) prints nothing)"
+                : "LiveDisplay(display_id=" + id + ")";
     }
 }

@@ -5,14 +5,15 @@ import org.knowm.xchart.XYChart;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
- * fastai's {@code Recorder}: per training batch the learning rate, momentum and smoothed loss,
- * per epoch the validation loss; and the results table.
+ * fastai's {@code Recorder}: per training batch the learning rate and smoothed loss, per epoch
+ * the validation loss; and the results table.
  */
 public final class Recorder {
     private final List<Double> lrs = new ArrayList<>();
-    private final List<Double> moms = new ArrayList<>();
     private final List<Double> losses = new ArrayList<>();
     private final List<Integer> validIters = new ArrayList<>();
     private final List<Double> validLosses = new ArrayList<>();
@@ -28,20 +29,25 @@ public final class Recorder {
         count = 0;
         results = new ResultsTable();
         lrs.clear();
-        moms.clear();
         losses.clear();
         validIters.clear();
         validLosses.clear();
     }
 
-    double batch(double lr, double mom, double loss) {
+    /** Records one training batch; returns the smoothed loss. */
+    double batch(double lr, double loss) {
         count++;
         smooth = BETA * smooth + (1 - BETA) * loss;
         double value = smooth / (1 - Math.pow(BETA, count));
         lrs.add(lr);
-        moms.add(mom);
         losses.add(value);
         return value;
+    }
+
+    // Learner still passes the momentum, which nothing reads back: kept only until it calls
+    // batch(lr, loss).
+    double batch(double lr, double mom, double loss) {
+        return batch(lr, loss);
     }
 
     void epoch(double validLoss) {
@@ -55,10 +61,6 @@ public final class Recorder {
 
     public List<Double> lrs() {
         return List.copyOf(lrs);
-    }
-
-    public List<Double> moms() {
-        return List.copyOf(moms);
     }
 
     /** Smoothed training loss after each batch. */
@@ -75,5 +77,24 @@ public final class Recorder {
         return Plots.lossCurve(losses.stream().mapToDouble(Double::doubleValue).toArray(),
                 validIters.stream().mapToInt(Integer::intValue).toArray(),
                 validLosses.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** What was recorded, in a line or two, e.g. for jshell. */
+    @Override
+    public String toString() {
+        if (losses.isEmpty()) {
+            return "Recorder: nothing recorded yet (fit first)";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "Recorder: %d batch%s, %d epoch%s; lr %.2e..%.2e; smoothed train loss %.4f -> %.4f",
+                losses.size(), losses.size() == 1 ? "" : "es", validLosses.size(), validLosses.size() == 1 ? "" : "s",
+                lrs.stream().mapToDouble(Double::doubleValue).min().getAsDouble(),
+                lrs.stream().mapToDouble(Double::doubleValue).max().getAsDouble(),
+                losses.get(0), losses.get(losses.size() - 1)));
+        if (!validLosses.isEmpty()) {
+            sb.append("; valid loss per epoch ").append(validLosses.stream()
+                    .map(v -> String.format(Locale.ROOT, "%.4f", v)).collect(Collectors.joining(", ")));
+        }
+        return sb.toString();
     }
 }

@@ -96,9 +96,10 @@ public final class ResultsTable implements Displayable {
         return Displayable.htmlAndText(html(), text());
     }
 
+    /** The console layout; says so when no epoch has run. */
     @Override
     public String toString() {
-        return text();
+        return rows.isEmpty() ? text() + "\n(no epochs yet)" : text();
     }
 
     static {

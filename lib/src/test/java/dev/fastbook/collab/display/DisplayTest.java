@@ -110,8 +110,10 @@ class DisplayTest {
     }
 
     @Test
-    void liveDisplayShowsAsNothing() {
+    void liveDisplayShowsAsNothingButPrintsWhatItIs() {
         assertEquals(Map.of("text/plain", ""), Display.bundle(new LiveDisplay(null, null)));
+        assertEquals("LiveDisplay(not in a notebook: update(...) prints nothing)", new LiveDisplay(null, null).toString());
+        assertEquals("LiveDisplay(display_id=abc)", new LiveDisplay(null, "abc").toString());
     }
 
     @Test

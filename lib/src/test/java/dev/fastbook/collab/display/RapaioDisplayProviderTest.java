@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -13,6 +14,9 @@ import org.knowm.xchart.XYChart;
 import org.rapaio.jupyter.kernel.display.DisplayData;
 import org.rapaio.jupyter.kernel.display.DisplayRenderer;
 import org.rapaio.jupyter.kernel.display.spi.DisplayProvider;
+
+import ai.djl.ndarray.NDArray;
+import dev.fastbook.collab.core.Tensors;
 
 /** rapaio's classes are on the test classpath (provided scope), so we drive the SPI directly. */
 class RapaioDisplayProviderTest {
@@ -26,14 +30,17 @@ class RapaioDisplayProviderTest {
                 return r.render(mime, value);
             }
         }
-        throw new AssertionError("no renderer for " + value.getClass());
+        throw new AssertionError("no renderer for " + value.getClass() + " as " + mime);
+    }
+
+    private boolean claimed(String mime, Object value) {
+        return renderers.stream().anyMatch(r -> r.rendererClass().isAssignableFrom(value.getClass()) && r.canRender(mime));
     }
 
     @Test
     void serviceFileRegistersTheProvider() {
         assertTrue(ServiceLoader.load(DisplayProvider.class).stream()
                 .anyMatch(p -> p.type() == RapaioDisplayProvider.class));
-        assertEquals(List.of(), new RapaioDisplayProvider().getDisplayTransformers());
     }
 
     @Test
@@ -44,12 +51,28 @@ class RapaioDisplayProviderTest {
     }
 
     @Test
-    void displayableRendersEveryTypeOfItsBundle() {
+    void whateverTypeRapaioAsksForItGetsTheWholeBundle() {
         Displayable d = Display.html("<b>x</b>");
-        DisplayData data = render(null, d);
-        assertEquals(Map.of("text/html", "<b>x</b>", "text/plain", "x"), data.data());
-        // Even when asked for one type, rapaio gets them all (it shows only what we return).
-        assertEquals(2, render("text/html", d).data().size());
+        Map<String, Object> expected = Map.copyOf(Display.bundle(d));
+        // rapaio shows only what the renderer returns: asking for one type must not lose the others.
+        for (String mime : Arrays.asList(null, "", "text/html", "html", "text/plain")) {
+            assertEquals(expected, render(mime, d).data(), "asked for " + mime);
+        }
+    }
+
+    @Test
+    void claimsExactlyTheTypesItProduces() {
+        XYChart chart = Plots.curves("c", new double[] {0, 1}, Map.of("s", new double[] {0, 1}), 0, 1);
+        for (Object value : List.of(DisplayTest.small(), Display.html("<i>y</i>"), chart)) {
+            for (String mime : Display.bundle(value).keySet()) {
+                assertTrue(claimed(mime, value), value.getClass().getSimpleName() + " should render as " + mime);
+            }
+            // Types no bundle has are left to rapaio's own renderers.
+            assertFalse(claimed("text/markdown", value), value.getClass().getSimpleName());
+            assertFalse(claimed("application/json", value), value.getClass().getSimpleName());
+        }
+        assertFalse(renderers.stream().anyMatch(r -> r.rendererClass().isAssignableFrom(String.class)),
+                "plain strings stay with rapaio");
     }
 
     @Test
@@ -61,13 +84,16 @@ class RapaioDisplayProviderTest {
     }
 
     @Test
-    void acceptsDefaultAndKnownTypesOnly() {
-        DisplayRenderer r = renderers.get(0);
-        assertTrue(r.canRender(null));
-        assertTrue(r.canRender("html"));
-        assertTrue(r.canRender("image/png"));
-        assertFalse(r.canRender("text/markdown"));
-        assertFalse(renderers.get(0).rendererClass().isAssignableFrom(String.class));
+    void multiLineTensorsKeepTheirLineBreaks() {
+        NDArray a = Tensors.manager().create(new float[][] {{1, 2}, {3, 4}});
+        try {
+            String html = String.valueOf(render(null, a).data().get("text/html"));
+            assertTrue(html.startsWith("<pre>") && html.endsWith("</pre>"), html);
+            assertTrue(html.contains("\n"), html);
+            assertEquals(a.toString(), render(null, a).data().get("text/plain"));
+        } finally {
+            a.close();
+        }
     }
 
     @Test
