@@ -215,7 +215,7 @@ public class Learner<M extends Module> {
                 Step step = new Step(adam, wd, i -> (double) (e * nb + i) / ((long) nb * epochs), lrAt, momAt,
                         lrSetting, e, i -> "in epoch " + (e + 1) + " of " + epochs + ", batch " + (i + 1) + " of " + nb);
                 allBatches(train, step, (i, size, lr, mom, l) -> {
-                    smooth[0] = recorder.batch(lr, mom, l);
+                    smooth[0] = recorder.batch(lr, l);
                     progress.batch(e, i, smooth[0]);
                     return true;
                 });
@@ -394,7 +394,7 @@ public class Learner<M extends Module> {
             // As fastai: as many passes over the training loader as numIt needs, each reshuffled.
             while (!stop[0] && it[0] < numIt) {
                 allBatches(train, step, (i, size, lr, mom, l) -> {
-                    double smooth = rec.batch(lr, mom, l);
+                    double smooth = rec.batch(lr, l);
                     lrs.add(lr);
                     losses.add(smooth);
                     best[0] = Math.min(best[0], smooth);

@@ -44,12 +44,6 @@ public final class Recorder {
         return value;
     }
 
-    // Learner still passes the momentum, which nothing reads back: kept only until it calls
-    // batch(lr, loss).
-    double batch(double lr, double mom, double loss) {
-        return batch(lr, loss);
-    }
-
     void epoch(double validLoss) {
         validIters.add(losses.size());
         validLosses.add(validLoss);

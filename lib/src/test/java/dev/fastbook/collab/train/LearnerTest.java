@@ -113,8 +113,7 @@ class LearnerTest {
         LrFind found = learn.lrFind(1e-6, 10, 60);
         assertArrayEquals(before, learn.model().iWeight.weight().toFloatArray());
         assertEquals(0, learn.opt().steps());
-        double valley = found.valleyLr();
-        assertTrue(valley > 1e-6 && valley < 10, "valley " + valley);
+        // what the suggestions are is LrFindTest's job, on a curve with known answers
         assertTrue(found.suggestions().keySet().containsAll(List.of("valley", "minimum", "steep")));
         assertTrue(found.toString().startsWith("SuggestedLRs(valley="), found.toString());
     }
