@@ -23,14 +23,14 @@ public record YRange(double lo, double hi) {
      * A range to suggest for ratings from {@code min} to {@code max}: a margin beyond both ends,
      * since the sigmoid only reaches its bounds at infinity (fastai's reason for 5.5 over 5), and a
      * floor of 0 for positive ratings up to 1 star, which gives fastai's (0, 5.5) for 1-5 stars.
-     * The margin is an eighth of the span rounded up to a half, at least 0.5: for ratings from -1 to
+     * The margin is a tenth of the span rounded up to a half, at least 0.5: for ratings from -1 to
      * 5 it is (-2, 6).
      */
     public static YRange containing(double min, double max) {
         if (!Double.isFinite(min) || !Double.isFinite(max) || min > max) {
             throw new IllegalArgumentException("Ratings from " + min + " to " + max + " have no range: give finite values with min <= max.");
         }
-        double pad = Math.max(0.5, Math.ceil((max - min) / 8 * 2) / 2);
+        double pad = Math.max(0.5, Math.ceil((max - min) / 10 * 2) / 2);
         double lo = min > 0 && min <= 1 ? 0 : min - pad;
         return new YRange(lo, max + pad);
     }
