@@ -47,6 +47,9 @@ class InterpretTest {
         assertEquals(List.of("b", "a"), Rankings.lowest(s, labels, 2));
         assertEquals(List.of("c", "d"), Rankings.highest(s, labels, 2));
         assertArrayEquals(new int[] {2, 1, 4, 3, 0}, Rankings.argsort(s));
+        // names without #na# (e.g. scores from itemBias(names)) keep their first entry
+        assertEquals(List.of("x", "z"), Rankings.highest(new float[] {9f, 1f, 3f}, List.of("x", "y", "z"), 2));
+        assertEquals(List.of("y"), Rankings.lowest(new float[] {9f, 1f, 3f}, List.of("x", "y", "z"), 1));
     }
 
     @Test
