@@ -251,7 +251,7 @@ class Chapter08IT {
     @Test
     void lowestAndHighestBiasTitles() {
         for (String marker : List.of("Rankings.lowest(movieBias", "Rankings.highest(movieBias",
-                "Rankings.highest(learn.model().iBias")) {
+                "Rankings.highest(topBias")) {
             List<String> titles = nb.cell(marker).stdout().lines().toList();
             assertEquals(5, titles.size(), () -> marker + ": " + titles);
             assertEquals(5, titles.stream().distinct().count(), () -> marker + ": " + titles);

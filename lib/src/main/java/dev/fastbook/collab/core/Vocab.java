@@ -103,17 +103,109 @@ public final class Vocab extends AbstractList<String> {
     }
 
     /**
-     * The index of a value that must be known: the error says why it may be missing, as fastai's
-     * does (a value seen only in the validation rows is not in a training-built vocabulary).
+     * The index of a value that must be known; otherwise the error names the vocabulary and up to
+     * three close values ("did you mean ..."). Use {@link #requireFromTraining} for a vocabulary
+     * built from the training rows only, where a missing value may be in the validation rows.
      */
     public int require(Object value) {
-        Integer i = o2i.get(String.valueOf(value));
+        return require(value, "");
+    }
+
+    /**
+     * {@link #require}, for a vocabulary built from the training rows only (the users): the error
+     * also says, as fastai's does, that the value may be only in the validation rows.
+     */
+    public int requireFromTraining(Object value) {
+        return require(value, " It isn't in the training data; if it was in your original data, it may have"
+                + " been split such that it's only in the validation set now.");
+    }
+
+    private int require(Object value, String hint) {
+        Integer i = value == null ? null : o2i.get(String.valueOf(value));
         if (i == null || i == 0) {
-            throw new IllegalArgumentException("'" + value + "' is not in the " + name + " vocabulary ("
-                    + (size() - 1) + " values). It isn't in the training data; if it was in your original"
-                    + " data, it may have been split such that it's only in the validation set now.");
+            String shown = value == null ? "null" : "'" + value + "'";
+            List<String> close = value == null ? List.of() : closest(String.valueOf(value), 3);
+            String advice = close.isEmpty() ? ". Values must match exactly" + (size() > 1 ? ", e.g. '" + get(1) + "'." : ".")
+                    : "; did you mean " + orList(close) + "?";
+            throw new IllegalArgumentException(shown + " is not in the " + name + " vocabulary (" + (size() - 1)
+                    + " values)" + advice + hint);
         }
         return i;
+    }
+
+    /**
+     * Up to {@code n} values close to {@code query}, closest first: the same apart from case and
+     * whitespace, then values that contain it (or that it contains), then by edit distance (at
+     * most a third of its length).
+     */
+    List<String> closest(String query, int n) {
+        String q = normalise(query);
+        if (q.isEmpty()) {
+            return List.of();
+        }
+        int limit = Math.max(1, q.length() / 3);
+        record Match(int index, int rank, int score) {}
+        List<Match> found = new ArrayList<>();
+        for (int idx = 1; idx < items.size(); idx++) {
+            String c = normalise(items.get(idx));
+            if (c.equals(q)) {
+                found.add(new Match(idx, 0, 0));
+            } else if (q.length() >= 3 && (c.contains(q) || q.contains(c) && c.length() >= 3)) {
+                found.add(new Match(idx, 1, Math.abs(c.length() - q.length())));
+            } else {
+                int d = editDistance(q, c, limit);
+                if (d <= limit) {
+                    found.add(new Match(idx, 2, d));
+                }
+            }
+        }
+        found.sort(java.util.Comparator.comparingInt(Match::rank).thenComparingInt(Match::score).thenComparingInt(Match::index));
+        return found.stream().limit(n).map(m -> items.get(m.index())).toList();
+    }
+
+    private static String normalise(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int k = 0; k < s.length(); k++) {
+            char ch = s.charAt(k);
+            if (!Character.isWhitespace(ch)) {
+                b.append(Character.toLowerCase(ch));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Levenshtein distance, or {@code limit + 1} as soon as it must exceed {@code limit}. */
+    private static int editDistance(String a, String b, int limit) {
+        if (Math.abs(a.length() - b.length()) > limit) {
+            return limit + 1;
+        }
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            int rowMin = cur[0];
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                rowMin = Math.min(rowMin, cur[j]);
+            }
+            if (rowMin > limit) {
+                return limit + 1;
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static String orList(List<String> values) {
+        List<String> quoted = values.stream().map(v -> "'" + v + "'").toList();
+        return quoted.size() == 1 ? quoted.get(0)
+                : String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
     }
 
     /** Value to index, fastai's {@code o2i}. */

@@ -6,18 +6,23 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.HashMap;
 import java.util.Map;
+import dev.fastbook.collab.core.Vocab;
 import tech.tablesaw.api.Table;
 
 /** Sorting a per-item score (a bias, a similarity) back into names, as the chapter's argsort does. */
 public final class Rankings {
     private Rankings() {}
 
-    /** Labels of the {@code n} lowest scores, lowest first. Index 0 ({@code #na#}) is skipped: it is no title. */
+    /**
+     * Labels of the {@code n} lowest scores, lowest first. A {@code #na#} label (index 0 of a
+     * vocabulary) is skipped: it is no title. The labels may be a whole vocabulary (scores by
+     * index, e.g. a bias column) or any names (e.g. scores from {@code itemBias(names)}).
+     */
     public static List<String> lowest(float[] scores, List<String> labels, int n) {
         return pick(scores, labels, n, Comparator.comparingDouble(i -> scores[i]));
     }
 
-    /** Labels of the {@code n} highest scores, highest first, skipping index 0. */
+    /** Labels of the {@code n} highest scores, highest first, skipping a {@code #na#} label. */
     public static List<String> highest(float[] scores, List<String> labels, int n) {
         return pick(scores, labels, n, Comparator.comparingDouble(i -> -scores[i]));
     }
@@ -51,8 +56,10 @@ public final class Rankings {
             throw new IllegalArgumentException(scores.length + " scores for " + labels.size() + " labels");
         }
         List<Integer> idx = new ArrayList<>();
-        for (int i = 1; i < scores.length; i++) {
-            idx.add(i);
+        for (int i = 0; i < scores.length; i++) {
+            if (!Vocab.NA.equals(labels.get(i))) {
+                idx.add(i);
+            }
         }
         idx.sort(order);
         return idx.stream().limit(n).map(labels::get).toList();

@@ -1,56 +1,62 @@
 package dev.fastbook.collab.interpret;
 
 import ai.djl.ndarray.NDArray;
-import dev.fastbook.collab.core.Vocab;
-import dev.fastbook.collab.display.Display;
-import dev.fastbook.collab.display.Displayable;
-import dev.fastbook.collab.model.EmbeddingDotBias;
+import ai.djl.ndarray.types.Shape;
 import dev.fastbook.collab.core.Tensors;
-import dev.fastbook.collab.model.YRange;
+import dev.fastbook.collab.core.Vocab;
+import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.train.Learner;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.PriorityQueue;
-import java.util.Properties;
 
 /**
- * Recommendations from a trained {@link EmbeddingDotBias}: the best unseen titles for every user
- * at once, for a new user from a handful of ratings, and a saved form that plain Java programs load.
+ * Recommendations from a trained {@link EmbeddingDotBias}: the best unrated items for every user
+ * at once ({@link #topK}), for one user ({@link #recommend}), for a new user from a handful of
+ * ratings ({@link #forNewUser}), predicted ratings for given pairs ({@link #predict}), and a saved
+ * form that plain Java programs load ({@link #save}, {@link #load}).
+ *
+ * <pre>{@code
+ * var top = Recommender.of(learn).excludeRated(ratings).topK(10);
+ * top.forUser("196");
+ * }</pre>
+ *
+ * The work lives in package-private classes, one concern each: {@link TopKScorer} (scoring in
+ * blocks of users), {@link RatedItems} (what to exclude), {@link ColdStart} and
+ * {@link NewUserFit} (new users), {@link SavedModel} (the folder on disk).
  */
 public final class Recommender {
-    /** One recommended item with the model's predicted rating. */
-    public record Recommendation(String item, double predicted) {}
-
     private final EmbeddingDotBias model;
     private final Vocab users;
     private final Vocab items;
-    private final BitSet[] seen;
+    private RatedItems rated;
 
     private Recommender(EmbeddingDotBias model) {
+        if (model == null) {
+            throw new IllegalArgumentException("Give a trained model (or learner), not null.");
+        }
         if (model.userClasses() == null || model.itemClasses() == null) {
             throw new IllegalArgumentException("The model has no vocabularies: build it with EmbeddingDotBias.fromClasses or collabLearner.");
         }
         this.model = model;
         this.users = model.userClasses();
         this.items = model.itemClasses();
-        this.seen = new BitSet[users.size()];
+        this.rated = RatedItems.none(users.size());
     }
 
-    /** Recommends with a collab learner's model. */
+    /** Recommends with a collab learner's model (its current weights, each time it is asked). */
     public static Recommender of(Learner<EmbeddingDotBias> learn) {
+        if (learn == null) {
+            throw new IllegalArgumentException("Give a trained learner, not null.");
+        }
         return new Recommender(learn.model());
     }
 
@@ -58,17 +64,52 @@ public final class Recommender {
         return new Recommender(model);
     }
 
-    /** Marks every (user, item) pair of {@code ratings} as seen, so it is never recommended. */
+    /**
+     * Marks every (user, item) pair of {@code ratings} as rated, so it is never recommended. The
+     * table needs the columns the model's vocabularies are named after (e.g. {@code user} and
+     * {@code title}); rows whose user or item the model does not know are skipped (a user seen
+     * only in the validation rows has no factors to recommend with). Calls add up.
+     */
     public Recommender excludeRated(Table ratings) {
+        if (ratings == null) {
+            throw new IllegalArgumentException("Give the ratings table whose pairs to exclude, not null.");
+        }
         Column<?> u = column(ratings, users.name());
         Column<?> it = column(ratings, items.name());
-        for (int r = 0; r < ratings.rowCount(); r++) {
-            int ui = users.indexOf(u.get(r));
-            int ii = items.indexOf(it.get(r));
-            if (ui > 0 && ii > 0) {
-                (seen[ui] == null ? seen[ui] = new BitSet(items.size()) : seen[ui]).set(ii);
+        int n = ratings.rowCount();
+        int[] ui = new int[n];
+        int[] ii = new int[n];
+        int kept = 0;
+        IntLookup userLookup = IntLookup.of(u, users);
+        IntLookup itemLookup = IntLookup.of(it, items);
+        for (int r = 0; r < n; r++) {
+            int a = userLookup.indexAt(r);
+            int b = itemLookup.indexAt(r);
+            if (a > 0 && b > 0) {
+                ui[kept] = a;
+                ii[kept++] = b;
             }
         }
+        rated = rated.plus(ui, ii, kept);
+        return this;
+    }
+
+    /**
+     * Marks pairs given as vocabulary indices (as the DataLoaders encode them: row {@code j} is
+     * user {@code users[j]} and item {@code items[j]}) as rated; the fast way for millions of ratings.
+     */
+    public Recommender excludeRated(int[] userIndices, int[] itemIndices) {
+        if (userIndices == null || itemIndices == null || userIndices.length != itemIndices.length) {
+            throw new IllegalArgumentException("Give two index arrays of the same length (users, items), got "
+                    + (userIndices == null ? "null" : userIndices.length) + " and " + (itemIndices == null ? "null" : itemIndices.length));
+        }
+        for (int j = 0; j < userIndices.length; j++) {
+            if (userIndices[j] < 0 || userIndices[j] >= users.size() || itemIndices[j] < 0 || itemIndices[j] >= items.size()) {
+                throw new IllegalArgumentException("Pair " + j + " is (" + userIndices[j] + ", " + itemIndices[j]
+                        + "), outside the vocabularies (" + users.size() + " users, " + items.size() + " items): give vocabulary indices.");
+            }
+        }
+        rated = rated.plus(userIndices, itemIndices, userIndices.length);
         return this;
     }
 
@@ -81,233 +122,197 @@ public final class Recommender {
     }
 
     /**
-     * The {@code k} best unseen items for every user, from one matrix product of all user factors
-     * with all item factors (plus both biases). The y-range squashing is monotonic, so it only
-     * changes the reported rating, not the order.
+     * The {@code k} best unrated items for every user, best first. Scores come from the factors and
+     * biases in blocks of users (memory stays bounded at any size; both cores work); the y-range
+     * squash is monotonic, so it changes the reported rating, not the order. A {@code k} larger
+     * than the catalogue is capped at the number of items; a user who rated nearly everything gets
+     * fewer.
+     *
+     * @throws IllegalArgumentException when {@code k < 1}
      */
     public TopK topK(int k) {
-        float[] scores = Tensors.noGrad(() -> {
-            NDArray s = model.uWeight.weight().matMul(model.iWeight.weight().transpose())
-                    .add(model.uBias.weight()).add(model.iBias.weight().transpose());
-            float[] out = s.toFloatArray();
-            s.close();
-            return out;
-        });
-        int nItems = items.size();
-        int[][] best = new int[users.size()][];
-        float[][] bestScores = new float[users.size()][];
+        checkK(k);
+        int kk = Math.min(k, items.size() - 1);
+        int[] all = new int[users.size() - 1];
         for (int u = 1; u < users.size(); u++) {
-            // insertion into a short sorted list: k is small, so this beats a heap of boxed ints
-            int[] idx = new int[k];
-            float[] top = new float[k];
-            int n = 0;
-            int row = u * nItems;
-            BitSet s = seen[u];
-            for (int i = 1; i < nItems; i++) {
-                float v = scores[row + i];
-                if (n == k && v <= top[k - 1] || s != null && s.get(i)) {
-                    continue;
-                }
-                int j = n < k ? n++ : k - 1;
-                while (j > 0 && top[j - 1] < v) {
-                    top[j] = top[j - 1];
-                    idx[j] = idx[j - 1];
-                    j--;
-                }
-                top[j] = v;
-                idx[j] = i;
-            }
-            best[u] = java.util.Arrays.copyOf(idx, n);
-            bestScores[u] = java.util.Arrays.copyOf(top, n);
+            all[u - 1] = u;
         }
-        return new TopK(best, bestScores);
+        TopKScorer.Rows rows = TopKScorer.score(Factors.of(model), rated, all, kk, Runtime.getRuntime().availableProcessors());
+        return new TopK(users, items, model.yRange(), rows, rated.pairs());
     }
 
-    /** The best {@code k} unseen items for one user. */
+    /** The best {@code k} unrated items for one user (capped at the catalogue's size, as in {@link #topK}). */
     public List<Recommendation> recommend(Object user, int k) {
-        int u = users.require(user);
-        return topK(k).forUser(u);
+        checkK(k);
+        int u = model.userIndex(user);
+        int kk = Math.min(k, items.size() - 1);
+        TopKScorer.Rows rows = TopKScorer.score(Factors.of(model), rated, new int[] {u}, kk, 1);
+        List<Recommendation> out = new ArrayList<>(rows.counts()[0]);
+        for (int j = 0; j < rows.counts()[0]; j++) {
+            out.add(new Recommendation(items.get(rows.best()[j]), TopK.predicted(model.yRange(), rows.scores()[j])));
+        }
+        return out;
+    }
+
+    static void checkK(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k is how many items to recommend: at least 1, got " + k + ".");
+        }
     }
 
     /**
      * Cold start: fits a factor vector and a bias for a new user to a handful of ratings (item name
-     * to rating), starting from the average user as the chapter suggests, with the item factors held
-     * fixed; then recommends the best {@code k} items the user has not rated.
+     * to rating, inside the model's y range), starting from the average user as the chapter
+     * suggests, with the item factors held fixed; then recommends the best {@code k} items the user
+     * has not rated ({@code k} capped at what is left).
      */
     public List<Recommendation> forNewUser(Map<String, Double> ratings, int k) {
-        if (ratings.isEmpty()) {
-            throw new IllegalArgumentException("Give the new user at least one rating (item name -> rating).");
+        return ColdStart.forNewUser(model, ratings, k);
+    }
+
+    /** The model's predicted rating for a known user and item (what the model's forward pass gives). */
+    public double predict(Object user, Object item) {
+        return forward(new long[] {model.userIndex(user), model.itemIndex(item)})[0];
+    }
+
+    /**
+     * The model's predictions for a table of (user, item) pairs, in the columns the vocabularies
+     * are named after: a copy of the table with a {@code predicted} column added (replaced if it
+     * was there). An unknown user or item is an error naming its row.
+     */
+    public Table predict(Table pairs) {
+        if (pairs == null) {
+            throw new IllegalArgumentException("Give a table of (user, item) pairs, not null.");
         }
-        float[][] itemF = Tensors.toMatrix(model.iWeight.weight());
-        float[] itemB = model.iBias.weight().toFloatArray();
-        float[][] userF = Tensors.toMatrix(model.uWeight.weight());
-        float[] userB = model.uBias.weight().toFloatArray();
-        int f = model.factors();
-        double[] w = new double[f + 1];
-        for (int u = 1; u < userF.length; u++) {
-            for (int j = 0; j < f; j++) {
-                w[j] += userF[u][j] / (userF.length - 1);
-            }
-            w[f] += userB[u] / (userF.length - 1);
-        }
-        // In vocabulary order, so the fit does not depend on the map's iteration order.
-        var sorted = new java.util.TreeMap<Integer, Double>();
-        ratings.forEach((title, r) -> sorted.put(items.require(title), r));
-        int[] idx = sorted.keySet().stream().mapToInt(Integer::intValue).toArray();
-        double[] target = sorted.values().stream().mapToDouble(Double::doubleValue).toArray();
-        NewUserFit.fit(w, idx, target, itemF, itemB, model.yRange(), 500, 0.05, 0.01);
-        BitSet rated = new BitSet();
-        for (int i : idx) {
-            rated.set(i);
-        }
-        PriorityQueue<Recommendation> heap = new PriorityQueue<>(Comparator.comparingDouble(Recommendation::predicted));
-        for (int i = 1; i < items.size(); i++) {
-            if (rated.get(i)) {
-                continue;
-            }
-            heap.add(new Recommendation(items.get(i), NewUserFit.predict(w, itemF[i], itemB[i], model.yRange())));
-            if (heap.size() > k) {
-                heap.poll();
+        Column<?> u = column(pairs, users.name());
+        Column<?> it = column(pairs, items.name());
+        int n = pairs.rowCount();
+        long[] idx = new long[2 * n];
+        for (int r = 0; r < n; r++) {
+            try {
+                idx[2 * r] = model.userIndex(u.get(r));
+                idx[2 * r + 1] = model.itemIndex(it.get(r));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Row " + r + " of " + pairs.name() + ": " + e.getMessage(), e);
             }
         }
-        List<Recommendation> out = new ArrayList<>(heap);
-        out.sort(Comparator.comparingDouble(Recommendation::predicted).reversed());
+        float[] out = forward(idx);
+        DoubleColumn predicted = DoubleColumn.create("predicted", n);
+        for (int r = 0; r < n; r++) {
+            predicted.set(r, out[r]);
+        }
+        Table result = pairs.copy();
+        if (result.containsColumn("predicted")) {
+            result.removeColumns("predicted");
+        }
+        return result.addColumns(predicted);
+    }
+
+    /** The model's forward pass over (user, item) index pairs, in chunks so memory stays small. */
+    private float[] forward(long[] pairs) {
+        int n = pairs.length / 2;
+        float[] out = new float[n];
+        int chunk = 1 << 16;
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        try {
+            for (int from = 0; from < n; from += chunk) {
+                int rows = Math.min(chunk, n - from);
+                long[] part = java.util.Arrays.copyOfRange(pairs, 2 * from, 2 * (from + rows));
+                float[] p = Tensors.noGrad(() -> {
+                    try (var m = Tensors.manager().newSubManager()) {
+                        NDArray x = m.create(part, new Shape(rows, 2));
+                        return model.forward(x).toFloatArray();
+                    }
+                });
+                System.arraycopy(p, 0, out, from, rows);
+            }
+        } finally {
+            if (wasTraining) {
+                model.train();
+            }
+        }
         return out;
-    }
-
-    /** The predicted rating for a raw score (dot product plus biases). */
-    double rating(double score) {
-        YRange r = model.yRange();
-        return r == null ? score : r.lo() + (r.hi() - r.lo()) / (1 + Math.exp(-score));
-    }
-
-    /** Every user's top items, as computed by {@link #topK(int)}. */
-    public final class TopK implements Displayable {
-        private final int[][] best;
-        private final float[][] scores;
-
-        private TopK(int[][] best, float[][] scores) {
-            this.best = best;
-            this.scores = scores;
-        }
-
-        public List<Recommendation> forUser(Object user) {
-            return forUser(users.require(user));
-        }
-
-        private List<Recommendation> forUser(int u) {
-            List<Recommendation> out = new ArrayList<>();
-            for (int j = 0; j < best[u].length; j++) {
-                out.add(new Recommendation(items.get(best[u][j]), rating(scores[u][j])));
-            }
-            return out;
-        }
-
-        /** Users covered (every user in the vocabulary). */
-        public int users() {
-            return best.length - 1;
-        }
-
-        /** The first few users' recommendations as a table. */
-        public Table head(int nUsers) {
-            tech.tablesaw.api.StringColumn u = tech.tablesaw.api.StringColumn.create(users.name());
-            tech.tablesaw.api.IntColumn rank = tech.tablesaw.api.IntColumn.create("rank");
-            tech.tablesaw.api.StringColumn it = tech.tablesaw.api.StringColumn.create(items.name());
-            tech.tablesaw.api.DoubleColumn p = tech.tablesaw.api.DoubleColumn.create("predicted");
-            for (int ui = 1; ui <= Math.min(nUsers, users()); ui++) {
-                List<Recommendation> recs = forUser(ui);
-                for (int j = 0; j < recs.size(); j++) {
-                    u.append(users.get(ui));
-                    rank.append(j + 1);
-                    it.append(recs.get(j).item());
-                    p.append(Math.round(recs.get(j).predicted() * 1000) / 1000.0);
-                }
-            }
-            return Table.create("recommendations", u, rank, it, p);
-        }
-
-        @Override
-        public Map<String, String> mimeBundle() {
-            return Display.bundle(head(3));
-        }
     }
 
     // ---- saving for programs without Jupyter ---------------------------------------------
 
     /**
-     * Writes the model's parameters, vocabularies and settings into {@code dir}, replacing it
-     * whole: files are written into a temporary folder first, so a failure leaves no half model.
+     * Saves the model's parameters, vocabularies and settings into the folder {@code dir}, so a
+     * program can {@link #load} it. Nothing but a model saved there before is replaced: a folder
+     * that holds other files and no saved model is refused. The new version is written beside the
+     * old one and switched to atomically, so a crash at any instant leaves one of them loadable.
+     * The rated pairs are not saved: a program passes its ratings to {@link #excludeRated} again.
      */
     public void save(Path dir) throws IOException {
-        Path abs = dir.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempDirectory(abs.getParent(), abs.getFileName() + ".part");
-        try {
-            model.save(tmp.resolve("model.params"));
-            Files.write(tmp.resolve("users.txt"), users, StandardCharsets.UTF_8);
-            Files.write(tmp.resolve("items.txt"), items, StandardCharsets.UTF_8);
-            Properties p = new Properties();
-            p.setProperty("model", "EmbeddingDotBias");
-            p.setProperty("factors", String.valueOf(model.factors()));
-            p.setProperty("userName", users.name());
-            p.setProperty("itemName", items.name());
-            if (model.yRange() != null) {
-                p.setProperty("yRange.lo", String.valueOf(model.yRange().lo()));
-                p.setProperty("yRange.hi", String.valueOf(model.yRange().hi()));
-            }
-            try (Writer w = Files.newBufferedWriter(tmp.resolve("model.properties"))) {
-                p.store(w, "fastbook-collab recommender");
-            }
-            if (Files.exists(abs)) {
-                deleteTree(abs);
-            }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            if (Files.exists(tmp)) {
-                deleteTree(tmp);
-            }
+        if (dir == null) {
+            throw new IllegalArgumentException("Give the folder to save into, e.g. Path.of(\"models/ml-100k\").");
         }
+        SavedModel.save(model, dir);
     }
 
     /** Loads what {@link #save(Path)} wrote; a plain Java program needs nothing else. */
     public static Recommender load(Path dir) throws IOException {
-        Path props = dir.resolve("model.properties");
-        if (!Files.isRegularFile(props)) {
-            throw new IOException("No saved recommender in " + dir + " (model.properties is missing): save one with Recommender.save(dir).");
+        if (dir == null) {
+            throw new IllegalArgumentException("Give the folder a recommender was saved into, not null.");
         }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(props)) {
-            p.load(r);
-        }
-        Vocab users = Vocab.fromList(p.getProperty("userName", "user"), Files.readAllLines(dir.resolve("users.txt"), StandardCharsets.UTF_8));
-        Vocab items = Vocab.fromList(p.getProperty("itemName", "title"), Files.readAllLines(dir.resolve("items.txt"), StandardCharsets.UTF_8));
-        YRange range = p.containsKey("yRange.lo")
-                ? YRange.of(Double.parseDouble(p.getProperty("yRange.lo")), Double.parseDouble(p.getProperty("yRange.hi")))
-                : null;
-        EmbeddingDotBias model = EmbeddingDotBias.fromClasses(Integer.parseInt(p.getProperty("factors")), users, items, range);
-        model.load(dir.resolve("model.params"));
-        return new Recommender(model);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path q : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
+        return new Recommender(SavedModel.load(dir));
     }
 
     public EmbeddingDotBias model() {
         return model;
     }
 
-    /** A user's seen items as names (for checks). */
+    /** A user's rated items as names, as {@link #excludeRated} recorded them. */
     public List<String> seen(Object user) {
-        BitSet s = seen[users.require(user)];
         List<String> out = new ArrayList<>();
-        if (s != null) {
-            s.stream().forEach(i -> out.add(items.get(i)));
+        for (int i : rated.of(model.userIndex(user))) {
+            out.add(items.get(i));
         }
         return out;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "Recommender(EmbeddingDotBias: %d factors, %,d %ss x %,d %ss, y range %s; %,d rated pairs excluded)",
+                model.factors(), users.size() - 1, users.name(), items.size() - 1, items.name(),
+                model.yRange() == null ? "none" : model.yRange().toString(), rated.pairs());
+    }
+
+    /** Column values to vocabulary indices; int columns through a dense table instead of a string per row. */
+    private interface IntLookup {
+        int indexAt(int row);
+
+        static IntLookup of(Column<?> column, Vocab vocab) {
+            if (column instanceof IntColumn ints && vocab.size() > 1) {
+                int max = 0;
+                int[] parsed = new int[vocab.size()];
+                for (int i = 1; i < vocab.size(); i++) {
+                    try {
+                        parsed[i] = Integer.parseInt(vocab.get(i));
+                    } catch (NumberFormatException notInts) {
+                        return row -> vocab.indexOf(column.get(row));
+                    }
+                    if (parsed[i] < 0 || !String.valueOf(parsed[i]).equals(vocab.get(i))) { // e.g. "007"
+                        return row -> vocab.indexOf(column.get(row));
+                    }
+                    max = Math.max(max, parsed[i]);
+                }
+                if (max < 50_000_000) {
+                    int[] dense = new int[max + 1];
+                    for (int i = 1; i < vocab.size(); i++) {
+                        dense[parsed[i]] = i;
+                    }
+                    return row -> {
+                        if (ints.isMissing(row)) {
+                            return 0;
+                        }
+                        int v = ints.getInt(row);
+                        return v >= 0 && v < dense.length ? dense[v] : 0;
+                    };
+                }
+            }
+            return row -> vocab.indexOf(column.get(row));
+        }
     }
 }

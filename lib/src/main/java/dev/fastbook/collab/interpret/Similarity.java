@@ -1,5 +1,7 @@
 package dev.fastbook.collab.interpret;
 
+import dev.fastbook.collab.core.Vocab;
+
 import java.util.List;
 
 /** Distances between embedding rows, as in the chapter's "embedding distance" section. */
@@ -31,7 +33,8 @@ public final class Similarity {
 
     /** The {@code n} labels whose rows are most similar to {@code label}'s, itself excluded. */
     public static List<String> nearest(float[][] m, List<String> labels, String label, int n) {
-        int target = labels.indexOf(label);
+        // a vocabulary says what is close ("did you mean ..."); any other list, what to check
+        int target = labels instanceof Vocab v ? v.require(label) : labels.indexOf(label);
         if (target < 1) {
             throw new IllegalArgumentException("'" + label + "' is not one of the " + (labels.size() - 1)
                     + " labels; check the exact spelling, e.g. \"Silence of the Lambs, The (1991)\".");

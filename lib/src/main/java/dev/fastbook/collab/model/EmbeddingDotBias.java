@@ -48,15 +48,41 @@ public class EmbeddingDotBias extends Module {
         return yRange == null ? res : Layers.sigmoidRange(res, yRange.lo(), yRange.hi());
     }
 
-    /** The learned bias of each named item (or user), like fastai's {@code model.bias(names)}. */
-    public float[] bias(List<?> names, boolean isItem) {
-        return rows((isItem ? iBias : uBias).weight(), names, isItem);
+    /** The learned bias of each named item, like fastai's {@code model.bias(names, is_item=True)}. */
+    public float[] itemBias(List<?> names) {
+        return rows(iBias, names, true);
     }
 
-    /** The learned factors of each named item (or user), one row each. */
-    public float[][] weight(List<?> names, boolean isItem) {
-        Embedding e = isItem ? iWeight : uWeight;
-        float[] flat = rows(e.weight(), names, isItem);
+    /** The learned bias of each named user, like fastai's {@code model.bias(names, is_item=False)}. */
+    public float[] userBias(List<?> names) {
+        return rows(uBias, names, false);
+    }
+
+    /** The learned factors of each named item, one row each, like fastai's {@code model.weight(names)}. */
+    public float[][] itemWeight(List<?> names) {
+        return matrix(iWeight, names, true);
+    }
+
+    /** The learned factors of each named user, one row each. */
+    public float[][] userWeight(List<?> names) {
+        return matrix(uWeight, names, false);
+    }
+
+    /**
+     * A user's row in the embeddings; an unknown user is an error that says it may be only in the
+     * validation rows (users come from the training rows) and suggests close ids.
+     */
+    public int userIndex(Object user) {
+        return classes(false).requireFromTraining(user);
+    }
+
+    /** An item's row in the embeddings; an unknown item is an error that suggests close names. */
+    public int itemIndex(Object item) {
+        return classes(true).require(item);
+    }
+
+    private float[][] matrix(Embedding e, List<?> names, boolean isItem) {
+        float[] flat = rows(e, names, isItem);
         float[][] out = new float[names.size()][e.factors()];
         for (int r = 0; r < out.length; r++) {
             System.arraycopy(flat, r * e.factors(), out[r], 0, e.factors());
@@ -64,15 +90,26 @@ public class EmbeddingDotBias extends Module {
         return out;
     }
 
-    private float[] rows(NDArray table, List<?> names, boolean isItem) {
+    private float[] rows(Embedding e, List<?> names, boolean isItem) {
+        if (names == null) {
+            throw new IllegalArgumentException("Give a list of " + (isItem ? "item" : "user") + " names, e.g. List.of(...).");
+        }
+        long[] idx = names.stream().mapToLong(n -> isItem ? itemIndex(n) : userIndex(n)).toArray();
+        NDArray table = e.weight();
+        // the rows are attached to the table's (long-lived) manager: close them, and record no graph
+        return dev.fastbook.collab.core.Tensors.noGrad(() -> {
+            try (NDArray index = table.getManager().create(idx); NDArray picked = table.get(index)) {
+                return picked.toFloatArray();
+            }
+        });
+    }
+
+    private Vocab classes(boolean isItem) {
         Vocab v = isItem ? itemClasses : userClasses;
         if (v == null) {
             throw new IllegalStateException("Build the model with EmbeddingDotBias.fromClasses (or collabLearner) to look up by name.");
         }
-        long[] idx = names.stream().mapToLong(v::require).toArray();
-        try (var m = table.getManager().newSubManager()) {
-            return table.get(m.create(idx)).toFloatArray();
-        }
+        return v;
     }
 
     /** The user vocabulary this model was built from, or null when built from sizes only. */

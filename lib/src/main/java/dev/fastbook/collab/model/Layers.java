@@ -65,9 +65,7 @@ public final class Layers {
 
     /** Squashes x into (lo, hi): {@code sigmoid(x) * (hi - lo) + lo}. */
     public static NDArray sigmoidRange(NDArray x, double lo, double hi) {
-        if (!(hi > lo)) {
-            throw new IllegalArgumentException("sigmoidRange needs lo < hi, got (" + lo + ", " + hi + ")");
-        }
+        YRange.of(lo, hi); // the same checks, said once; YRange.squash is the scalar twin
         return x.getNDArrayInternal().sigmoid().mul(Tensors.constant(hi - lo)).add(Tensors.constant(lo));
     }
 
@@ -94,9 +92,7 @@ public final class Layers {
         private final double hi;
 
         SigmoidRange(double lo, double hi) {
-            if (!(hi > lo)) {
-                throw new IllegalArgumentException("SigmoidRange needs lo < hi, got (" + lo + ", " + hi + ")");
-            }
+            YRange.of(lo, hi);
             this.lo = lo;
             this.hi = hi;
         }

@@ -1,5 +1,6 @@
 package dev.fastbook.collab.model;
 
+import dev.fastbook.collab.core.SafeFiles;
 import dev.fastbook.collab.core.Tensors;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -20,12 +21,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -103,29 +102,36 @@ public abstract class Module extends AbstractBlock {
         }
     }
 
-    /** Writes the parameters with DJL's block format, atomically (no half-written file is left). */
+    /**
+     * Writes the parameters with DJL's block format, atomically: into a temporary file beside
+     * {@code file}, then renamed over it, so a crash at any instant leaves the old file or the new
+     * one. Temporary files of processes that died mid-save are removed by the next save or load.
+     */
     public void save(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".part");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp));
-                    DataOutputStream data = new DataOutputStream(out)) {
-                saveParameters(data);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        SafeFiles.writeAtomically(file, out -> {
+            DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
+            saveParameters(data);
+            data.flush();
+        });
     }
 
     /**
      * Reads parameters written by {@link #save(Path)} into this model, which must have the same
-     * sizes. On any mismatch the model is left exactly as it was and the error says why.
+     * sizes. On any mismatch or damage the model is left exactly as it was and the error says what
+     * is wrong with the file.
      */
     public <M extends Module> M load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("No saved model at " + file + ": train one and call save(path) first.");
+        }
+        try {
+            SafeFiles.cleanLeftovers(file);
+        } catch (IOException readOnlyFolder) {
+            // cleaning is a courtesy; a model in a read-only folder still loads
+        }
+        long size = Files.size(file);
+        if (size == 0) {
+            throw new IOException(file + " is empty (0 bytes): it is not a saved model; save it again.");
         }
         List<Shape> shapes = parameters().stream().map(p -> p.array().getShape()).toList();
         java.io.ByteArrayOutputStream backup = new java.io.ByteArrayOutputStream();
@@ -134,13 +140,19 @@ public abstract class Module extends AbstractBlock {
                 DataInputStream data = new DataInputStream(in)) {
             loadParameters(Tensors.manager(), data);
             List<Shape> loaded = parameters().stream().map(p -> p.array().getShape()).toList();
-            if (!loaded.equals(shapes) || data.read() != -1) {
+            if (!loaded.equals(shapes)) {
                 throw new MalformedModelException("its parameter shapes are " + loaded + ", this model's are " + shapes);
+            }
+            if (data.read() != -1) {
+                throw new MalformedModelException("it has bytes after the last parameter");
             }
         } catch (MalformedModelException | IOException | RuntimeException e) {
             restore(backup.toByteArray());
+            String what = e instanceof java.io.EOFException
+                    ? "it ends too early: " + size + " bytes, fewer than " + backup.size() + " for this model's parameters (a truncated copy?)"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new IOException(file + " does not hold parameters for this " + getClass().getSimpleName()
-                    + " (" + e.getMessage() + "). Build the model with the same sizes it was saved with.", e);
+                    + " (" + what + "). Build the model with the same sizes it was saved with, or save it again.", e);
         }
         requireGradients();
         @SuppressWarnings("unchecked")

@@ -60,7 +60,10 @@ class CollabDataLoadersTest {
             assertTrue(Integer.parseInt(users.get(i - 1)) < Integer.parseInt(users.get(i)));
         }
         var e = assertThrows(IllegalArgumentException.class, () -> dls.items().require("zzz"));
-        assertTrue(e.getMessage().contains("only in the validation set"), e.getMessage());
+        assertTrue(e.getMessage().contains("not in the title vocabulary"), e.getMessage());
+        // users come from the training rows only: that lookup says a user may be only in the validation set
+        var eu = assertThrows(IllegalArgumentException.class, () -> dls.users().requireFromTraining("999"));
+        assertTrue(eu.getMessage().contains("only in the validation set"), eu.getMessage());
     }
 
     @Test

@@ -109,4 +109,41 @@ class ModuleTest {
         assertTrue(e.getMessage().contains("same sizes"), e.getMessage());
         assertThrows(IOException.class, () -> b.load(dir.resolve("missing.params")));
     }
+
+    @Test
+    void aDamagedFileIsNamedWithWhatIsWrongAndLeavesTheModelAlone(@TempDir Path dir) throws IOException {
+        Tensors.seed(5);
+        var a = new EmbeddingDotBias(8, 10, 12, YRange.of(0, 5.5));
+        Path file = dir.resolve("model.params");
+        a.save(file);
+        byte[] bytes = Files.readAllBytes(file);
+        var b = new EmbeddingDotBias(8, 10, 12, YRange.of(0, 5.5));
+        float[] before = b.iWeight.weight().toFloatArray();
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        IOException cut = assertThrows(IOException.class, () -> b.load(file));
+        assertTrue(cut.getMessage().contains("ends too early: " + (bytes.length - 100) + " bytes, fewer than " + bytes.length), cut.getMessage());
+        assertFalse(cut.getMessage().contains("(null)"), cut.getMessage());
+        assertArrayEquals(before, b.iWeight.weight().toFloatArray(), "left as it was");
+        Files.write(file, new byte[0]);
+        assertTrue(assertThrows(IOException.class, () -> b.load(file)).getMessage().contains("is empty (0 bytes)"));
+        byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 3);
+        Files.write(file, longer);
+        assertTrue(assertThrows(IOException.class, () -> b.load(file)).getMessage().contains("bytes after the last parameter"));
+    }
+
+    @Test
+    void saveLeavesNoPartFileAndLoadCleansThoseOfDeadProcesses(@TempDir Path dir) throws IOException {
+        Tensors.seed(5);
+        var a = new EmbeddingDotBias(8, 10, 12, YRange.of(0, 5.5));
+        Path file = dir.resolve("model.params");
+        Path dead = dir.resolve(".model.params." + ((1L << 22) + 1) + "-abc.part"); // no such pid on Linux
+        Files.writeString(dead, "half a model");
+        a.save(file);
+        assertFalse(Files.exists(dead), "a save cleans what a killed save left");
+        Files.writeString(dead, "half a model");
+        new EmbeddingDotBias(8, 10, 12, YRange.of(0, 5.5)).load(file);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "and so does a load");
+        }
+    }
 }

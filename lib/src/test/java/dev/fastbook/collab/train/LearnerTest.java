@@ -122,11 +122,11 @@ class LearnerTest {
     void biasAndWeightLookUpByName() {
         var learn = learner();
         var m = learn.model();
-        float[] b = m.bias(List.of("Movie 3", "Movie 7"), true);
+        float[] b = m.itemBias(List.of("Movie 3", "Movie 7"));
         int i3 = learn.dls().items().indexOf("Movie 3");
         assertEquals(m.iBias.weight().get(i3).toFloatArray()[0], b[0]);
-        assertEquals(8, m.weight(List.of("1"), false)[0].length);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.bias(List.of("No Such Movie"), true));
+        assertEquals(8, m.userWeight(List.of("1"))[0].length);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.userBias(List.of("No Such User")));
         assertTrue(e.getMessage().contains("validation set"), e.getMessage());
     }
 
