@@ -59,10 +59,10 @@ public final class CollabLearner {
             return;
         }
         double[] minMax = dls.ratingRange();
-        if (minMax[0] < yRange.lo() || minMax[1] > yRange.hi()) {
+        if (!yRange.contains(minMax[0], minMax[1])) {
             throw new IllegalArgumentException("yRange " + yRange + " excludes ratings in the data, which run from "
-                    + minMax[0] + " to " + minMax[1] + ": choose a range that contains them, e.g. (0, "
-                    + (minMax[1] + 0.5) + ").");
+                    + minMax[0] + " to " + minMax[1] + ": choose a range that contains them, e.g. "
+                    + YRange.containing(minMax[0], minMax[1]) + ".");
         }
     }
 }

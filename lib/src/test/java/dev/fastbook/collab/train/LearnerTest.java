@@ -135,6 +135,14 @@ class LearnerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> CollabLearner.collabLearner(dls(), 8, YRange.of(0, 4)));
         assertTrue(e.getMessage().contains("excludes ratings"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> YRange.of(3, 1));
+        // the advice itself must contain the data: ratings from -1 are not inside "(0, 5.5)"
+        var negative = tech.tablesaw.api.Table.create("r", tech.tablesaw.api.IntColumn.create("user", 1, 2, 3, 1, 2, 3, 1, 2, 3, 4),
+                tech.tablesaw.api.IntColumn.create("movie", 1, 1, 1, 2, 2, 2, 3, 3, 3, 4),
+                tech.tablesaw.api.DoubleColumn.create("rating", -1, 0, 1, 2, 3, -1, 0, 1, 2, 3));
+        var few = dev.fastbook.collab.data.CollabDataLoaders.from(negative).bs(2).seed(1).build();
+        String advice = assertThrows(IllegalArgumentException.class, () -> CollabLearner.collabLearner(few, 4, YRange.of(0, 5.5))).getMessage();
+        YRange suggested = YRange.containing(-1, 3);
+        assertTrue(suggested.contains(-1, 3) && advice.contains(suggested.toString()), advice);
     }
 
     // ---- bad settings are refused before a weight moves ------------------------------------
