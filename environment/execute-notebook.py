@@ -52,4 +52,8 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    status = main(sys.argv)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # After a failed start nbclient's exit hook only reports that there is no kernel left to clean up.
+    os._exit(status)

@@ -88,6 +88,7 @@ fb_apt_install() {
 
 # JUPYTER: FASTBOOK_JUPYTER when set (it must work), else Debian's /usr/bin/jupyter, else a `jupyter` on PATH;
 # each only when `jupyter nbconvert` runs. Returns 1 when none does. NBCONVERT_VERSION is set on success.
+# FASTBOOK_SYSTEM_JUPYTER replaces /usr/bin/jupyter (the tests point it nowhere to play a machine without it).
 fb_jupyter_works() { NBCONVERT_VERSION="$("$1" nbconvert --version 2>/dev/null | head -1)" && [[ -n "$NBCONVERT_VERSION" ]]; }
 fb_find_jupyter() {
   JUPYTER=""
@@ -95,7 +96,7 @@ fb_find_jupyter() {
     fb_jupyter_works "$FASTBOOK_JUPYTER" && JUPYTER="$FASTBOOK_JUPYTER"
   else
     local candidate
-    for candidate in /usr/bin/jupyter "$(command -v jupyter 2>/dev/null || true)"; do
+    for candidate in "${FASTBOOK_SYSTEM_JUPYTER:-/usr/bin/jupyter}" "$(command -v jupyter 2>/dev/null || true)"; do
       if [[ -n "$candidate" && -x "$candidate" ]] && fb_jupyter_works "$candidate"; then JUPYTER="$candidate"; break; fi
     done
   fi

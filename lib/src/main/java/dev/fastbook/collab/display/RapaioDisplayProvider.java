@@ -20,14 +20,21 @@ public final class RapaioDisplayProvider implements DisplayProvider {
 
     @Override
     public List<DisplayRenderer> getDisplayRenderers() {
-        return List.of(
-                new BundleRenderer(Displayable.class),
-                new BundleRenderer(Relation.class),
-                new BundleRenderer(Chart.class),
-                // Multi-line text (tensors, model printouts): rapaio would send toString() as raw
-                // HTML and lose the line breaks, so these go through the <pre> fallback.
-                new BundleRenderer(ai.djl.ndarray.NDArray.class),
-                new BundleRenderer(ai.djl.nn.Block.class));
+        try {
+            return List.of(
+                    new BundleRenderer(Displayable.class),
+                    new BundleRenderer(Relation.class),
+                    new BundleRenderer(Chart.class),
+                    // Multi-line text (tensors, model printouts): rapaio would send toString() as raw
+                    // HTML and lose the line breaks, so these go through the <pre> fallback.
+                    new BundleRenderer(ai.djl.ndarray.NDArray.class),
+                    new BundleRenderer(ai.djl.nn.Block.class));
+        } catch (LinkageError notYet) {
+            // `%dependency /resolve` and `%jars` add jars one at a time and ask every provider after each;
+            // while Tablesaw, XChart or DJL is not there yet, an error here would kill the kernel's shell
+            // thread (the notebook then hangs). Nothing to offer yet: the next refresh asks again.
+            return List.of();
+        }
     }
 
     @Override
