@@ -16,7 +16,7 @@ fb_realpath() {
   local path="$1" dir link n=0
   while [ -L "$path" ] && [ $n -lt 40 ]; do
     dir="$(cd "$(dirname "$path")" && pwd -P)"
-    link="$(readlink "$path")"
+    link="$(readlink "$path")" && [ -n "$link" ] || break
     case "$link" in /*) path="$link" ;; *) path="$dir/$link" ;; esac
     n=$((n + 1))
   done

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class SetupWithoutAptIT {
 
-    private static final List<String> TOOLS = List.of("bash", "env", "dirname", "uname", "head", "cat", "id",
+    private static final List<String> TOOLS = List.of("bash", "env", "dirname", "basename", "readlink", "uname", "head", "cat", "id",
             "find", "mkdir", "mktemp", "cmp", "mv", "rm", "tr", "wc", "grep", "awk", "sed", "java", "javac", "python3");
 
     private Path temp;
