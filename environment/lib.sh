@@ -3,10 +3,9 @@
 # no declare -A, no readlink -f, no sed -i, no GNU-only find or stat flags; an empty array is expanded
 # as ${a[@]+"${a[@]}"} (bash < 4.4 calls "${a[@]}" of an empty array unbound under set -u).
 
-# The directory the user ran the command from, before any script changed it (a relative FASTBOOK_DATA is
-# meant from there). Scripts that call each other pass it on through the environment.
-FASTBOOK_CALLER_DIR="${FASTBOOK_CALLER_DIR:-$PWD}"
-export FASTBOOK_CALLER_DIR
+# The directory the user ran the command from, before the script changes it (a relative FASTBOOK_DATA is
+# meant from there; once resolved, FASTBOOK_DATA is exported absolute to the scripts and kernels it starts).
+FASTBOOK_CALLER_DIR="$PWD"
 
 # Prints the comment block at the top of a script (its usage) and exits.
 fb_help() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"; exit 0; }
