@@ -65,9 +65,11 @@ fb_java_opts() {
   JAVA_OPTS+=(-Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.ai.djl=error)
 }
 
-# libtorch's C++ warnings (on PyTorch 2.7.1 DJL's JNI triggers "AutoNonVariableTypeMode is deprecated" once per
-# process) go through c10's log; this level keeps errors and drops warnings for every JVM started from here.
-export TORCH_CPP_LOG_LEVEL="${TORCH_CPP_LOG_LEVEL:-ERROR}"
+# libtorch 2.7.1 prints "Warning: AutoNonVariableTypeMode is deprecated ..." once per process when DJL's JNI
+# enters its no-grad mode. It is written by C++ straight to stderr; neither DJL nor libtorch (TORCH_CPP_LOG_LEVEL
+# is read only by PyTorch's Python module) has a switch for it, so the scripts drop that one line where it would
+# reach a console (the kernel's copy goes to its log file). It says nothing about this project's code.
+FB_TORCH_NOISE='AutoNonVariableTypeMode is deprecated'
 
 # apt-get as root or with password-less sudo. Returns 1 (doing nothing) where apt-get cannot be used.
 fb_can_apt() {
