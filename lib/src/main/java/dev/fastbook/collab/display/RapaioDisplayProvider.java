@@ -3,13 +3,10 @@ package dev.fastbook.collab.display;
 import java.util.List;
 import java.util.Set;
 
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.rapaio.jupyter.kernel.display.DisplayData;
 import org.rapaio.jupyter.kernel.display.DisplayRenderer;
 import org.rapaio.jupyter.kernel.display.DisplayTransformer;
 import org.rapaio.jupyter.kernel.display.spi.DisplayProvider;
-
-import tech.tablesaw.table.Relation;
 
 /**
  * Plugs this library into rapaio-jupyter-kernel (found through
@@ -18,16 +15,34 @@ import tech.tablesaw.table.Relation;
  */
 public final class RapaioDisplayProvider implements DisplayProvider {
 
+    /**
+     * The types we render, by name. `%dependency /resolve` and `%jars` add jars one at a time and ask every
+     * provider after each: naming Tablesaw's, XChart's or DJL's classes directly here would fail while their jar
+     * is not there yet, and the JVM never retries a class reference that failed once in this class (the kernel's
+     * shell thread then died and the notebook hung). So each is looked up by name when it is first needed, and
+     * a type whose library is not on the classpath yet is skipped until the next refresh.
+     */
+    private static final List<String> RENDERED = List.of(
+            Displayable.class.getName(),
+            "tech.tablesaw.table.Relation",
+            "org.knowm.xchart.internal.chartpart.Chart",
+            // Multi-line text (tensors, model printouts): rapaio would send toString() as raw
+            // HTML and lose the line breaks, so these go through the <pre> fallback.
+            "ai.djl.ndarray.NDArray",
+            "ai.djl.nn.Block");
+
     @Override
     public List<DisplayRenderer> getDisplayRenderers() {
-        return List.of(
-                new BundleRenderer(Displayable.class),
-                new BundleRenderer(Relation.class),
-                new BundleRenderer(Chart.class),
-                // Multi-line text (tensors, model printouts): rapaio would send toString() as raw
-                // HTML and lose the line breaks, so these go through the <pre> fallback.
-                new BundleRenderer(ai.djl.ndarray.NDArray.class),
-                new BundleRenderer(ai.djl.nn.Block.class));
+        List<DisplayRenderer> renderers = new java.util.ArrayList<>();
+        ClassLoader loader = RapaioDisplayProvider.class.getClassLoader();
+        for (String type : RENDERED) {
+            try {
+                renderers.add(new BundleRenderer(Class.forName(type, false, loader)));
+            } catch (ClassNotFoundException | LinkageError notYet) {
+                // its library is not on the classpath yet: the next refresh asks again
+            }
+        }
+        return List.copyOf(renderers);
     }
 
     @Override
