@@ -35,8 +35,8 @@ public final class Similarity {
     public static List<String> nearest(float[][] m, List<String> labels, String label, int n) {
         // a vocabulary says what is close ("did you mean ..."); any other list, what to check
         int target = labels instanceof Vocab v ? v.require(label) : labels.indexOf(label);
-        if (target < 1) {
-            throw new IllegalArgumentException("'" + label + "' is not one of the " + (labels.size() - 1)
+        if (target < 0) {
+            throw new IllegalArgumentException("'" + label + "' is not one of the " + labels.size()
                     + " labels; check the exact spelling, e.g. \"Silence of the Lambs, The (1991)\".");
         }
         float[] sims = cosine(m, target);
