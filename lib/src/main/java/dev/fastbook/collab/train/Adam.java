@@ -77,7 +77,7 @@ public final class Adam {
     private final List<Slot> slots = new ArrayList<>();
     private final boolean lazy;
     private final int threads;
-    private final float[][][] scratch; // per thread: {gradient chunk, new weights chunk}
+    private final float[][][] scratch; // per thread: chunks of {gradient, weights, g_avg, s}
     private final float[] zeros = new float[CHUNK];
     /** Package-private switch: run the tensor-op path even where the Java path could (tests). */
     boolean forceTensorPath;
@@ -93,11 +93,11 @@ public final class Adam {
         boolean seen; // fastai skips a parameter until it has a gradient
         float maxAvg; // at least max |gradAvg|: bounds the update of rows without a gradient
         // Java-path state: the moving averages and their double buffers (swapped on commit).
-        float[] gradAvg;
-        float[] sqrAvg;
-        float[] gradAvgNext;
-        float[] sqrAvgNext;
-        float[] backup; // the weights before this step, to restore after a refused step
+        Chunked gradAvg;
+        Chunked sqrAvg;
+        Chunked gradAvgNext;
+        Chunked sqrAvgNext;
+        Chunked backup; // the weights before a staged pass, to restore after a refused step
         int[] rowSlot; // row -> index into the summed row gradients, -1 when unused this step
         // Tensor-path state, on the parameter's device.
         NDArray gradAvgT;
@@ -110,35 +110,93 @@ public final class Adam {
             this.table = table;
             this.size = size;
             this.cols = cols;
-            this.gradAvg = new float[size];
-            this.sqrAvg = new float[size];
+            this.gradAvg = new Chunked(size);
+            this.sqrAvg = new Chunked(size);
         }
 
         // Moving averages as Java arrays (converting from tensors if the last step ran there).
         void toJava() {
             if (gradAvgT != null) {
-                gradAvg = gradAvgT.toFloatArray();
-                sqrAvg = sqrAvgT.toFloatArray();
+                gradAvg = Chunked.of(gradAvgT.toType(DataType.FLOAT32, false).toFloatArray());
+                sqrAvg = Chunked.of(sqrAvgT.toType(DataType.FLOAT32, false).toFloatArray());
                 gradAvgT.close();
                 sqrAvgT.close();
                 gradAvgT = null;
                 sqrAvgT = null;
-                maxAvg = maxAbs(gradAvg);
+                maxAvg = gradAvg.maxAbs();
             }
         }
 
         void toTensors(NDArray w) {
             if (gradAvgT == null) {
                 NDManager m = w.getManager();
-                gradAvgT = keep(m.create(gradAvg, w.getShape()).toType(w.getDataType(), false), m);
-                sqrAvgT = keep(m.create(sqrAvg, w.getShape()).toType(w.getDataType(), false), m);
+                gradAvgT = keep(m.create(gradAvg.flat(), w.getShape()).toType(w.getDataType(), false), m);
+                sqrAvgT = keep(m.create(sqrAvg.flat(), w.getShape()).toType(w.getDataType(), false), m);
                 gradAvg = sqrAvg = gradAvgNext = sqrAvgNext = null;
             }
         }
 
         float[][] copy() {
             return gradAvgT != null ? new float[][] {gradAvgT.toFloatArray(), sqrAvgT.toFloatArray()}
-                    : new float[][] {gradAvg.clone(), sqrAvg.clone()};
+                    : new float[][] {gradAvg.flat(), sqrAvg.flat()};
+        }
+    }
+
+    /**
+     * A float array kept in CHUNK-sized pieces, so the update works on one chunk's weights,
+     * gradient and moving averages at the same index (see update()).
+     */
+    private static final class Chunked {
+        final float[][] data;
+        final int size;
+
+        Chunked(int size) {
+            this.size = size;
+            data = new float[(size + CHUNK - 1) / CHUNK][];
+            for (int k = 0; k < data.length; k++) {
+                data[k] = new float[Math.min(CHUNK, size - k * CHUNK)];
+            }
+        }
+
+        static Chunked of(float[] flat) {
+            Chunked c = new Chunked(flat.length);
+            c.put(0, flat, 0, flat.length);
+            return c;
+        }
+
+        float[] flat() {
+            float[] out = new float[size];
+            get(0, out, 0, size);
+            return out;
+        }
+
+        // Elements [e, e+len) into dst[at..].
+        void get(int e, float[] dst, int at, int len) {
+            while (len > 0) {
+                int k = e / CHUNK, i = e % CHUNK, n = Math.min(len, CHUNK - i);
+                System.arraycopy(data[k], i, dst, at, n);
+                e += n;
+                at += n;
+                len -= n;
+            }
+        }
+
+        void put(int e, float[] src, int at, int len) {
+            while (len > 0) {
+                int k = e / CHUNK, i = e % CHUNK, n = Math.min(len, CHUNK - i);
+                System.arraycopy(src, at, data[k], i, n);
+                e += n;
+                at += n;
+                len -= n;
+            }
+        }
+
+        float maxAbs() {
+            float max = 0;
+            for (float[] d : data) {
+                max = Math.max(max, Adam.maxAbs(d));
+            }
+            return max;
         }
     }
 
@@ -191,7 +249,7 @@ public final class Adam {
         this.threads = threads;
         this.scratch = new float[threads][][];
         for (int t = 0; t < threads; t++) {
-            scratch[t] = new float[][] {new float[CHUNK], new float[CHUNK]};
+            scratch[t] = new float[][] {new float[CHUNK], new float[CHUNK], new float[CHUNK], new float[CHUNK]};
         }
         Map<Parameter, Embedding> tables = new IdentityHashMap<>();
         findEmbeddings(model, tables);
@@ -248,7 +306,9 @@ public final class Adam {
         List<Grad> grads = collect();
         try {
             // First everything that can still be refused, without touching a weight: the tensor
-            // path and the lazy rows compute into new arrays, the staged Java pass keeps a backup.
+            // path and staged lazy rows compute into new arrays, the staged Java pass keeps a
+            // backup. Tables whose results are sure to be finite (see bounded) wait, and are then
+            // updated in place: the usual case, with nothing extra to write.
             boolean finite = true;
             List<Grad> staged = new ArrayList<>();
             List<Grad> inPlace = new ArrayList<>();
@@ -257,16 +317,11 @@ public final class Adam {
                 g.fast = !forceTensorPath && fastPath(w) && (g.dense == null || fastPath(g.dense));
                 if (!g.fast) {
                     finite &= tensorStep(g, w, c);
-                } else if (g.lazyRows(lazy)) {
-                    finite &= stageRows(g, floats(w), c);
-                } else if (g.dense == null && finiteWithoutGradient(g.slot, c)) {
-                    // Only the looked-up rows can overflow (see finiteWithoutGradient): check them now,
-                    // then the whole table is updated in place, with no backup to write.
+                } else if (g.dense == null && bounded(g, c)) {
                     g.inPlace = true;
                     inPlace.add(g);
-                    if (g.rows != null) {
-                        finite &= stageRows(g, floats(w), c);
-                    }
+                } else if (g.lazyRows(lazy)) {
+                    finite &= stageRows(g, floats(w), c);
                 } else {
                     staged.add(g);
                 }
@@ -312,15 +367,21 @@ public final class Adam {
     }
 
     /**
-     * Whether the rows without a gradient are sure to stay finite, so a table can be updated in
-     * place: with g = 0, |g_avg'| <= |g_avg| when 0 <= mom <= 1, s' <= s, and
-     * |p'| <= |p| |1 - lr wd| + |lr'| max|g_avg| / eps. With |1 - lr wd| <= 1 and the last term
-     * below 1e30 (under half an ulp of Float.MAX_VALUE), a finite p rounds to a finite p'.
+     * Whether a table's step is sure to give finite values from finite ones, so it can be done in
+     * place, with no backup: with 0 <= mom <= 1, |g_avg'| <= A = mom max|g_avg| + (1-mom) max|g|;
+     * s' = sqr_mom s + (1-sqr_mom) g^2 stays finite when |g| <= 3e18; and
+     * |p'| <= |p| |1 - lr wd| + |lr'| A / eps. With |1 - lr wd| <= 1 and the last term below 1e30
+     * (under half an ulp of Float.MAX_VALUE), a finite p rounds to a finite p'. A NaN or infinite
+     * gradient, or a learning rate or weight decay out of these bounds, takes the staged path.
      */
-    private static boolean finiteWithoutGradient(Slot s, Scalars c) {
-        float decay = c.decay(s);
-        return c.mom() >= 0 && c.mom() <= 1 && Math.abs(decay) <= 1 && Float.isFinite(c.lr1())
-                && Float.isFinite(c.inv2()) && c.inv2() > 0 && Math.abs((double) c.lr1()) * s.maxAvg / EPS < 1e30;
+    private static boolean bounded(Grad g, Scalars c) {
+        double gMax = g.rows == null ? 0 : g.maxRowGrad;
+        if (!(gMax <= 3e18)) {
+            return false; // also NaN
+        }
+        double avgMax = c.mom() * (double) g.slot.maxAvg + c.damp() * gMax;
+        return c.mom() >= 0 && c.mom() <= 1 && Math.abs(c.decay(g.slot)) <= 1 && Float.isFinite(c.lr1())
+                && Float.isFinite(c.inv2()) && c.inv2() > 0 && Math.abs((double) c.lr1()) * avgMax / EPS < 1e30;
     }
 
     private record Scalars(float lr1, float inv2, float mom, float damp, float sqrMom, float sqrDamp, float eps,
@@ -473,13 +534,13 @@ public final class Adam {
         return bytes.order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    /** One part of a dense pass: elements [from, to) of one parameter. */
+    /** One part of a pass: chunks [from, to) of one parameter, or its looked-up rows [from, to) in lazy mode. */
     private record Part(Grad grad, FloatBuffer weight, FloatBuffer gradient, int from, int to) {}
 
     // Every weight of the given parameters, split over the threads; true when all results are finite.
     private boolean denseSteps(List<Grad> grads, Scalars c) {
         // Staged parts keep a backup of the weights and write new moving averages to the double
-        // buffers; in-place parts (see finiteWithoutGradient) write over both.
+        // buffers; in-place parts (see bounded) write over both.
         if (grads.isEmpty()) {
             return true;
         }
@@ -491,11 +552,11 @@ public final class Adam {
             Slot s = g.slot;
             s.toJava();
             if (!g.inPlace && s.gradAvgNext == null) {
-                s.gradAvgNext = new float[s.size];
-                s.sqrAvgNext = new float[s.size];
+                s.gradAvgNext = new Chunked(s.size);
+                s.sqrAvgNext = new Chunked(s.size);
             }
             if (!g.inPlace && s.backup == null) {
-                s.backup = new float[s.size];
+                s.backup = new Chunked(s.size);
             }
             g.passed = !g.inPlace;
             FloatBuffer w = floats(s.param.getArray());
@@ -503,12 +564,21 @@ public final class Adam {
             if (gm != null && g.rows != null) {
                 addRowsInto(g, gm); // a table both looked up and used directly: one gradient
             }
+            if (g.lazyRows(lazy)) {
+                // Lazy, in place: the looked-up rows, split over the threads (they are distinct).
+                int n = g.rows == null ? 0 : g.rows.length;
+                int parts = n >= 512 ? threads : 1;
+                for (int p = 0; p < parts && n > 0; p++) {
+                    perThread.get(p).add(new Part(g, w.duplicate(), null, n * p / parts, n * (p + 1) / parts));
+                }
+                continue;
+            }
             int parts = s.size >= MIN_SPLIT ? threads : 1;
-            int rows = s.size / s.cols;
+            int chunks = s.gradAvg.data.length;
             for (int p = 0; p < parts; p++) {
-                // Split at row boundaries, so a row's gradient is in one part.
-                int from = (int) ((long) rows * p / parts) * s.cols;
-                int to = (int) ((long) rows * (p + 1) / parts) * s.cols;
+                // Split at chunk boundaries; a row may span two parts (each copies its share of it).
+                int from = (int) ((long) chunks * p / parts);
+                int to = (int) ((long) chunks * (p + 1) / parts);
                 perThread.get(p).add(new Part(g, w.duplicate(), gm == null ? null : gm.duplicate(), from, to));
             }
         }
@@ -568,25 +638,70 @@ public final class Adam {
             Grad g = part.grad();
             Slot s = g.slot;
             float decay = c.decay(s);
-            int k = g.rows == null ? 0 : firstRowEndingAfter(g.rows, part.from(), s.cols);
-            float[] pIn = g.inPlace ? pLocal : s.backup;
-            float[] avgOut = g.inPlace ? s.gradAvg : s.gradAvgNext;
-            float[] sqrOut = g.inPlace ? s.sqrAvg : s.sqrAvgNext;
-            for (int off = part.from(); off < part.to(); off += CHUNK) {
-                int len = Math.min(CHUNK, part.to() - off);
-                int pOff = g.inPlace ? 0 : off;
-                part.weight().get(off, pIn, pOff, len);
+            if (g.lazyRows(lazy)) {
+                bad += lazyRows(part, buf, decay, c);
+                continue;
+            }
+            int k = g.rows == null ? 0 : firstRowEndingAfter(g.rows, part.from() * CHUNK, s.cols);
+            for (int chunk = part.from(); chunk < part.to(); chunk++) {
+                int off = chunk * CHUNK;
+                float[] avg = s.gradAvg.data[chunk];
+                float[] sqr = s.sqrAvg.data[chunk];
+                int len = avg.length;
+                if (g.inPlace) {
+                    part.weight().get(off, pLocal, 0, len);
+                } else {
+                    // Staged: the old weights stay in the backup, the new averages go to the spares.
+                    float[] old = s.backup.data[chunk];
+                    part.weight().get(off, old, 0, len);
+                    System.arraycopy(old, 0, pLocal, 0, len);
+                    System.arraycopy(avg, 0, avg = s.gradAvgNext.data[chunk], 0, len);
+                    System.arraycopy(sqr, 0, sqr = s.sqrAvgNext.data[chunk], 0, len);
+                }
+                float[] grad = zeros; // no row of this chunk was looked up
                 if (part.gradient() != null) {
                     part.gradient().get(off, gLocal, 0, len);
                     part.gradient().put(off, zeros, 0, len); // PyTorch accumulates: clear for the next batch
-                } else {
+                    grad = gLocal;
+                } else if (g.rows != null && k < g.rows.length && (long) g.rows[k] * s.cols < off + len) {
                     Arrays.fill(gLocal, 0, len, 0f);
-                    if (g.rows != null) {
-                        k = copyRows(g, k, off, len, gLocal);
-                    }
+                    k = copyRows(g, k, off, len, gLocal);
+                    grad = gLocal;
                 }
-                bad += update(len, pIn, pOff, gLocal, s.gradAvg, s.sqrAvg, off, avgOut, sqrOut, pLocal, decay, c);
+                bad += update(len, pLocal, grad, avg, sqr, decay, c);
                 part.weight().put(off, pLocal, 0, len);
+            }
+        }
+        return bad;
+    }
+
+    // Lazy mode in place: blocks of rows gathered into the scratch arrays, updated, written back.
+    private static float lazyRows(Part part, float[][] buf, float decay, Scalars c) {
+        Grad g = part.grad();
+        Slot s = g.slot;
+        int f = s.cols;
+        int block = Math.max(1, CHUNK / f);
+        float[] gb = f <= CHUNK ? buf[0] : new float[f];
+        float[] pb = f <= CHUNK ? buf[1] : new float[f];
+        float[] mb = f <= CHUNK ? buf[2] : new float[f];
+        float[] vb = f <= CHUNK ? buf[3] : new float[f];
+        FloatBuffer w = part.weight();
+        float bad = 0;
+        for (int k = part.from(); k < part.to(); k += block) {
+            int nb = Math.min(block, part.to() - k);
+            for (int b = 0; b < nb; b++) {
+                int r = g.rows[k + b];
+                w.get(r * f, pb, b * f, f);
+                s.gradAvg.get(r * f, mb, b * f, f);
+                s.sqrAvg.get(r * f, vb, b * f, f);
+                System.arraycopy(g.rowGrads, s.rowSlot[r] * f, gb, b * f, f);
+            }
+            bad += update(nb * f, pb, gb, mb, vb, decay, c);
+            for (int b = 0; b < nb; b++) {
+                int r = g.rows[k + b];
+                w.put(r * f, pb, b * f, f);
+                s.gradAvg.put(r * f, mb, b * f, f);
+                s.sqrAvg.put(r * f, vb, b * f, f);
             }
         }
         return bad;
@@ -627,25 +742,23 @@ public final class Adam {
         return k;
     }
 
-    // One fused pass over len elements: weights pOld[pOff..], gradients g[0..], moving averages at
-    // [off..] of gAvg and sqrAvg, written to gAvgNext and sqrAvgNext (the same arrays when in place)
-    // and the new weights to pNew[0..]. x - x is 0 for a finite x and NaN otherwise, so the sum is 0
-    // exactly when every result is finite, whatever the order.
-    private static float update(int len, float[] pOld, int pOff, float[] g, float[] gAvg, float[] sqrAvg, int off,
-            float[] gAvgNext, float[] sqrAvgNext, float[] pNew, float decay, Scalars c) {
+    // One fused pass over len elements, in place, all arrays at the same index: the JIT vectorises
+    // it only so (with separate output arrays, or an offset on some arrays, it ran 5x slower).
+    // x - x is 0 for a finite x and NaN otherwise, so the sum is 0 exactly when every result is
+    // finite, whatever the order.
+    private static float update(int len, float[] p, float[] g, float[] gAvg, float[] sqrAvg, float decay, Scalars c) {
         float mom = c.mom(), damp = c.damp(), sqrMom = c.sqrMom(), sqrDamp = c.sqrDamp();
         float lr1 = c.lr1(), inv2 = c.inv2(), eps = c.eps();
         float bad = 0;
         for (int i = 0; i < len; i++) {
-            int j = off + i;
             float gi = g[i];
-            float m = mom * gAvg[j] + damp * gi;
-            float v = sqrMom * sqrAvg[j] + sqrDamp * gi * gi;
-            gAvgNext[j] = m;
-            sqrAvgNext[j] = v;
-            float p = pOld[pOff + i] * decay - lr1 * m / ((float) Math.sqrt(v * inv2) + eps);
-            pNew[i] = p;
-            bad += (p - p) + (m - m) + (v - v);
+            float m = mom * gAvg[i] + damp * gi;
+            float v = sqrMom * sqrAvg[i] + sqrDamp * gi * gi;
+            gAvg[i] = m;
+            sqrAvg[i] = v;
+            float q = p[i] * decay - lr1 * m / ((float) Math.sqrt(v * inv2) + eps);
+            p[i] = q;
+            bad += (q - q) + (m - m) + (v - v);
         }
         return bad;
     }
@@ -672,12 +785,11 @@ public final class Adam {
         for (int k = 0; k < g.rows.length; k++) {
             int r = g.rows[k];
             w.get(r * f, g.staged, k * f, f);
-            System.arraycopy(s.gradAvg, r * f, g.stagedAvg, k * f, f);
-            System.arraycopy(s.sqrAvg, r * f, g.stagedSqr, k * f, f);
+            s.gradAvg.get(r * f, g.stagedAvg, k * f, f);
+            s.sqrAvg.get(r * f, g.stagedSqr, k * f, f);
         }
         // The same arithmetic as exact mode, on the packed rows, in place.
-        float bad = update(n, g.staged, 0, grad, g.stagedAvg, g.stagedSqr, 0, g.stagedAvg, g.stagedSqr, g.staged,
-                c.decay(s), c);
+        float bad = update(n, g.staged, grad, g.stagedAvg, g.stagedSqr, c.decay(s), c);
         return bad == 0;
     }
 
@@ -783,6 +895,11 @@ public final class Adam {
                 g.newP.close();
                 return null;
             });
+        } else if (g.inPlace) {
+            // |mom*a + (1-mom)*g| <= mom*max|a| + (1-mom)*max|g|, with room for two roundings;
+            // in lazy mode the rows not looked up keep theirs.
+            float bound = (float) ((c.mom() * (double) s.maxAvg + c.damp() * (double) g.maxRowGrad) * (1 + 1e-6));
+            s.maxAvg = g.lazyRows(lazy) ? Math.max(s.maxAvg, bound) : bound;
         } else if (g.lazyRows(lazy)) {
             if (g.rows == null) {
                 return;
@@ -792,28 +909,29 @@ public final class Adam {
             for (int k = 0; k < g.rows.length; k++) {
                 int r = g.rows[k];
                 w.put(r * f, g.staged, k * f, f);
-                System.arraycopy(g.stagedAvg, k * f, s.gradAvg, r * f, f);
-                System.arraycopy(g.stagedSqr, k * f, s.sqrAvg, r * f, f);
+                s.gradAvg.put(r * f, g.stagedAvg, k * f, f);
+                s.sqrAvg.put(r * f, g.stagedSqr, k * f, f);
             }
             s.maxAvg = Math.max(s.maxAvg, maxAbs(g.stagedAvg));
-        } else if (g.inPlace) {
-            // |mom*a + (1-mom)*g| <= mom*max|a| + (1-mom)*max|g|, with room for two roundings.
-            s.maxAvg = (float) ((c.mom() * (double) s.maxAvg + c.damp() * (double) g.maxRowGrad) * (1 + 1e-6));
         } else {
             // The weights are written already; the new averages become the current ones.
-            float[] a = s.gradAvg;
+            Chunked a = s.gradAvg;
             s.gradAvg = s.gradAvgNext;
             s.gradAvgNext = a;
-            float[] q = s.sqrAvg;
+            Chunked q = s.sqrAvg;
             s.sqrAvg = s.sqrAvgNext;
             s.sqrAvgNext = q;
-            s.maxAvg = maxAbs(s.gradAvg);
+            s.maxAvg = s.gradAvg.maxAbs();
         }
     }
 
     private void rollBack(Grad g) {
         if (g.passed) {
-            floats(g.slot.param.getArray()).put(0, g.slot.backup, 0, g.slot.size);
+            FloatBuffer w = floats(g.slot.param.getArray());
+            float[][] backup = g.slot.backup.data;
+            for (int k = 0; k < backup.length; k++) {
+                w.put(k * CHUNK, backup[k], 0, backup[k].length);
+            }
         } else if (g.fast && g.dense != null) {
             // The pass that clears the gradient did not run.
             FloatBuffer gm = floats(g.dense);
@@ -901,9 +1019,9 @@ public final class Adam {
                 s.gradAvgT.set(c[0]);
                 s.sqrAvgT.set(c[1]);
             } else {
-                System.arraycopy(c[0], 0, s.gradAvg, 0, c[0].length);
-                System.arraycopy(c[1], 0, s.sqrAvg, 0, c[1].length);
-                s.maxAvg = maxAbs(s.gradAvg);
+                s.gradAvg.put(0, c[0], 0, c[0].length);
+                s.sqrAvg.put(0, c[1], 0, c[1].length);
+                s.maxAvg = s.gradAvg.maxAbs();
             }
             s.seen = st.seen.get(i);
         }
