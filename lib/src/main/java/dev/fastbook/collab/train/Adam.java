@@ -446,8 +446,7 @@ public final class Adam {
             try (leafGrad) {
                 lg = leafGrad.toFloatArray();
             }
-            long[] idx = l.indices().getDataType() == DataType.INT64 ? l.indices().toLongArray()
-                    : l.indices().toType(DataType.INT64, false).toLongArray();
+            long[] idx = longs(l.indices());
             if (s.rowSlot == null) {
                 s.rowSlot = new int[rowsInTable];
                 Arrays.fill(s.rowSlot, -1);
@@ -488,6 +487,18 @@ public final class Adam {
             }
             g.maxRowGrad = max;
         }
+    }
+
+    // The indices as longs, through DJL's direct buffer (its toLongArray goes through a heap copy).
+    private static long[] longs(NDArray indices) {
+        NDArray a = indices.getDataType() == DataType.INT64 ? indices : indices.toType(DataType.INT64, false);
+        if (!"cpu".equals(a.getDevice().getDeviceType())) {
+            return a.toLongArray();
+        }
+        java.nio.LongBuffer lb = a.toByteBuffer(true).order(ByteOrder.nativeOrder()).asLongBuffer();
+        long[] out = new long[lb.remaining()];
+        lb.get(out);
+        return out;
     }
 
     // ---- the Java path ---------------------------------------------------------------------------
