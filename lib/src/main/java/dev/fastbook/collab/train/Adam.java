@@ -37,32 +37,37 @@ import java.util.concurrent.Future;
  *
  * <p><b>Exact mode</b> (the default, fastai's arithmetic): every weight of every parameter that has
  * had a gradient moves every step, as in fastai, where an embedding's gradient is dense (zero for
- * the rows a batch did not use). It runs in Java, one fused pass over the tensors' own memory in
- * chunks that stay in cache, the moving averages as Java arrays, the range of each parameter split
- * over two threads (each element's arithmetic is the same however it is split, so results do not
+ * the rows a batch did not use). It runs in Java: one fused pass over the tensors' own memory in
+ * chunks that stay in cache, the moving averages as Java arrays, each parameter's range split over
+ * two threads (each element's arithmetic is the same however it is split, so results do not
  * depend on the thread count). Embeddings hand over their gradients sparsely (one row per lookup,
  * see {@link Embedding#sparse(boolean)}), summed here per row in lookup order, as PyTorch's dense
  * embedding backward sums them: the same floats, without a full-size gradient to fill, add and
  * clear each batch. (When one table is looked up twice in a forward pass, the two lookups' sums
  * may round differently from PyTorch's.)
  *
- * <p><b>Lazy mode</b> ({@code new Adam(model, true)}, opt-in, beyond fastai; PyTorch's
- * {@code SparseAdam} for embeddings): an embedding's step updates only the rows the batch looked
- * up, with their moving averages, so it costs O(batch x factors) instead of O(table). What changes
- * in the arithmetic: a row the batch did not use gets no weight decay and its moving averages do
- * not decay (in exact mode {@code g_avg} keeps pushing it with the momentum of earlier batches and
- * {@code s} shrinks); weight decay applies to the used rows only; the bias correction uses the
- * global step count, as SparseAdam does. The two agree bit for bit exactly when every step a row
- * skips would have left it unchanged in exact mode: wd 0 and zero moving averages, i.e. on a row's
- * first use (so, everywhere, on the first step), and with momentum 0 the weights (not {@code s})
- * stay equal afterwards too. Other parameters (Linear, BatchNorm) keep the exact update.
+ * <p><b>Lazy mode</b> ({@code new Adam(model, true)} or {@code learn.lazyUpdates(true)}; opt-in,
+ * beyond fastai; PyTorch's {@code SparseAdam} for embeddings): an embedding's step updates only the
+ * rows the batch looked up, with their moving averages, so it costs O(batch x factors) instead of
+ * O(table). What changes in the arithmetic: a row the batch did not use gets no weight decay and
+ * its moving averages stand still (in exact mode {@code g_avg} keeps pushing it with the momentum
+ * of earlier batches and {@code s} shrinks); weight decay applies to the used rows only; the bias
+ * correction uses the global step count, as SparseAdam does. The two agree bit for bit exactly
+ * when every step a row skipped would have left it unchanged in exact mode: wd 0 and zero moving
+ * averages, i.e. up to and including a row's first use (so everywhere on the first step). With
+ * momentum 0 as well, a skipped row's weight does not move in exact mode either, but its {@code s}
+ * shrinks, so the weights agree until a row comes back after skipping a step. Other parameters
+ * (Linear, BatchNorm) keep the exact update.
  *
  * <p><b>Other devices and layouts</b>: a parameter that is not a contiguous float32 tensor in CPU
- * memory (on a GPU, say) gets the same arithmetic as tensor operations on its own device, with the
+ * memory (on a GPU, say) gets the same arithmetic as tensor operations on its own device, with its
  * moving averages kept there.
  *
  * <p><b>Refusal</b> (issue 9): {@link #step} returns false and leaves every weight, moving average
- * and the step count as they were when the step would make any of them non-finite.
+ * and the step count as they were when the step would make any of them non-finite. It costs
+ * nothing extra in the usual case: when finite weights and averages, a finite gradient and
+ * bounded settings cannot give a non-finite result (see {@code bounded}), a table is updated in
+ * place; otherwise the new averages go to spare arrays and the old weights to a backup first.
  */
 public final class Adam {
     public static final double SQR_MOM = 0.99;
@@ -117,8 +122,8 @@ public final class Adam {
         // Moving averages as Java arrays (converting from tensors if the last step ran there).
         void toJava() {
             if (gradAvgT != null) {
-                gradAvg = Chunked.of(gradAvgT.toType(DataType.FLOAT32, false).toFloatArray());
-                sqrAvg = Chunked.of(sqrAvgT.toType(DataType.FLOAT32, false).toFloatArray());
+                gradAvg = Chunked.of(floatsOf(gradAvgT));
+                sqrAvg = Chunked.of(floatsOf(sqrAvgT));
                 gradAvgT.close();
                 sqrAvgT.close();
                 gradAvgT = null;
@@ -136,8 +141,17 @@ public final class Adam {
             }
         }
 
+        private static float[] floatsOf(NDArray a) {
+            if (a.getDataType() == DataType.FLOAT32) {
+                return a.toFloatArray();
+            }
+            try (NDArray f = a.toType(DataType.FLOAT32, false)) {
+                return f.toFloatArray();
+            }
+        }
+
         float[][] copy() {
-            return gradAvgT != null ? new float[][] {gradAvgT.toFloatArray(), sqrAvgT.toFloatArray()}
+            return gradAvgT != null ? new float[][] {floatsOf(gradAvgT), floatsOf(sqrAvgT)}
                     : new float[][] {gradAvg.flat(), sqrAvg.flat()};
         }
     }
@@ -384,12 +398,12 @@ public final class Adam {
                 && Float.isFinite(c.inv2()) && c.inv2() > 0 && Math.abs((double) c.lr1()) * avgMax / EPS < 1e30;
     }
 
+    /** One step's constants, as the float32 arithmetic uses them. */
     private record Scalars(float lr1, float inv2, float mom, float damp, float sqrMom, float sqrDamp, float eps,
-            float decayOn, double lr, double momD, double wd) {
+            float decayOn) {
         Scalars(double lr, double mom, double wd, long t) {
             this((float) (lr / (1 - Math.pow(mom, t))), (float) (1 / (1 - Math.pow(SQR_MOM, t))), (float) mom,
-                    (float) (1 - mom), (float) SQR_MOM, (float) (1 - SQR_MOM), (float) EPS, (float) (1 - lr * wd),
-                    lr, mom, wd);
+                    (float) (1 - mom), (float) SQR_MOM, (float) (1 - SQR_MOM), (float) EPS, (float) (1 - lr * wd));
         }
 
         float decay(Slot s) {
@@ -933,6 +947,15 @@ public final class Adam {
             s.sqrAvg = s.sqrAvgNext;
             s.sqrAvgNext = q;
             s.maxAvg = s.gradAvg.maxAbs();
+            dropSpares(s);
+        }
+    }
+
+    // A large table staged only in rare steps (a refused one, a huge lr) need not keep 3 spare
+    // copies of itself; small parameters (Linear layers) stage every step and keep theirs.
+    private static void dropSpares(Slot s) {
+        if (s.size >= MIN_SPLIT) {
+            s.gradAvgNext = s.sqrAvgNext = s.backup = null;
         }
     }
 
@@ -943,6 +966,7 @@ public final class Adam {
             for (int k = 0; k < backup.length; k++) {
                 w.put(k * CHUNK, backup[k], 0, backup[k].length);
             }
+            dropSpares(g.slot);
         } else if (g.fast && g.dense != null) {
             // The pass that clears the gradient did not run.
             FloatBuffer gm = floats(g.dense);
