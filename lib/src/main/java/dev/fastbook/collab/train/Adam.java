@@ -104,6 +104,10 @@ public final class Adam {
         Chunked sqrAvgNext;
         Chunked backup; // the weights before a staged pass, to restore after a refused step
         int[] rowSlot; // row -> index into the summed row gradients, -1 when unused this step
+        int[] rowsBuf; // the rows looked up this step, in order of first use
+        float[] sums; // their summed gradients
+        float[] leafGrads; // one lookup's gradient rows
+        long[] indices; // one lookup's indices
         // Tensor-path state, on the parameter's device.
         NDArray gradAvgT;
         NDArray sqrAvgT;
@@ -448,38 +452,48 @@ public final class Adam {
         Slot s = g.slot;
         int f = s.cols;
         int rowsInTable = s.size / f;
-        int[] rows = null;
-        float[] sums = null;
         int used = 0;
         for (Embedding.Lookup l : lookups) {
             NDArray leafGrad = denseGradient(l.rows());
             if (leafGrad == null) {
                 continue; // looked up, but backward did not run
             }
-            float[] lg;
-            try (leafGrad) {
-                lg = leafGrad.toFloatArray();
+            int n = Math.toIntExact(l.indices().size());
+            // Buffers kept per table: a step at bs 4096 would otherwise leave megabytes of garbage.
+            if (s.leafGrads == null || s.leafGrads.length < n * f) {
+                s.leafGrads = new float[n * f];
+                s.indices = new long[n];
             }
-            long[] idx = longs(l.indices());
+            float[] lg = s.leafGrads;
+            try (leafGrad) {
+                ByteBuffer bytes = leafGrad.getDataType() == DataType.FLOAT32 ? leafGrad.toByteBuffer(true) : null;
+                if (bytes != null && bytes.isDirect()) {
+                    bytes.order(ByteOrder.nativeOrder()).asFloatBuffer().get(0, lg, 0, n * f);
+                } else {
+                    System.arraycopy(leafGrad.toType(DataType.FLOAT32, false).toFloatArray(), 0, lg, 0, n * f);
+                }
+            }
+            long[] idx = s.indices;
+            longs(l.indices(), idx);
             if (s.rowSlot == null) {
                 s.rowSlot = new int[rowsInTable];
                 Arrays.fill(s.rowSlot, -1);
             }
-            if (rows == null) {
-                rows = new int[Math.min(rowsInTable, Math.max(16, idx.length))];
-                sums = new float[rows.length * f];
+            if (s.rowsBuf == null || s.rowsBuf.length < Math.min(rowsInTable, used + n)) {
+                int cap = Math.min(rowsInTable, Math.max(16, used + n));
+                s.rowsBuf = s.rowsBuf == null ? new int[cap] : Arrays.copyOf(s.rowsBuf, cap);
+                s.sums = s.sums == null ? new float[cap * f] : Arrays.copyOf(s.sums, cap * f);
             }
-            for (int i = 0; i < idx.length; i++) {
+            int[] rows = s.rowsBuf;
+            float[] sums = s.sums;
+            for (int i = 0; i < n; i++) {
                 int r = (int) idx[i];
                 int k = s.rowSlot[r];
                 if (k < 0) {
-                    if (used == rows.length) {
-                        rows = Arrays.copyOf(rows, Math.min(rowsInTable, rows.length * 2));
-                        sums = Arrays.copyOf(sums, rows.length * f);
-                    }
                     k = used++;
                     s.rowSlot[r] = k;
                     rows[k] = r;
+                    Arrays.fill(sums, k * f, k * f + f, 0f);
                 }
                 int at = k * f;
                 int from = i * f;
@@ -489,30 +503,33 @@ public final class Adam {
             }
         }
         if (used > 0) {
-            int[] sorted = Arrays.copyOf(rows, used);
+            int[] sorted = Arrays.copyOf(s.rowsBuf, used);
             if (sort) {
                 Arrays.sort(sorted); // the dense pass walks the rows in order; the lazy one need not
             }
             g.rows = sorted;
-            g.rowGrads = sums;
+            g.rowGrads = s.sums;
             float max = 0;
             for (int i = 0; i < used * f; i++) {
-                max = Math.max(max, Math.abs(sums[i]));
+                max = Math.max(max, Math.abs(s.sums[i]));
             }
             g.maxRowGrad = max;
         }
     }
 
-    // The indices as longs, through DJL's direct buffer (its toLongArray goes through a heap copy).
-    private static long[] longs(NDArray indices) {
+    // The indices as longs into out, through DJL's direct buffer (its toLongArray goes through a heap copy).
+    private static void longs(NDArray indices, long[] out) {
+        int n = Math.toIntExact(indices.size());
         NDArray a = indices.getDataType() == DataType.INT64 ? indices : indices.toType(DataType.INT64, false);
-        if (!"cpu".equals(a.getDevice().getDeviceType())) {
-            return a.toLongArray();
+        ByteBuffer bytes = a.toByteBuffer(true);
+        if (bytes.isDirect()) {
+            bytes.order(ByteOrder.nativeOrder()).asLongBuffer().get(0, out, 0, n);
+        } else {
+            System.arraycopy(a.toLongArray(), 0, out, 0, n);
         }
-        java.nio.LongBuffer lb = a.toByteBuffer(true).order(ByteOrder.nativeOrder()).asLongBuffer();
-        long[] out = new long[lb.remaining()];
-        lb.get(out);
-        return out;
+        if (a != indices) {
+            a.close();
+        }
     }
 
     // ---- the Java path ---------------------------------------------------------------------------
