@@ -845,6 +845,12 @@ public final class Adam {
         NDManager m = w.getManager();
         return Tensors.noGrad(() -> {
             try (NDManager tmp = m.newSubManager()) {
+                // An op's result belongs to its first operand's manager: results of ops on the
+                // long-lived arrays are moved to tmp, so every temporary is freed with it.
+                java.util.function.UnaryOperator<NDArray> t = a -> {
+                    a.attach(tmp);
+                    return a;
+                };
                 DataType dt = w.getDataType();
                 boolean rowsOnly = g.lazyRows(lazy);
                 if (rowsOnly && g.rows == null) {
@@ -854,9 +860,9 @@ public final class Adam {
                 if (rowsOnly) {
                     g.rowIndex = keep(m.create(Arrays.stream(g.rows).asLongStream().toArray()), m);
                     NDIndex at = new NDIndex("{}", g.rowIndex);
-                    p = w.get(at);
-                    avg = s.gradAvgT.get(at);
-                    sqr = s.sqrAvgT.get(at);
+                    p = t.apply(w.get(at));
+                    avg = t.apply(s.gradAvgT.get(at));
+                    sqr = t.apply(s.sqrAvgT.get(at));
                     grad = tmp.create(packedRows(g), new Shape(g.rows.length, s.cols)).toType(dt, false);
                 } else {
                     p = w;
@@ -867,15 +873,16 @@ public final class Adam {
                         // Scatter the row sums into a dense gradient (each row appears once).
                         NDArray rowIdx = tmp.create(Arrays.stream(g.rows).asLongStream().toArray());
                         NDArray sums = tmp.create(packedRows(g), new Shape(g.rows.length, s.cols)).toType(dt, false);
-                        grad = grad.duplicate();
+                        grad = t.apply(grad.duplicate());
                         grad.set(new NDIndex("{}", rowIdx), grad.get(new NDIndex("{}", rowIdx)).add(sums));
                     }
                 }
-                NDArray newAvg = avg.mul(scalar(tmp, c.mom(), dt)).add(grad.mul(scalar(tmp, c.damp(), dt)));
-                NDArray newSqr = sqr.mul(scalar(tmp, c.sqrMom(), dt))
-                        .add(grad.mul(scalar(tmp, c.sqrDamp(), dt)).mul(grad));
+                NDArray newAvg = t.apply(avg.mul(scalar(tmp, c.mom(), dt)))
+                        .add(t.apply(grad.mul(scalar(tmp, c.damp(), dt))));
+                NDArray newSqr = t.apply(sqr.mul(scalar(tmp, c.sqrMom(), dt)))
+                        .add(t.apply(grad.mul(scalar(tmp, c.sqrDamp(), dt))).mul(grad));
                 NDArray den = newSqr.mul(scalar(tmp, c.inv2(), dt)).sqrt().add(scalar(tmp, c.eps(), dt));
-                NDArray newP = p.mul(scalar(tmp, c.decay(s), dt))
+                NDArray newP = t.apply(p.mul(scalar(tmp, c.decay(s), dt)))
                         .sub(newAvg.mul(scalar(tmp, c.lr1(), dt)).div(den));
                 if (g.dense != null) {
                     g.dense.set(new NDIndex("..."), 0f); // PyTorch accumulates: clear for the next batch

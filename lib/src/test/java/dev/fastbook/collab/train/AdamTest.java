@@ -342,11 +342,16 @@ class AdamTest {
             Adam a = new Adam(fast, lazy), b = new Adam(ops, lazy);
             b.forceTensorPath = true;
             Random r1 = new Random(15), r2 = new Random(15);
+            int arrays = 0;
             for (int step = 0; step < 10; step++) {
                 double mom = step < 5 ? 0.95 : 0.85;
                 assertTrue(train(fast, a, batch(r1, 128, USERS, ITEMS), 1e-2, mom, 0.1));
                 assertTrue(train(ops, b, batch(r2, 128, USERS, ITEMS), 1e-2, mom, 0.1));
+                if (step == 1) {
+                    arrays = Tensors.manager().getManagedArrays().size();
+                }
             }
+            assertEquals(arrays, Tensors.manager().getManagedArrays().size(), "the tensor path frees its temporaries");
             List<float[]> wa = weights(fast), wb = weights(ops);
             List<float[]> sa = state(fast, a), sb = state(ops, b);
             for (int i = 0; i < wa.size(); i++) {
