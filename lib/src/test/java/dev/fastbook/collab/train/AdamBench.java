@@ -14,10 +14,13 @@ import java.util.Random;
 
 /**
  * Micro benchmark of the optimiser at the ML-25M shape (162,542 x 59,048, 50 factors: 11.3M
- * weights), bs 4096, random index pairs: the time of forward+backward and of the step, per step,
- * and the epoch estimate (4,883 steps: 20M training ratings / 4096).
+ * weights), bs 4096, random index pairs: the time of forward+backward and of the step, per step
+ * (wall, and CPU of the calling thread), and the epoch estimate (4,883 steps: 20M training
+ * ratings / 4096). Arguments: {@code [steps=40] [exact|lazy] [threads=2]}.
  *
- * <p>Run: {@code java -cp lib/target/classes:lib/target/test-classes:$(cat cp) dev.fastbook.collab.train.AdamBench [steps]}
+ * <p>Run from the repository root after {@code mvn -pl lib test-compile}:
+ * {@code java -cp lib/target/classes:lib/target/test-classes:$(cat cp.txt) dev.fastbook.collab.train.AdamBench 300 exact 2}
+ * with {@code cp.txt} from {@code mvn -pl lib dependency:build-classpath -Dmdep.outputFile=cp.txt}.
  */
 public final class AdamBench {
     static final int STEPS_PER_EPOCH = 4883;
