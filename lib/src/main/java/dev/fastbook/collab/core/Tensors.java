@@ -1,5 +1,6 @@
 package dev.fastbook.collab.core;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -19,17 +20,57 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class Tensors {
     private static NDManager manager;
+    private static Device device;
     private static Random random = new Random();
 
     private Tensors() {}
 
-    /** The long-lived manager that holds parameters and optimiser state. */
+    /**
+     * The long-lived manager that holds parameters and optimiser state, on {@link #device()}: models
+     * and batches made through it follow the one device choice.
+     */
     public static synchronized NDManager manager() {
         if (manager == null) {
             configureEngine();
-            manager = NDManager.newBaseManager("PyTorch");
+            manager = NDManager.newBaseManager(device(), "PyTorch");
         }
         return manager;
+    }
+
+    /**
+     * The device models and batches live on: the one set with {@link #device(Device)}, else DJL's
+     * best ({@code Engine.defaultDevice()}: the first GPU when PyTorch's CUDA natives and a GPU are
+     * there, otherwise the CPU).
+     */
+    public static synchronized Device device() {
+        if (device == null) {
+            configureEngine();
+            device = Engine.getEngine("PyTorch").defaultDevice();
+        }
+        return device;
+    }
+
+    /**
+     * Chooses the device for everything this library creates, e.g. {@code Tensors.device(Device.gpu())}
+     * or {@code Device.cpu()}. Call it before the first model, batch or seed: arrays already made
+     * cannot follow, so a later different choice is an error.
+     */
+    public static synchronized void device(Device choice) {
+        if (choice == null) {
+            throw new IllegalArgumentException("device must not be null; use Device.cpu() or Device.gpu()");
+        }
+        if (manager != null && !choice.equals(manager.getDevice())) {
+            throw new IllegalStateException("Tensors.device(" + choice + ") came after arrays were created on "
+                    + manager.getDevice() + ": call it first, before building a model, loaders or seeding"
+                    + " (in a notebook: restart the kernel and run it in the first cell).");
+        }
+        device = choice;
+    }
+
+    /** Whether operations are being recorded for backward (inside a GradientCollector). */
+    public static boolean isGradMode() {
+        manager();
+        return JniUtils.isGradMode();
     }
 
     /** Seeds every initialisation this library does and DJL's own generator. */

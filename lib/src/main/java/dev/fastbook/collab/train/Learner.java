@@ -46,6 +46,7 @@ public class Learner<M extends Module> {
     private double wd = DEFAULT_WD;
     private boolean quiet;
     private Adam opt;
+    private boolean lazyUpdates;
     private final List<Consumer<ResultsTable.Row>> afterEpoch = new ArrayList<>();
     private int epochsTrained;
     private String lastFit = "not trained yet";
@@ -100,10 +101,23 @@ public class Learner<M extends Module> {
         return recorder.results();
     }
 
+    /**
+     * Opt-in, beyond fastai: embeddings are updated lazily, only the rows each batch uses (like
+     * PyTorch's SparseAdam; see {@link Adam}). Set before the first fit.
+     */
+    public Learner<M> lazyUpdates(boolean on) {
+        if (opt != null && opt.isLazy() != on) {
+            throw new IllegalStateException("The optimiser already exists (" + (opt.isLazy() ? "lazy" : "exact")
+                    + "): call lazyUpdates(" + on + ") before the first fit or lrFind.");
+        }
+        lazyUpdates = on;
+        return this;
+    }
+
     /** The optimiser, created on first fit and kept across fits as fastai does. */
     public Adam opt() {
         if (opt == null) {
-            opt = new Adam(model);
+            opt = new Adam(model, lazyUpdates);
         }
         return opt;
     }
