@@ -33,13 +33,4 @@ public final class Fixtures {
         }
         return Table.create("ratings", u, t, y);
     }
-
-    /** FASTBOOK_DATA's ml-100k folder, or null when the variable is not set. */
-    public static java.nio.file.Path ml100k() {
-        String root = System.getenv("FASTBOOK_DATA");
-        if (root == null) {
-            return null;
-        }
-        return java.nio.file.Path.of(root, "ml-100k");
-    }
 }

@@ -1,5 +1,7 @@
 package dev.fastbook.collab.data;
 
+import dev.fastbook.collab.core.Counts;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,8 +75,8 @@ public final class Crosstab implements Displayable {
         if (!(valueCol instanceof NumericColumn<?> vals)) {
             throw new IllegalArgumentException("value column '" + valueColumn + "' must be numeric but is " + valueCol.type());
         }
-        List<Integer> rowKeys = mostFrequent(rows, nRows);
-        List<Integer> columnKeys = mostFrequent(cols, nColumns);
+        List<Integer> rowKeys = mostFrequent(table, rowColumn, nRows);
+        List<Integer> columnKeys = mostFrequent(table, columnColumn, nColumns);
         Map<Integer, Integer> rowIndex = indexOf(rowKeys);
         Map<Integer, Integer> colIndex = indexOf(columnKeys);
 
@@ -108,20 +110,8 @@ public final class Crosstab implements Displayable {
     }
 
     /** The n most frequent keys (ties: smaller key first), returned in ascending order. */
-    private static List<Integer> mostFrequent(NumericColumn<?> column, int n) {
-        Map<Integer, Integer> counts = new HashMap<>();
-        for (int i = 0; i < column.size(); i++) {
-            if (!column.isMissing(i)) {
-                counts.merge((int) column.getDouble(i), 1, Integer::sum);
-            }
-        }
-        return counts.entrySet().stream()
-                .sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed()
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .limit(n)
-                .map(Map.Entry::getKey)
-                .sorted()
-                .toList();
+    private static List<Integer> mostFrequent(Table table, String column, int n) {
+        return Counts.mostFrequent(table, column, n).stream().map(k -> ((Number) k).intValue()).sorted().toList();
     }
 
     private static Map<Integer, Integer> indexOf(List<Integer> keys) {

@@ -1,11 +1,11 @@
 package dev.fastbook.collab.interpret;
 
+import dev.fastbook.collab.core.Counts;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import java.util.HashMap;
-import java.util.Map;
 import dev.fastbook.collab.core.Vocab;
 import tech.tablesaw.api.Table;
 
@@ -32,17 +32,7 @@ public final class Rankings {
      * pandas' {@code groupby(col).count().sort_values(ascending=False)}: e.g. the most rated titles.
      */
     public static List<String> mostFrequent(Table table, String column, int n) {
-        if (!table.containsColumn(column)) {
-            throw new IllegalArgumentException("No column '" + column + "' in " + table.name() + "; it has " + table.columnNames());
-        }
-        Map<String, Integer> counts = new HashMap<>();
-        var col = table.column(column);
-        for (int r = 0; r < table.rowCount(); r++) {
-            counts.merge(String.valueOf(col.get(r)), 1, Integer::sum);
-        }
-        return counts.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(n).map(Map.Entry::getKey).toList();
+        return Counts.mostFrequent(table, column, n).stream().map(String::valueOf).toList();
     }
 
     /** Indices in ascending order of score, like {@code argsort}. */

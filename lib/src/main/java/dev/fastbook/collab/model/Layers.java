@@ -53,11 +53,6 @@ public final class Layers {
         return new ReLU();
     }
 
-    /** fastai's {@code BatchNorm1d(n)}: weight 1, bias 1e-3. */
-    public static BatchNorm1d batchNorm1d(int features) {
-        return new BatchNorm1d(features);
-    }
-
     /** {@code nn.Sequential(...)}. */
     public static Sequential sequential(Module... layers) {
         return new Sequential(layers);

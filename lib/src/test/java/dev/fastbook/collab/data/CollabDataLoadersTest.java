@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class CollabDataLoadersTest {
     @Test
     void movieLensVocabulariesAndSplitMatchFastai() {
-        assumeTrue(Fixtures.ml100k() != null, "FASTBOOK_DATA is not set");
-        Table ratings = MovieLens.ratings().joinOn("movie").inner(MovieLens.movies());
+        var ml100k = MovieLens.load(RealData.ml100k().orElseThrow(() -> new org.opentest4j.TestAbortedException(
+                "MovieLens 100k is not on this machine (FASTBOOK_DATA, ~/.fastbook/data, ../shared/data)")));
+        Table ratings = ml100k.ratings().joinOn("movie").with(ml100k.movies()).join();
         var dls = CollabDataLoaders.from(ratings).itemName("title").bs(64).seed(42).build();
         assertEquals(944, dls.users().size());
         assertEquals(1665, dls.items().size());

@@ -57,6 +57,6 @@ class LazyUpdatesTest {
         quietly(() -> learn.fitOneCycle(3, 1e-2, 0.01));
         assertTrue(learn.results().finalValidLoss() < before, before + " -> " + learn.results().finalValidLoss());
         // the Linear layers received dense gradients and moved every step
-        assertEquals(3L * learn.dls().trainBatches(), learn.opt().steps());
+        assertEquals(3L * learn.dls().train().size(), learn.opt().steps());
     }
 }

@@ -37,9 +37,9 @@ public final class LearnerEpochBench {
         long t0 = System.nanoTime();
         learn.fitOneCycle(1, 5e-3, 0.1);
         double s = (System.nanoTime() - t0) / 1e9;
-        double perBatch = learn.results().rows().get(0).seconds() / dls.trainBatches();
+        double perBatch = learn.results().rows().get(0).seconds() / dls.train().size();
         System.out.printf(Locale.ROOT, "RESULT learner mode=%s users=%d items=%d batches=%d epoch_s=%.1f ms_per_batch=%.2f"
                 + " est_ml25m_epoch_s=%.0f valid_mse=%.4f%n", lazy ? "lazy" : "exact", dls.users().size(),
-                dls.items().size(), dls.trainBatches(), s, perBatch * 1000, perBatch * 4883, learn.results().finalValidLoss());
+                dls.items().size(), dls.train().size(), s, perBatch * 1000, perBatch * 4883, learn.results().finalValidLoss());
     }
 }
