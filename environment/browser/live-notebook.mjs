@@ -26,7 +26,7 @@ const CELL_TIMEOUT = 1000 * Number(env('LIVE_CELL_TIMEOUT', '180'));
 const KERNEL_TIMEOUT = 180_000; // a JVM kernel on a busy 2-core machine
 
 const started = Date.now();
-const report = { notebook: NOTEBOOK, steps: [], screenshots: [] };
+const report = { notebook: NOTEBOOK, steps: [], screenshots: [], reconnects: [] };
 const seconds = () => Math.round((Date.now() - started) / 100) / 10;
 const log = (msg) => console.log(`[live-notebook ${seconds().toFixed(1)}s] ${msg}`);
 const step = (name, data = {}) => {
@@ -97,8 +97,35 @@ async function kernelIdle(what, timeout = KERNEL_TIMEOUT) {
   }, null, timeout);
 }
 
+/**
+ * Waits for the kernel to answer kernel_info (the page's "ready"): a kernel_ready event after event number
+ * `mark`, or for the first start (mark null) the stored kernel_info reply. rapaio-jupyter-kernel 3.0.1 drops
+ * requests that reach it before its handlers are registered (environment/kernel-fix keeps it from dying of
+ * them), and notebook 6.4 sends kernel_info only once per connection, so a start can stay "not ready" for
+ * good; a person then clicks Kernel > Reconnect, which asks again. So does this, after READY_WAIT, and the
+ * report counts those reconnects.
+ */
+const READY_WAIT = 30_000;
+async function kernelReady(what, mark) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await until(`${what} (kernel_info answered)`, (mark) => mark === null
+        ? Boolean(Jupyter.notebook.kernel && Jupyter.notebook.kernel.info_reply && Jupyter.notebook.kernel.info_reply.implementation)
+        : window.__liveEvents.slice(mark).some((e) => e.ev === 'kernel_ready.Kernel'), mark, READY_WAIT);
+      return attempt - 1;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      report.reconnects.push({ what, at: seconds() });
+      step('no kernel_info answer: Kernel > Reconnect', { what, attempt });
+      mark = await page.evaluate(() => window.__liveEvents.length);
+      await page.click('#kernellink');
+      await page.click('#reconnect_kernel > a');
+    }
+  }
+}
+
 /** Runs cell i as a reader does: click its prompt (command mode), press Shift+Enter; waits for its reply. */
-async function runCell(i, { expectError = false, wait = true } = {}) {
+async function runCell(i, { expectError = false, wait = true, timeout = CELL_TIMEOUT } = {}) {
   const before = await page.evaluate((i) => Jupyter.notebook.get_cell(i).input_prompt_number ?? null, i);
   await page.locator('#notebook-container > .cell').nth(i).locator('.input_prompt').click();
   await page.keyboard.press('Shift+Enter');
@@ -106,7 +133,7 @@ async function runCell(i, { expectError = false, wait = true } = {}) {
   await until(`cell ${i} to finish (its prompt to show a new number)`, ([i, before]) => {
     const n = Jupyter.notebook.get_cell(i).input_prompt_number;
     return typeof n === 'number' && n !== before;
-  }, [i, before], CELL_TIMEOUT);
+  }, [i, before], timeout);
   const view = await cellView(i);
   if (!expectError && view.errors.length) {
     throw new Error(`cell ${i} raised an error: ${view.errors.join('; ')}\n${view.text}`);
@@ -181,7 +208,8 @@ async function main() {
       Jupyter.notebook.events.on(ev, () => window.__liveEvents.push({ ev, t: Math.round(performance.now()) }));
     }
   });
-  await kernelIdle('the kernel to start and go idle');
+  await kernelReady('the kernel to start', null);
+  await kernelIdle('the kernel to go idle');
   const kernel = await page.evaluate(() => ({
     id: Jupyter.notebook.kernel.id,
     name: Jupyter.notebook.kernel.name,
@@ -281,13 +309,23 @@ async function main() {
     rows: interrupted.tables[0]?.rows.length ?? 0,
   });
   await screenshot('4-interrupted');
+  // rapaio-jupyter-kernel 3.0.1's interrupt shuts down the executor that runs every later snippet: later
+  // cells either answer with no output or never answer until a restart. What happens is recorded, not
+  // waited out: each gets FOLLOW_WAIT, and one that does not answer ends the tries.
+  const FOLLOW_WAIT = 20_000;
   const following = [];
   for (const i of afterInterrupt) {
-    const view = await runCell(i, { expectError: true });
+    let view;
+    try {
+      view = { answered: true, ...(await runCell(i, { expectError: true, timeout: FOLLOW_WAIT })) };
+    } catch (e) {
+      view = { answered: false, ...(await cellView(i)), why: String(e.message) };
+    }
     following.push(view);
+    if (!view.answered) break;
   }
   report.interrupt = { busyBefore, interrupted, following };
-  step('cells after the interrupt ran', following.map((v) => ({ index: v.index, prompt: v.prompt, outputs: v.outputTypes,
+  step('cells after the interrupt', following.map((v) => ({ index: v.index, answered: v.answered, prompt: v.prompt, outputs: v.outputTypes,
     rows: v.tables[0]?.rows.length ?? 0 })));
   await screenshot('5-after-interrupt');
 
@@ -296,11 +334,14 @@ async function main() {
   await page.click('#kernellink');
   await page.click('#restart_kernel > a');
   await page.locator('.modal-dialog button', { hasText: 'Restart' }).click();
-  await until('the kernel to restart and be ready', (n) => {
-    const evs = window.__liveEvents.slice(n).map((e) => e.ev);
-    const r = evs.indexOf('kernel_restarting.Kernel');
-    return r >= 0 && evs.indexOf('kernel_ready.Kernel', r) > r;
-  }, eventsBefore, KERNEL_TIMEOUT);
+  await until('the kernel to restart', (n) => window.__liveEvents.slice(n).some((e) => e.ev === 'kernel_restarting.Kernel'),
+    eventsBefore, 60_000);
+  const restartMark = await page.evaluate((n) => {
+    const evs = window.__liveEvents;
+    for (let i = n; i < evs.length; i++) if (evs[i].ev === 'kernel_restarting.Kernel') return i;
+    return n;
+  }, eventsBefore);
+  await kernelReady('the restarted kernel', restartMark);
   await kernelIdle('the restarted kernel to go idle');
   const events = await page.evaluate((n) => window.__liveEvents.slice(n).map((e) => e.ev), eventsBefore);
   const restartedKernelId = await page.evaluate(() => Jupyter.notebook.kernel.id);
