@@ -352,7 +352,7 @@ async function main() {
   const ratingsAgain = await cellView(ratingsCell);
   report.restart = { events, kernelId: restartedKernelId, rerunPrompts: rerun, ratings: ratingsAgain };
   step('first cells ran after the restart', { prompts: rerun, ratingsFirstRow: ratingsAgain.tables[0]?.rows[0] });
-  await page.evaluate((i) => Jupyter.notebook.get_cell(i).element[0].scrollIntoView({ block: 'start' }), 0);
+  await page.evaluate((i) => Jupyter.notebook.get_cell(i).element[0].scrollIntoView({ block: 'start' }), ratingsCell);
   await screenshot('6-restarted');
 
   report.kernels = await (await fetch(`${URL_BASE}/api/kernels`, { headers: { Authorization: `token ${TOKEN}` } })).json();
