@@ -217,7 +217,7 @@ async function main() {
     implementation: Jupyter.notebook.kernel.info_reply?.implementation ?? null,
   }));
   report.kernel = kernel;
-  step('kernel ready', kernel);
+  step('kernel ready', { kernel });
 
   const cells = await codeCells();
   const find = (what, pred, from = -1) => {
