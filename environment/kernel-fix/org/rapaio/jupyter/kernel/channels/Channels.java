@@ -1,0 +1,216 @@
+package org.rapaio.jupyter.kernel.channels;
+
+/*
+ * Based on rapaio-jupyter-kernel 3.0.1's Channels, Copyright 2023 Aurelian Tutuianu, MIT licence (LICENCE
+ * at the top of environment/kernel-fix). Changed here, and why:
+ *
+ * 1. Interrupt. The original keeps ONE parent message id and ONE stack of after-actions for the whole kernel,
+ *    but the control channel's thread handles interrupt_request while the shell thread is still inside the
+ *    execute_request it interrupts. The interrupt handler overwrote the parent id, and its runAfterActions
+ *    popped the running cell's actions too (idle status, restore System.out, free the parent id): the
+ *    interrupted cell's error and execute_reply then went out with the interrupt as parent, or with none
+ *    (a ROUTER socket drops those), so the page kept "In [*]". Here a control request (set by ControlChannel
+ *    with beginControlRequest) has its own parent, after-actions and reply socket on the control thread; every
+ *    other thread (the shell's, and the engine threads that print and display for the running cell) sees the
+ *    shell's. Replies to control requests now go out on the control socket, as the protocol says (the
+ *    original sent interrupt_reply and shutdown_reply on the shell socket, from the control thread).
+ * 2. Start. The original binds the sockets (starting their loop threads) before it registers the message
+ *    handlers; a client queues kernel_info_request before the kernel is up, so it arrives at once and found no
+ *    handler map (NullPointerException, the request lost; notebook 6.4 sends it only once and the page waited
+ *    60 s for Kernel > Reconnect). Here the handlers exist before any socket is bound, and iopub is bound first
+ *    so a handler never publishes on an unbound socket.
+ *
+ * Public methods and their meaning are the original's (RapaioKernel and the other channels call them).
+ */
+
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Stack;
+
+import org.rapaio.jupyter.kernel.core.ConnectionProperties;
+import org.rapaio.jupyter.kernel.core.RapaioKernel;
+import org.rapaio.jupyter.kernel.message.ContentType;
+import org.rapaio.jupyter.kernel.message.HMACDigest;
+import org.rapaio.jupyter.kernel.message.Message;
+import org.rapaio.jupyter.kernel.message.MessageId;
+import org.rapaio.jupyter.kernel.message.MessageType;
+import org.rapaio.jupyter.kernel.message.messages.ErrorReply;
+import org.rapaio.jupyter.kernel.message.messages.IOPubStatus;
+import org.rapaio.jupyter.kernel.message.messages.IOPubStream;
+import org.rapaio.org.zeromq.ZMQ;
+
+@SuppressWarnings({"unchecked", "rawtypes"})
+public final class Channels {
+
+    /** The request being handled: the parent of what is published and replied, and what runs after it. */
+    private static final class Request {
+        private volatile MessageId<?> msgId;
+        private final Stack<Runnable> afterActions = new Stack<>();
+        private final AbstractChannel replyTo;
+
+        private Request(MessageId<?> msgId, AbstractChannel replyTo) {
+            this.msgId = msgId;
+            this.replyTo = replyTo;
+        }
+    }
+
+    private final ConnectionProperties connProps;
+
+    private final ZMQ.Context ctx;
+
+    private final HeartbeatChannel heartbeat;
+    private final ShellChannel shell;
+    private final ControlChannel control;
+    private final StdinChannel stdin;
+    private final IOPubChannel iopub;
+
+    private final List<AbstractChannel> channels;
+    private final Request shellRequest;
+    private final ThreadLocal<Request> controlRequest = new ThreadLocal<>();
+
+    private volatile Map<MessageType<?>, MessageHandler> handlers;
+
+    private boolean isConnected = false;
+    private volatile boolean requestShutdown = false;
+
+    public Channels(ConnectionProperties connProps) throws NoSuchAlgorithmException, InvalidKeyException {
+        this.connProps = connProps;
+        ctx = ZMQ.context(1);
+
+        HMACDigest hmacDigest = connProps.createHMACDigest();
+
+        heartbeat = new HeartbeatChannel(this, ctx, hmacDigest);
+        shell = new ShellChannel(this, ctx, hmacDigest, this);
+        control = new ControlChannel(this, ctx, hmacDigest);
+        stdin = new StdinChannel(this, ctx, hmacDigest);
+        iopub = new IOPubChannel(this, ctx, hmacDigest);
+
+        // The order sockets are bound in: iopub first (handlers publish on it), shell last.
+        channels = List.of(iopub, heartbeat, stdin, control, shell);
+        shellRequest = new Request(null, shell);
+    }
+
+    public void connect(RapaioKernel kernel) {
+        if (!isConnected) {
+            kernel.registerChannels(this);
+
+            Map<MessageType<?>, MessageHandler> map = new HashMap<>();
+            map.put(MessageType.SHELL_EXECUTE_REQUEST, kernel::handleExecuteRequest);
+            map.put(MessageType.SHELL_INSPECT_REQUEST, kernel::handleInspectRequest);
+            map.put(MessageType.SHELL_COMPLETE_REQUEST, kernel::handleCompleteRequest);
+            map.put(MessageType.SHELL_HISTORY_REQUEST, kernel::handleHistoryRequest);
+            map.put(MessageType.SHELL_IS_COMPLETE_REQUEST, kernel::handleIsCompleteRequest);
+            map.put(MessageType.SHELL_KERNEL_INFO_REQUEST, kernel::handleKernelInfoRequest);
+            map.put(MessageType.CONTROL_SHUTDOWN_REQUEST, kernel::handleShutdownRequest);
+            map.put(MessageType.CONTROL_INTERRUPT_REQUEST, kernel::handleInterruptRequest);
+            map.put(MessageType.CUSTOM_COMM_OPEN, kernel::handleCommOpenCommand);
+            map.put(MessageType.CUSTOM_COMM_MSG, kernel::handleCommMsgCommand);
+            map.put(MessageType.CUSTOM_COMM_CLOSE, kernel::handleCommCloseCommand);
+            map.put(MessageType.SHELL_COMM_INFO_REQUEST, kernel::handleCommInfoRequest);
+            handlers = map;
+
+            iopub.bind(connProps);
+            iopub.sendMessage(new Message<>(MessageType.IOPUB_STATUS, IOPubStatus.STARTING));
+            for (AbstractChannel channel : channels) {
+                if (channel != iopub) {
+                    channel.bind(connProps);
+                }
+            }
+            isConnected = true;
+        }
+    }
+
+    public <T> MessageHandler<T> getHandler(MessageType<T> type) {
+        return handlers.get(type);
+    }
+
+    public void close() {
+        channels.forEach(AbstractChannel::close);
+        ctx.close();
+    }
+
+    public void joinUntilClose() {
+        channels.forEach(AbstractChannel::joinUntilClose);
+    }
+
+    /** The control thread's request while it handles one, else the shell's (seen by every other thread). */
+    private Request current() {
+        Request request = controlRequest.get();
+        return request != null ? request : shellRequest;
+    }
+
+    /** Called by ControlChannel's thread before it hands a control request to its handler. */
+    void beginControlRequest(MessageId<?> msgId) {
+        controlRequest.set(new Request(msgId, control));
+    }
+
+    /** Called by ControlChannel's thread once the handler and its after-actions have run. */
+    void endControlRequest() {
+        controlRequest.remove();
+    }
+
+    public boolean hasMsgId() {
+        return current().msgId != null;
+    }
+
+    public void setMsgId(MessageId<?> msgId) {
+        current().msgId = msgId;
+    }
+
+    public void freeMsgId() {
+        current().msgId = null;
+    }
+
+    public void markForShutdown() {
+        requestShutdown = true;
+    }
+
+    public boolean isMarkedForShutdown() {
+        return requestShutdown;
+    }
+
+    public void writeToStdOut(String msg) {
+        publish(new IOPubStream(IOPubStream.StreamName.OUT, msg));
+    }
+
+    public void writeToStdErr(String msg) {
+        publish(new IOPubStream(IOPubStream.StreamName.ERR, msg));
+    }
+
+    public String readFromStdIn() {
+        return stdin.getInput(current().msgId, "", false);
+    }
+
+    public <T extends ContentType<T>> void publish(T content) {
+        iopub.sendMessage(new Message<>(current().msgId, content.type(), content));
+    }
+
+    public <T extends ContentType<T>> void reply(T content) {
+        Request request = current();
+        request.replyTo.sendMessage(new Message<>(request.msgId, content.type(), content));
+    }
+
+    public void replyError(MessageType<?> type, ErrorReply error) {
+        Request request = current();
+        request.replyTo.sendMessage(new Message(request.msgId, type, error));
+    }
+
+    public void scheduleAfter(Runnable action) {
+        current().afterActions.push(action);
+    }
+
+    public void runAfterActions() {
+        Stack<Runnable> afterActions = current().afterActions;
+        while (!afterActions.isEmpty()) {
+            afterActions.pop().run();
+        }
+    }
+
+    public void busyThenIdle() {
+        publish(IOPubStatus.BUSY);
+        scheduleAfter(() -> publish(IOPubStatus.IDLE));
+    }
+}
