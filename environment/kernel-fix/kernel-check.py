@@ -4,7 +4,7 @@
   starts:    starts the kernel N times; each time sends kernel_info_request ONCE, right after the start, as
              notebook 6.4's server does (it never resends), and waits up to --ready-wait seconds for the reply.
              A start without an answer is what made the classic Notebook page wait and need Kernel > Reconnect.
-  interrupt: runs Thread.sleep(20000), sends interrupt_request on the control channel (the kernelspec's
+  interrupt: runs Thread.sleep(20000) and, once it runs, sends interrupt_request on the control channel (the kernelspec's
              interrupt_mode is "message"), then checks that the sleeping cell gets its execute_reply (an error
              that says it was interrupted, with the cell's request as parent), that the kernel goes idle, and
              that the next cells run and show their output: 1+1 gives 2, println prints; a second interrupt works,
@@ -66,6 +66,13 @@ class Kernel:
     def execute(self, code):
         return self.kc.execute(code, store_history=True)
 
+    def start_running(self, code):
+        """Executes `{ System.out.println("running"); <code> }` (one snippet) and returns once it printed, so an
+        interrupt reaches running code, not JShell still compiling it (which a busy machine can take seconds for)."""
+        msg_id = self.execute('{ System.out.println("running"); ' + code + " }")
+        drain(self.kc.get_iopub_msg, msg_id, lambda m: m["msg_type"] == "stream" and "running" in m["content"]["text"], 60)
+        return msg_id
+
     def outcome(self, msg_id, timeout):
         """The execute_reply and what iopub showed for one request (idle seen, outputs, errors)."""
         _, reply = drain(self.kc.get_shell_msg, msg_id, lambda m: m["msg_type"] == "execute_reply", timeout)
@@ -118,10 +125,7 @@ def check_interrupt(name, wait):
     try:
         if k.kernel_info_once(wait) is None:
             return {"problems": [f"no kernel_info_reply within {wait:.0f} s"]}
-        sleeping = k.execute("Thread.sleep(20000)")
-        # Interrupt once the cell runs: its execute_input is on iopub.
-        drain(k.kc.get_iopub_msg, sleeping, lambda m: m["msg_type"] == "execute_input", 30)
-        time.sleep(1.0)
+        sleeping = k.start_running("Thread.sleep(20000);")
         t = time.monotonic()
         k.km.interrupt_kernel()
         interrupted = k.outcome(sleeping, 15)
@@ -142,9 +146,7 @@ def check_interrupt(name, wait):
         if printed["reply"] != "ok" or "after the interrupt" not in printed["streams"]:
             problems.append(f"println after the interrupt: {printed}")
         # A second interrupt works too (the executor is still there), and an interrupt of an idle kernel is harmless.
-        again = k.execute("Thread.sleep(20000)")
-        drain(k.kc.get_iopub_msg, again, lambda m: m["msg_type"] == "execute_input", 30)
-        time.sleep(0.5)
+        again = k.start_running("Thread.sleep(20000);")
         k.km.interrupt_kernel()
         second = k.outcome(again, 15)
         if second["reply"] != "error":
@@ -156,9 +158,7 @@ def check_interrupt(name, wait):
             problems.append(f"a cell after an interrupt of an idle kernel: {last}")
         # Code that ignores interrupts (a busy loop, here one that ends by itself after 15 s) is waited for up to
         # 10 s; then the cell is answered with an error that says it goes on in the background.
-        spin = k.execute("long end = System.currentTimeMillis() + 15000; while (System.currentTimeMillis() < end) { }")
-        drain(k.kc.get_iopub_msg, spin, lambda m: m["msg_type"] == "execute_input", 30)
-        time.sleep(0.5)
+        spin = k.start_running("long end = System.currentTimeMillis() + 15000; while (System.currentTimeMillis() < end) { }")
         t = time.monotonic()
         k.km.interrupt_kernel()
         stubborn = k.outcome(spin, 30)
