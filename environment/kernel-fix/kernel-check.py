@@ -7,7 +7,8 @@
   interrupt: runs Thread.sleep(20000) and, once it runs, sends interrupt_request on the control channel (the kernelspec's
              interrupt_mode is "message"), then checks that the sleeping cell gets its execute_reply (an error
              that says it was interrupted, with the cell's request as parent), that the kernel goes idle, and
-             that the next cells run and show their output: 1+1 gives 2, println prints; a second interrupt works,
+             that the next cells run and show their output: 1+1 gives 2, println prints, also with the thread's
+             interrupt flag set; a second interrupt works,
              one of an idle kernel is harmless, and code that ignores interrupts is answered after 10 s.
 
 Usage: JUPYTER_PATH=<repo>/target/jupyter kernel-check.py [--starts N] [--interrupt] [--report FILE]
@@ -145,6 +146,13 @@ def check_interrupt(name, wait):
         printed = k.outcome(k.execute('System.out.println("after the interrupt")'), 20)
         if printed["reply"] != "ok" or "after the interrupt" not in printed["streams"]:
             problems.append(f"println after the interrupt: {printed}")
+        # The cell's thread keeps its interrupt flag until its code clears it; output it prints then must arrive
+        # (jeromq fails sends from an interrupted thread: the kernel sends from a thread of its own).
+        flagged = k.outcome(k.execute('{ Thread.currentThread().interrupt(); '
+                                      'for (int i = 0; i < 300; i++) System.out.println("line " + i); }'), 30)
+        if flagged["reply"] != "ok" or flagged["streams"].count("\n") != 300 or "line 299" not in flagged["streams"]:
+            problems.append(f"printing with the interrupt flag set: {dict(flagged, streams=flagged['streams'][-200:])}")
+        flagged["streams"] = f"{flagged['streams'].count(chr(10))} lines"
         # A second interrupt works too (the executor is still there), and an interrupt of an idle kernel is harmless.
         again = k.start_running("Thread.sleep(20000);")
         k.km.interrupt_kernel()
@@ -166,7 +174,8 @@ def check_interrupt(name, wait):
         if stubborn["reply"] != "error" or "background" not in (stubborn["evalue"] or "") \
                 or not 9 <= stubborn["reply_seconds"] <= 14:
             problems.append(f"a loop that ignores the interrupt: {stubborn}")
-        return {"interrupted": interrupted, "one_plus_one": sum_, "println": printed, "second_interrupt": second,
+        return {"interrupted": interrupted, "one_plus_one": sum_, "println": printed, "printed_while_flagged": flagged,
+                "second_interrupt": second,
                 "after_idle_interrupt": last, "ignores_interrupt": stubborn, "problems": problems}
     finally:
         k.stop()

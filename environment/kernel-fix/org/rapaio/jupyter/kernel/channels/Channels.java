@@ -19,6 +19,12 @@ package org.rapaio.jupyter.kernel.channels;
  *    handler map (NullPointerException, the request lost; notebook 6.4 sends it only once and the page waited
  *    60 s for Kernel > Reconnect). Here the handlers exist before any socket is bound, and iopub is bound first
  *    so a handler never publishes on an unbound socket.
+ * 3. Output of an interrupted cell. jeromq fails a send when the sending thread's interrupt flag is set (it
+ *    turns the flag into EINTR, clearing it), possibly after part of a multipart message went out. After
+ *    Kernel > Interrupt the cell's engine thread is such a thread, and it publishes the cell's output: the live
+ *    notebook showed "ZMQException: Errno 4" from the training table's last redraw instead of the training's
+ *    own "interrupted" error. Here every iopub message is sent by one thread that nobody interrupts; callers
+ *    wait for their message to be sent, so messages go out in the order of the calls, as before.
  *
  * Public methods and their meaning are the original's (RapaioKernel and the other channels call them).
  */
@@ -29,6 +35,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Stack;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.rapaio.jupyter.kernel.core.ConnectionProperties;
 import org.rapaio.jupyter.kernel.core.RapaioKernel;
@@ -72,6 +83,11 @@ public final class Channels {
     private final ThreadLocal<Request> controlRequest = new ThreadLocal<>();
 
     private volatile Map<MessageType<?>, MessageHandler> handlers;
+    private final ExecutorService iopubSender = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "IOPub-sender");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private boolean isConnected = false;
     private volatile boolean requestShutdown = false;
@@ -113,7 +129,7 @@ public final class Channels {
             handlers = map;
 
             iopub.bind(connProps);
-            iopub.sendMessage(new Message<>(MessageType.IOPUB_STATUS, IOPubStatus.STARTING));
+            sendOnIOPub(new Message<>(MessageType.IOPUB_STATUS, IOPubStatus.STARTING));
             for (AbstractChannel channel : channels) {
                 if (channel != iopub) {
                     channel.bind(connProps);
@@ -128,6 +144,7 @@ public final class Channels {
     }
 
     public void close() {
+        iopubSender.shutdown();
         channels.forEach(AbstractChannel::close);
         ctx.close();
     }
@@ -185,7 +202,37 @@ public final class Channels {
     }
 
     public <T extends ContentType<T>> void publish(T content) {
-        iopub.sendMessage(new Message<>(current().msgId, content.type(), content));
+        sendOnIOPub(new Message<>(current().msgId, content.type(), content));
+    }
+
+    /** Sends on the iopub thread (see 3. above) and waits for it; the caller's interrupt flag is left as it was. */
+    private void sendOnIOPub(Message<?> message) {
+        Future<?> sent;
+        try {
+            sent = iopubSender.submit(() -> iopub.sendMessage(message));
+        } catch (RejectedExecutionException closed) {
+            return; // after close(), as the original's sendMessage on a closed channel
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    sent.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // meant for the cell's code: kept for it, below
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException("publishing on iopub failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public <T extends ContentType<T>> void reply(T content) {
