@@ -27,6 +27,12 @@ package org.rapaio.jupyter.kernel.channels;
  *    wait for their message to be sent, so messages go out in the order of the calls, as before.
  *
  * Public methods and their meaning are the original's (RapaioKernel and the other channels call them).
+ *
+ * Measured on 2 cores with environment/kernel-fix/kernel-check.py (jupyter_client, one kernel_info_request per
+ * start as notebook 6.4 sends): --starts 30 left 5 starts unanswered with only LoopThread fixed, none (in two
+ * runs of 30) with this class. --interrupt: the sleeping cell got its error reply 0.07 s after the interrupt and
+ * the next cells printed (3.0.1: no reply, later cells ran nothing); with a set interrupt flag 300 println lines
+ * all arrived (before 3.: "Errno 4" at the second line).
  */
 
 import java.security.InvalidKeyException;
