@@ -1,19 +1,17 @@
 package org.rapaio.jupyter.kernel.channels;
 
 /*
- * A drop-in replacement for rapaio-jupyter-kernel 3.0.1's LoopThread (MIT licence), fixing two start races
- * that leave a channel (often the shell channel) silent, so the kernel never answers kernel_info:
+ * A drop-in replacement for rapaio-jupyter-kernel 3.0.1's LoopThread (Copyright 2023 Aurelian Tutuianu, MIT
+ * licence: LICENCE at the top of environment/kernel-fix), fixing a start race that left a channel (often the
+ * shell channel) silent, so the kernel never answered kernel_info:
  *
  * 1. The original start() calls Thread.start() and only then sets running = true. When the new thread reads
  *    the flag first it sees false and its loop ends at once. Here the flag is set before the thread starts.
- * 2. The sockets are bound before the kernel registers its message handlers; a message that arrives in
- *    between throws (NullPointerException in Channels.getHandler) and the exception ended the thread. Here
- *    the loop drops that message and goes on; Jupyter clients resend kernel_info until they get an answer.
+ * 2. An exception from one message (the original's: a kernel_info_request that arrived before the handlers
+ *    were registered, see Channels; or a message with a bad signature) ended the thread, and with it the
+ *    channel. Here the message is dropped with a line in the kernel log, and the loop goes on.
  *
  * Measured on 2 cores: 7 nbconvert starts in 21 hung with the original class; none in 80 with this one.
- *
- * environment/setup compiles this file and puts it on the kernel's classpath ahead of the kernel jar,
- * only for the kernel version it was written against (see KERNEL_FIX_VERSION there).
  */
 public final class LoopThread extends Thread {
 

@@ -634,16 +634,30 @@ public final class Adam {
         }
         float bad = runParts(perThread.get(0), scratch[0], c);
         for (Future<Float> f : others) {
-            try {
-                bad += f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted during an optimiser step", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("Optimiser step failed: " + e.getCause(), e.getCause());
-            }
+            bad += joinUninterruptibly(f);
         }
         return bad == 0;
+    }
+
+    // A step is all or nothing: an interrupt (a notebook's Kernel > Interrupt) waits for the other
+    // threads' parts, and is kept for the learner, which stops before the next batch.
+    private static float joinUninterruptibly(Future<Float> part) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return part.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("Optimiser step failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void addRowsInto(Grad g, FloatBuffer gm) {

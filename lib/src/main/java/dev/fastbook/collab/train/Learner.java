@@ -14,6 +14,7 @@ import dev.fastbook.collab.core.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntFunction;
@@ -32,6 +33,8 @@ import java.util.function.IntToDoubleFunction;
  * decay of 0 or more with {@code lr * wd < 1}, at least one epoch). When a batch's loss or its
  * optimiser step is not finite, training stops with a {@link TrainingDivergedException} and the
  * weights and optimiser state are those from before that batch: a fit never leaves NaN behind.
+ * An interrupt (a notebook's Kernel &gt; Interrupt) ends a fit before its next batch with a
+ * {@link CancellationException}: the weights are those after the last completed batch.
  */
 public class Learner<M extends Module> {
     /** fastai's default weight decay for Adam. */
@@ -247,6 +250,10 @@ public class Learner<M extends Module> {
             lastFit = "fit at " + lrSetting + ", wd " + fmt(wd) + " diverged in epoch " + (d.epoch() + 1)
                     + "; weights kept from before that batch";
             throw d;
+        } catch (CancellationException c) {
+            lastFit = "fit at " + lrSetting + ", wd " + fmt(wd) + " interrupted after " + table.size() + " of " + epochs
+                    + " epochs; weights as after the last completed batch";
+            throw c;
         } finally {
             progress.end(table);
         }
@@ -270,6 +277,9 @@ public class Learner<M extends Module> {
         for (Batch b : dl) {
             try (b; NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
+                if (Thread.currentThread().isInterrupted()) {
+                    throw interrupted(step, i);
+                }
                 double lr = Double.NaN, mom = Double.NaN;
                 if (step != null) {
                     double pos = step.posAt().applyAsDouble(i);
@@ -308,6 +318,17 @@ public class Learner<M extends Module> {
             throw diverged(i, step, value, lr, Float.isFinite(value));
         }
         return value;
+    }
+
+    // Kernel > Interrupt interrupts the cell's thread; DJL's native calls never look at that flag,
+    // so the loop does, before each batch. The flag is left set: the caller was interrupted too.
+    private static CancellationException interrupted(Step step, int i) {
+        String state = step != null && step.epoch() < 0
+                ? "lrFind puts the weights and optimiser state back as they were before it."
+                : "The weights and optimiser state are those after the last completed batch;"
+                        + " results() has the epochs that finished.";
+        return new CancellationException((step == null ? "Validation interrupted before batch " + (i + 1)
+                : "Training interrupted " + step.where().apply(i) + ", before that batch ran") + ". " + state);
     }
 
     private TrainingDivergedException diverged(int i, Step step, float value, double lr, boolean stepRefused) {

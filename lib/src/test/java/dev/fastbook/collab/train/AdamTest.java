@@ -213,6 +213,32 @@ class AdamTest {
         assertBitIdentical(state(one, a), state(two, b), "moving averages");
     }
 
+    @Test
+    void anInterruptedThreadStillTakesTheWholeStepAndKeepsItsInterrupt() {
+        // Kernel > Interrupt interrupts the training thread while the step's parts run on two threads; whether
+        // the other thread's part is still running then is up to timing, so several steps are tried.
+        EmbeddingDotBias calm = model(2), interrupted = model(2);
+        Adam a = new Adam(calm, false, 2), b = new Adam(interrupted, false, 2);
+        Random r1 = new Random(6), r2 = new Random(6);
+        for (int step = 0; step < 20; step++) {
+            assertTrue(train(calm, a, batch(r1, 256, USERS, ITEMS), 5e-3, 0.9, 0.1));
+            boolean ok;
+            try {
+                backward(interrupted, batch(r2, 256, USERS, ITEMS));
+                Thread.currentThread().interrupt();
+                ok = b.step(5e-3, 0.9, 0.1);
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the learner");
+            } finally {
+                Thread.interrupted();
+                batchManager.close();
+                batchManager = null;
+            }
+            assertTrue(ok);
+        }
+        assertBitIdentical(weights(calm), weights(interrupted), "weights");
+        assertBitIdentical(state(calm, a), state(interrupted, b), "moving averages");
+    }
+
     // ---- refusal (issue 9) ------------------------------------------------------------------
 
     private static void assertRefusedAndUnchanged(Module m, Adam adam, Runnable backwardPass, double lr, double wd) {

@@ -12,6 +12,7 @@ import tech.tablesaw.api.Table;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -257,6 +258,62 @@ class LearnerTest {
         captureStdout(() -> learn.fit(1, 1e-3, 0.1));
         assertFiniteWeights(learn);
         assertTrue(learn.results().finalValidLoss() <= valid * 1.05, valid + " -> " + learn.results().finalValidLoss());
+    }
+
+    /** MSE, and in one training batch an interrupt of the fitting thread, as Kernel > Interrupt does. */
+    private static final class InterruptOnce implements Loss {
+        final int at;
+        int trainingCalls;
+        Learner<?> learn;
+
+        InterruptOnce(int at) {
+            this.at = at;
+        }
+
+        @Override
+        public ai.djl.ndarray.NDArray apply(ai.djl.ndarray.NDArray p, ai.djl.ndarray.NDArray y) {
+            if (learn.model().isTraining() && ++trainingCalls == at) {
+                Thread.currentThread().interrupt();
+            }
+            return Loss.mse().apply(p, y);
+        }
+    }
+
+    @Test
+    void anInterruptEndsTheFitBeforeTheNextBatchWithTheWeightsOfTheLastCompletedOne() {
+        var d = dls();
+        int at = d.train().size() + 5; // batch 5 of the second epoch
+        // The same fit on the same seed records the weights the interrupted one must end with: those
+        // seen by batch 6's forward pass, that is, after batch 5's step.
+        Tensors.seed(42);
+        NanOnce reference = new NanOnce(at + 1);
+        var ref = new Learner<>(d, EmbeddingDotBias.fromClasses(8, d.users(), d.items(), YRange.of(0, 5.5)), reference);
+        reference.learn = ref;
+        assertThrows(TrainingDivergedException.class, () -> captureStdout(() -> ref.fitOneCycle(3, 5e-3, 0.1)));
+
+        Tensors.seed(42);
+        var d2 = dls(); // a fresh loader: the same batch order as the reference's
+        InterruptOnce loss = new InterruptOnce(at);
+        var learn = new Learner<>(d2, EmbeddingDotBias.fromClasses(8, d2.users(), d2.items(), YRange.of(0, 5.5)), loss);
+        loss.learn = learn;
+        CancellationException e;
+        try {
+            e = assertThrows(CancellationException.class, () -> captureStdout(() -> learn.fitOneCycle(3, 5e-3, 0.1)));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is left for the caller to see");
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(e.getMessage().startsWith("Training interrupted in epoch 2 of 3, batch 6 of " + d.train().size()
+                + ", before that batch ran. The weights and optimiser state are those after the last completed batch"), e.getMessage());
+        assertEquals(at, learn.opt().steps());
+        assertSameWeights(reference.weightsBeforeFailingBatch, learn);
+        assertEquals(1, learn.results().size(), "the first epoch's row, which finished");
+        assertTrue(learn.toString().contains("interrupted after 1 of 3 epochs"), learn.toString());
+        // The learner is whole: it validates and trains on.
+        assertTrue(Double.isFinite(learn.validate()));
+        captureStdout(() -> learn.fit(1, 1e-3, 0.1));
+        assertEquals(1, learn.results().size());
+        assertFiniteWeights(learn);
     }
 
     /** A model whose output turns NaN in one training batch; it records its state just before. */
