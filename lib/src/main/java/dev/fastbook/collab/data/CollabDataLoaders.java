@@ -34,7 +34,7 @@ import java.util.Random;
  * column has another name must name it, because by position a MovieLens table without ratings
  * would silently train on its timestamps.
  */
-public final class CollabDataLoaders {
+public final class CollabDataLoaders implements DataLoaders {
     private static final List<String> USER_NAMES = List.of("user", "userid", "users", "customer", "customerid");
     private static final List<String> ITEM_NAMES = List.of("movie", "movieid", "item", "itemid", "title",
             "product", "productid", "book", "bookid");
@@ -438,11 +438,13 @@ public final class CollabDataLoaders {
     }
 
     /** The training batches: shuffled anew on every iteration, the last partial batch dropped. */
+    @Override
     public DataLoader train() {
         return train;
     }
 
     /** The validation batches: every row, in order, the last batch may be short. */
+    @Override
     public DataLoader valid() {
         return valid;
     }

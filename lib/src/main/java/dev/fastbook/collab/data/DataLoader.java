@@ -23,7 +23,7 @@ import java.util.Random;
  * int order shared by every view of the loader: 16 bytes per rating in all. Each batch owns a
  * sub-manager of {@link Tensors#manager()}; close the batch to free it.
  */
-public final class DataLoader implements Iterable<Batch> {
+public final class DataLoader implements Loader {
     private final int[] user;
     private final int[] item;
     private final float[] rating;
@@ -80,20 +80,24 @@ public final class DataLoader implements Iterable<Batch> {
     }
 
     /** The same rows, order and shuffling generator with another batch (or chunk) size. */
+    @Override
     public DataLoader withBs(int batchSize) {
         return new DataLoader(user, item, rating, batchSize, dropLast, shuffler);
     }
 
     /** Batches per iteration: with drop-last the last partial batch does not count. */
+    @Override
     public int size() {
         return dropLast ? rating.length / bs : (rating.length + bs - 1) / bs;
     }
 
     /** Rows in this loader (fastai's {@code n}). */
+    @Override
     public int n() {
         return rating.length;
     }
 
+    @Override
     public int bs() {
         return bs;
     }

@@ -1,0 +1,18 @@
+package dev.fastbook.collab.data;
+
+/**
+ * One side of a split as a Learner sees it: iterating gives one epoch of batches. {@link DataLoader}
+ * is the ratings' loader; a loader that samples (for a ranking loss, say) implements this too.
+ */
+public interface Loader extends Iterable<Batch> {
+    /** Batches per epoch. */
+    int size();
+
+    /** Rows per epoch (fastai's {@code n}). */
+    int n();
+
+    int bs();
+
+    /** The same rows with another batch (or chunk) size. */
+    Loader withBs(int batchSize);
+}
