@@ -7,113 +7,38 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.regex.Pattern;
 
-import tech.tablesaw.api.FloatColumn;
-import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * Reads a MovieLens ratings file (u.data with tabs, ratings.dat with {@code ::}, ratings.csv with a
- * header) into the columns {@code user, movie, rating, timestamp}: ids and timestamps as ints,
- * ratings as ints (whole-star data sets) or floats (half stars), in primitive arrays.
+ * Reads a MovieLens ratings file (u.data and u1.base with tabs, ratings.dat with {@code ::},
+ * ratings.csv with a header read by name, {@link RatingsHeader}) into the columns
+ * {@code user, movie, rating, timestamp} ({@link RatingsColumns}). A leading UTF-8 byte-order mark is
+ * dropped, so a headerless file that starts with one keeps its first rating.
  *
- * <p>Why not Tablesaw's {@code CsvReader}: with declared column types (INTEGER, INTEGER, FLOAT,
- * INTEGER) it read the 25M-row synthetic ratings.csv in 17.6 s with 482 MB of heap left after GC
- * ({@code -Xmx2g}, on this 2-core machine shared with other jobs). That is inside the 30 s target, but
- * with little margin for ml-32m (32M rows) on a busy machine, it cannot split on the {@code ::} of
- * ratings.dat (its separator is one char), and its errors count data rows rather than file lines and
- * say "For input string" for an id that is too large for an int. This parser reads the bytes in
- * 8 MB chunks and parses digits by hand into int[] / float[] (no object per row): the same file, same
- * machine and flags, loads in 3.7 s at the same load average (about 2), and in 6 to 10 s with the
- * load average at 9, with 390 MB held after GC, the same sums in every column as Tablesaw's
- * ({@code LoadBenchmark}; {@code -Xmx1g} is enough). Every line the fast
- * path does not accept is handed to a slow path that either parses it (stray spaces, {@code 4e0}) or
- * names the file, the line and what is wrong with it.
+ * <p>Why not Tablesaw's {@code CsvReader}: it cannot split on the {@code ::} of ratings.dat (its
+ * separator is one char), its errors count data rows rather than file lines and say "For input
+ * string" for an id too large for an int, and it is several times slower on a 25M-row file and
+ * holds more heap ({@code LoadBenchmark} compares them; the README has the figures). This parser
+ * reads the bytes in 8 MB chunks and parses digits by hand into primitive arrays. Every line the
+ * fast path does not accept is handed to a slow path that either parses it (stray spaces,
+ * {@code 4e0}, negative ids) or names the file, the line and what is wrong with it.
  */
 final class RatingsParser {
 
-    /** How the fields of a line are separated, and whether a header line is expected. */
-    enum Format {
-        TAB("\t", false, "tab-separated"),
-        DOUBLE_COLON("::", false, "'::'-separated"),
-        CSV(",", true, "comma-separated");
-
-        final String separator;
-        final boolean header;
-        final String description;
-
-        Format(String separator, boolean header, String description) {
-            this.separator = separator;
-            this.header = header;
-            this.description = description;
-        }
-
-        /** The format a ratings file's name implies (u.data, *.dat, *.csv), or null. */
-        static Format ofFileName(String name) {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            if (lower.endsWith(".data") || lower.endsWith(".tsv") || lower.endsWith(".base") || lower.endsWith(".test")) {
-                return TAB;
-            }
-            if (lower.endsWith(".dat")) {
-                return DOUBLE_COLON;
-            }
-            if (lower.endsWith(".csv")) {
-                return CSV;
-            }
-            return null;
-        }
-
-        /** The format of a line of a file whose name says nothing. */
-        static Format ofLine(String line) {
-            if (line.contains("::")) {
-                return DOUBLE_COLON;
-            }
-            return line.contains("\t") ? TAB : CSV;
-        }
-    }
-
-    /**
-     * The stars a data set uses. {@code WHOLE}: 1..5, an IntColumn (ml-100k and ml-1m; the book
-     * shows ratings as {@code 3}). {@code HALF}: 0.5..5, a FloatColumn (ml-10m and later, the csv
-     * releases). {@code AUTO} (a ratings.dat of unknown origin): 0.5..5, an IntColumn when every
-     * rating turns out whole, as in ml-1m, else a FloatColumn.
-     */
-    enum Scale {
-        WHOLE(1f, 5f, "1..5 whole stars"),
-        HALF(0.5f, 5f, "0.5..5 stars"),
-        AUTO(0.5f, 5f, "0.5..5 stars");
-
-        final float min;
-        final float max;
-        final String description;
-
-        Scale(float min, float max, String description) {
-            this.min = min;
-            this.max = max;
-            this.description = description;
-        }
-    }
-
-    static final String[] NAMES = {"user", "movie", "rating", "timestamp"};
     private static final int CHUNK = 8 << 20;
     private static final float[] TENTHS = {1f, 10f, 100f, 1000f, 10_000f, 100_000f, 1_000_000f};
 
     private final Path file;
-    private final Format format;
-    private final Scale scale;
+    private final RatingsFormat format;
+    private final RatingScale scale;
     private final byte[] sep;
-
-    private int[] users;
-    private int[] movies;
-    private float[] ratings;
-    private int[] timestamps;
-    private int rows;
-    private boolean allWhole = true;
-
     private final int chunk;
+    private RatingsColumns columns;
+    private int[] order = RatingsHeader.FILE_ORDER; // the column of each field, from the header
 
-    private RatingsParser(Path file, Format format, Scale scale, int chunk) {
+    private RatingsParser(Path file, RatingsFormat format, RatingScale scale, int chunk) {
         this.chunk = chunk;
         this.file = file;
         this.format = format;
@@ -122,12 +47,12 @@ final class RatingsParser {
     }
 
     /** Reads {@code file}; errors name the file and the 1-based line. */
-    static Table read(Path file, Format format, Scale scale) {
+    static Table read(Path file, RatingsFormat format, RatingScale scale) {
         return read(file, format, scale, CHUNK);
     }
 
     /** @param chunk bytes read at a time (tests use tiny chunks to cross many chunk boundaries) */
-    static Table read(Path file, Format format, Scale scale, int chunk) {
+    static Table read(Path file, RatingsFormat format, RatingScale scale, int chunk) {
         if (!Files.isRegularFile(file)) {
             throw new DataNotFoundException(file + " not found.");
         }
@@ -137,52 +62,7 @@ final class RatingsParser {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
-        return parser.table();
-    }
-
-    private Table table() {
-        Table table = Table.create("ratings");
-        // Trimmed copies; the growing arrays become garbage as each column is made (one column's worth extra at a time).
-        table.addColumns(IntColumn.create(NAMES[0], trim(users)));
-        users = null;
-        table.addColumns(IntColumn.create(NAMES[1], trim(movies)));
-        movies = null;
-        boolean asInts = scale == Scale.WHOLE || (scale == Scale.AUTO && allWhole);
-        if (asInts) {
-            int[] whole = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                whole[i] = (int) ratings[i];
-            }
-            table.addColumns(IntColumn.create(NAMES[2], whole));
-        } else {
-            table.addColumns(FloatColumn.create(NAMES[2], rows == ratings.length ? ratings : Arrays.copyOf(ratings, rows)));
-        }
-        ratings = null;
-        table.addColumns(IntColumn.create(NAMES[3], trim(timestamps)));
-        timestamps = null;
-        return table;
-    }
-
-    private int[] trim(int[] column) {
-        return column.length == rows ? column : Arrays.copyOf(column, rows);
-    }
-
-    private void allocate(int capacity) {
-        users = new int[capacity];
-        movies = new int[capacity];
-        ratings = new float[capacity];
-        timestamps = new int[capacity];
-    }
-
-    private void grow() {
-        int capacity = (int) Math.min(Integer.MAX_VALUE - 16, users.length + (users.length >> 1) + 1024L);
-        if (capacity <= users.length) {
-            throw new MalformedDataException(file, rows + 1, "more than " + rows + " ratings: too many for one table");
-        }
-        users = Arrays.copyOf(users, capacity);
-        movies = Arrays.copyOf(movies, capacity);
-        ratings = Arrays.copyOf(ratings, capacity);
-        timestamps = Arrays.copyOf(timestamps, capacity);
+        return parser.columns.table(scale);
     }
 
     // ---- reading ----
@@ -196,10 +76,10 @@ final class RatingsParser {
         byte[] buf = new byte[(int) Math.min(chunk, size + 1)]; // +1: a file that fits is seen to end
         try (InputStream in = Files.newInputStream(file)) {
             int len = in.readNBytes(buf, 0, buf.length);
-            allocate(estimateRows(buf, len, size));
+            columns = new RatingsColumns(file, estimateRows(buf, len, size));
             boolean eof = len < buf.length;
+            int start = TextLines.bomLength(buf, len);
             while (true) {
-                int start = 0;
                 int nl;
                 while ((nl = indexOf(buf, (byte) '\n', start, len)) >= 0) {
                     line(buf, start, nl);
@@ -220,9 +100,10 @@ final class RatingsParser {
                 int n = in.readNBytes(buf, rest, buf.length - rest);
                 len = rest + n;
                 eof = len < buf.length;
+                start = 0;
             }
         }
-        if (rows == 0) {
+        if (columns.rows() == 0) {
             String what = headerDone && format.header ? "has a header but no ratings" : "is empty";
             throw new MalformedDataException(file, Math.max(1, lineNumber - blanks), "the file " + what
                     + " (a truncated download or copy?)");
@@ -271,17 +152,14 @@ final class RatingsParser {
         if (!headerDone) {
             headerDone = true;
             if (format.header && !startsLikeANumber(buf[start])) {
-                header(new String(buf, start, end - start, StandardCharsets.UTF_8));
+                order = RatingsHeader.columns(new String(buf, start, end - start, StandardCharsets.UTF_8), format,
+                        file, lineNumber);
                 return;
             }
-        }
-        if (rows == users.length) {
-            grow();
         }
         if (!fastLine(buf, start, end)) {
             slowLine(new String(buf, start, end - start, StandardCharsets.UTF_8));
         }
-        rows++;
     }
 
     private static boolean isBlank(byte[] buf, int start, int end) {
@@ -297,66 +175,58 @@ final class RatingsParser {
         return (b >= '0' && b <= '9') || b == '-' || b == '+' || b == ' ';
     }
 
-    private void header(String line) {
-        String[] fields = line.split(java.util.regex.Pattern.quote(format.separator), -1);
-        if (fields.length != NAMES.length) {
-            throw new MalformedDataException(file, lineNumber, "expected a header of 4 " + format.description
-                    + " fields (userId,movieId,rating,timestamp) but found " + fields.length + ": " + quote(line));
-        }
-    }
-
     // ---- the fast path: digits by hand, no objects ----
 
     private int pos; // the next byte of the line being parsed by the fast path
+    private final long[] ints = new long[4]; // user, movie, -, timestamp of the line, by column
 
-    /** Parses a well-formed line into row {@link #rows}; false for anything unusual (the slow path decides). */
+    /** Parses a well-formed line; false for anything unusual (the slow path decides). */
     private boolean fastLine(byte[] buf, int start, int end) {
         pos = start;
-        long user = digits(buf, end);
-        if (user < 0 || !separator(buf, end)) {
+        float rating = Float.NaN;
+        for (int field = 0; field < 4; field++) {
+            if (field > 0 && !separator(buf, end)) {
+                return false;
+            }
+            int column = order[field];
+            if (column == RatingsHeader.RATING) {
+                rating = decimal(buf, end);
+                if (Float.isNaN(rating)) {
+                    return false;
+                }
+            } else {
+                long value = digits(buf, end);
+                if (value < 0 || value > Integer.MAX_VALUE) {
+                    return false;
+                }
+                ints[column] = value;
+            }
+        }
+        if (pos != end || !scale.accepts(rating)) {
             return false;
         }
-        long movie = digits(buf, end);
-        if (movie < 0 || !separator(buf, end)) {
-            return false;
-        }
+        columns.add((int) ints[RatingsHeader.USER], (int) ints[RatingsHeader.MOVIE], rating,
+                (int) ints[RatingsHeader.TIMESTAMP]);
+        return true;
+    }
+
+    /** {@code 4} or {@code 3.5} at {@link #pos}, or NaN. */
+    private float decimal(byte[] buf, int end) {
         long whole = digits(buf, end);
         if (whole < 0) {
-            return false;
+            return Float.NaN;
         }
-        float rating = whole;
         if (pos < end && buf[pos] == '.') {
             pos++;
             int from = pos;
             long fraction = digits(buf, end);
             int places = pos - from;
             if (fraction < 0 || places >= TENTHS.length) {
-                return false;
+                return Float.NaN;
             }
-            rating = (float) ((whole * (long) TENTHS[places] + fraction) / (double) TENTHS[places]);
+            return (float) ((whole * (long) TENTHS[places] + fraction) / (double) TENTHS[places]);
         }
-        if (!separator(buf, end)) {
-            return false;
-        }
-        long timestamp = digits(buf, end);
-        if (timestamp < 0 || pos != end) {
-            return false;
-        }
-        if (user > Integer.MAX_VALUE || movie > Integer.MAX_VALUE || timestamp > Integer.MAX_VALUE
-                || !(rating >= scale.min && rating <= scale.max)) {
-            return false;
-        }
-        if (rating != (int) rating) {
-            if (scale == Scale.WHOLE) {
-                return false;
-            }
-            allWhole = false;
-        }
-        users[rows] = (int) user;
-        movies[rows] = (int) movie;
-        ratings[rows] = rating;
-        timestamps[rows] = (int) timestamp;
-        return true;
+        return whole;
     }
 
     /** Up to 18 digits at {@link #pos} as a long, or -1 when there are none or more. */
@@ -392,28 +262,42 @@ final class RatingsParser {
 
     // ---- the slow path: either parses the line or says exactly what is wrong ----
 
+    private static final String[] FIELD_NAMES = {"user id", "movie id", "rating", "timestamp"};
+
     private void slowLine(String line) {
-        String[] fields = line.split(java.util.regex.Pattern.quote(format.separator), -1);
-        if (fields.length != NAMES.length) {
+        String[] fields = line.split(Pattern.quote(format.separator), -1);
+        if (fields.length != 4) {
             throw new MalformedDataException(file, lineNumber, "expected 4 " + format.description
-                    + " fields (user, movie, rating, timestamp) but found " + fields.length + ": " + quote(line)
-                    + (lineNumber > 1 && fields.length < NAMES.length ? " (a truncated file?)" : ""));
+                    + " fields (" + fieldNames() + ") but found " + fields.length + ": " + TextLines.quote(line)
+                    + (lineNumber > 1 && fields.length < 4 ? " (a truncated file?)" : ""));
         }
-        int user = intField(fields[0].trim(), "user id", line);
-        int movie = intField(fields[1].trim(), "movie id", line);
-        float rating = rating(fields[2].trim(), line);
-        int timestamp = intField(fields[3].trim(), "timestamp", line);
-        users[rows] = user;
-        movies[rows] = movie;
-        ratings[rows] = rating;
-        timestamps[rows] = timestamp;
+        int[] values = new int[4];
+        float rating = 0;
+        for (int field = 0; field < 4; field++) {
+            int column = order[field];
+            if (column == RatingsHeader.RATING) {
+                rating = rating(fields[field].trim(), line);
+            } else {
+                values[column] = intField(fields[field].trim(), FIELD_NAMES[column], line);
+            }
+        }
+        columns.add(values[RatingsHeader.USER], values[RatingsHeader.MOVIE], rating, values[RatingsHeader.TIMESTAMP]);
+    }
+
+    /** The fields in this file's order, e.g. "user, movie, rating, timestamp". */
+    private String fieldNames() {
+        StringBuilder names = new StringBuilder();
+        for (int column : order) {
+            names.append(names.length() == 0 ? "" : ", ").append(RatingsColumns.NAMES[column]);
+        }
+        return names.toString();
     }
 
     private int intField(String field, String what, String line) {
         if (!field.matches("[+-]?[0-9]+")) {
             String name = what.replace(" id", "");
             throw new MalformedDataException(file, lineNumber, "the " + name + " field is not a whole number: "
-                    + quote(field) + " in " + quote(line));
+                    + TextLines.quote(field) + " in " + TextLines.quote(line));
         }
         BigInteger value = new BigInteger(field.startsWith("+") ? field.substring(1) : field);
         if (value.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0
@@ -421,7 +305,7 @@ final class RatingsParser {
             throw new MalformedDataException(file, lineNumber, what + " " + value + " on line " + lineNumber
                     + " is " + (value.signum() > 0 ? "larger than the largest" : "smaller than the smallest")
                     + " int (" + (value.signum() > 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE)
-                    + "), which is what ids and timestamps are stored as: " + quote(line)
+                    + "), which is what ids and timestamps are stored as: " + TextLines.quote(line)
                     + ". Renumber the ids (e.g. by rank) before loading.");
         }
         return value.intValue();
@@ -434,32 +318,18 @@ final class RatingsParser {
         } catch (NumberFormatException e) {
             value = Float.NaN;
         }
-        boolean number = !Float.isNaN(value) && !field.isEmpty() && !field.endsWith("f") && !field.endsWith("d")
-                && !field.endsWith("F") && !field.endsWith("D");
-        if (scale == Scale.WHOLE && !(number && value == (int) value && field.matches("[+-]?[0-9]+(\\.0*)?"))) {
-            if (!number || !field.matches("[+-]?[0-9]*\\.?[0-9]*([eE][+-]?[0-9]+)?")) {
-                throw new MalformedDataException(file, lineNumber, "the rating field is not a whole number: "
-                        + quote(field) + " in " + quote(line));
-            }
-            throw new MalformedDataException(file, lineNumber, "rating " + field + " on line " + lineNumber
-                    + " is not on this data set's scale of " + scale.description + ": " + quote(line));
+        boolean number = !Float.isNaN(value) && !field.isEmpty() && !field.matches(".*[fFdD]");
+        boolean looksNumeric = field.matches("[+-]?[0-9]*\\.?[0-9]*([eE][+-]?[0-9]+)?");
+        if (!number || !looksNumeric) {
+            throw new MalformedDataException(file, lineNumber, "the rating field is not a "
+                    + (scale == RatingScale.WHOLE ? "whole " : "") + "number: " + TextLines.quote(field)
+                    + " in " + TextLines.quote(line));
         }
-        if (!number) {
-            throw new MalformedDataException(file, lineNumber, "the rating field is not a number: "
-                    + quote(field) + " in " + quote(line));
-        }
-        if (!(value >= scale.min && value <= scale.max)) {
-            throw new MalformedDataException(file, lineNumber, "rating " + field + " on line " + lineNumber
-                    + " is outside this data set's scale of " + scale.description + ": " + quote(line));
-        }
-        if (value != (int) value) {
-            allWhole = false;
+        boolean wholeText = field.matches("[+-]?[0-9]+(\\.0*)?");
+        if (!scale.accepts(value) || (scale == RatingScale.WHOLE && !wholeText && value >= scale.min && value <= scale.max)) {
+            throw new MalformedDataException(file, lineNumber, scale.problem(field, value, lineNumber) + ": "
+                    + TextLines.quote(line));
         }
         return value;
-    }
-
-    static String quote(String text) {
-        String shown = text.length() > 120 ? text.substring(0, 120) + "..." : text;
-        return "\"" + shown.replace("\t", "\\t") + "\"";
     }
 }

@@ -74,6 +74,25 @@ final class TextLines {
         return lines;
     }
 
+    /** The first line of a file (BOM dropped), reading only its first 64 KB: what a file without an extension holds. */
+    static String firstLine(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataNotFoundException(file + " not found.");
+        }
+        byte[] head;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        int start = bomLength(head, head.length);
+        int end = start;
+        while (end < head.length && head[end] != '\n' && head[end] != '\r') {
+            end++;
+        }
+        return decode(head, start, end);
+    }
+
     /** UTF-8 when the bytes are valid UTF-8 with a multi-byte sequence, else Latin-1 (see the class comment). */
     static String decode(byte[] bytes, int from, int to) {
         boolean ascii = true;

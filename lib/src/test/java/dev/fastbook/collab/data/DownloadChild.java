@@ -18,8 +18,8 @@ final class DownloadChild {
         files.put("u.data", null); // the fixture is not the real data: no checksum
         files.put("u.item", null);
         MovieLensDownload download = new MovieLensDownload(URI.create(args[0]), "ml-100k", files, System.out,
-                MovieLensDownload.Limits.defaults());
-        Path folder = MovieLens.findFolder(null, Path.of(args[1]), download);
+                HttpDownload.Limits.defaults());
+        Path folder = DataLocator.findFolder(null, Path.of(args[1]), download);
         System.out.println("DONE " + folder);
     }
 }

@@ -111,11 +111,11 @@ class MovieLensDownloadTest {
 
     private MovieLensDownload download(URI url, Map<String, String> sums) {
         // A short read timeout: the stalled-server test must not wait the real 30 s.
-        return download(url, sums, new MovieLensDownload.Limits(Duration.ofMillis(1500), Duration.ofMinutes(1), 0,
+        return download(url, sums, new HttpDownload.Limits(Duration.ofMillis(1500), Duration.ofMinutes(1), 0,
                 Duration.ofSeconds(60)));
     }
 
-    private MovieLensDownload download(URI url, Map<String, String> sums, MovieLensDownload.Limits limits) {
+    private MovieLensDownload download(URI url, Map<String, String> sums, HttpDownload.Limits limits) {
         return new MovieLensDownload(url, "ml-100k", sums, new PrintStream(progress, true, StandardCharsets.UTF_8), limits);
     }
 
@@ -129,7 +129,7 @@ class MovieLensDownloadTest {
     void downloadsVerifiesAndMovesIntoTheCache() throws Exception {
         byte[] zip = goodZip();
         URI url = serve(zip, zip.length);
-        Path folder = MovieLens.findFolder(null, cacheRoot, download(url, sums(sha256(DATA), sha256(ITEM))));
+        Path folder = DataLocator.findFolder(null, cacheRoot, download(url, sums(sha256(DATA), sha256(ITEM))));
 
         assertEquals(cacheRoot.resolve("ml-100k").toAbsolutePath(), folder);
         assertEquals(List.of("ml-100k"), leftovers()); // no temp zip or folder left behind
@@ -142,7 +142,7 @@ class MovieLensDownloadTest {
         // Second time: straight from the cache, no server needed.
         server.stop(0);
         server = null;
-        assertEquals(folder, MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null))));
+        assertEquals(folder, DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
     }
 
     @Test
@@ -151,7 +151,7 @@ class MovieLensDownloadTest {
         URI url = serve(zip, zip.length);
         String wrong = "0".repeat(64);
         DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(sha256(DATA), wrong))));
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(sha256(DATA), wrong))));
         assertTrue(e.getMessage().contains("checksum mismatch for u.item"), e.getMessage());
         assertEquals(List.of(), leftovers());
     }
@@ -161,7 +161,7 @@ class MovieLensDownloadTest {
         byte[] zip = goodZip();
         URI url = serve(Arrays.copyOf(zip, zip.length / 2), zip.length); // server keeps the connection open
         DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null))));
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         assertEquals(List.of(), leftovers());
     }
@@ -185,7 +185,7 @@ class MovieLensDownloadTest {
             serverThread.start();
             URI url = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/ml-100k.zip");
             DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                    () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null))));
+                    () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
             assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
             serverThread.join(5000);
         }
@@ -198,7 +198,7 @@ class MovieLensDownloadTest {
         byte[] truncated = Arrays.copyOf(zip, zip.length - 40); // complete transfer of a cut file
         URI url = serve(truncated, truncated.length);
         DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null))));
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
         assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
         assertEquals(List.of(), leftovers());
     }
@@ -208,7 +208,7 @@ class MovieLensDownloadTest {
         byte[] zip = zip(Map.of("u.data", DATA));
         URI url = serve(zip, zip.length);
         DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null))));
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
         assertTrue(e.getMessage().contains("no ml-100k/u.item"), e.getMessage());
         assertEquals(List.of(), leftovers());
     }
@@ -221,7 +221,7 @@ class MovieLensDownloadTest {
         }
         URI url = URI.create("http://127.0.0.1:" + closedPort + "/ml-100k.zip");
         DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> MovieLens.findFolder(null, cacheRoot, download(url, MovieLens.SHA256)));
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, Release.ML_100K_SHA256)));
         String message = e.getMessage();
         assertTrue(message.contains("FASTBOOK_DATA"), message);
         assertTrue(message.contains(cacheRoot.resolve("ml-100k").toAbsolutePath().toString()), message);
@@ -236,7 +236,7 @@ class MovieLensDownloadTest {
         Path nowhere = cacheRoot.resolve("nowhere");
         MovieLensDownload mustNotRun = null; // would fail differently if called
         DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> MovieLens.findFolder(nowhere.toString(), cacheRoot, mustNotRun));
+                () -> DataLocator.findFolder(nowhere.toString(), cacheRoot, mustNotRun));
         assertTrue(e.getMessage().contains("FASTBOOK_DATA is set to '" + nowhere + "'"), e.getMessage());
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
         assertTrue(e.getMessage().contains("Nothing was downloaded"), e.getMessage());
@@ -249,7 +249,7 @@ class MovieLensDownloadTest {
         Files.writeString(data.resolve("ml-100k/u.data"), DATA);
         Files.writeString(data.resolve("ml-100k/u.item"), ITEM, StandardCharsets.ISO_8859_1);
         assertEquals(data.resolve("ml-100k").toAbsolutePath(),
-                MovieLens.findFolder(data.toString(), cacheRoot.resolve("cache"), null));
+                DataLocator.findFolder(data.toString(), cacheRoot.resolve("cache"), null));
     }
 
     @Test
@@ -257,7 +257,7 @@ class MovieLensDownloadTest {
         Files.createDirectories(cacheRoot.resolve("ml-100k"));
         Files.writeString(cacheRoot.resolve("ml-100k/u.data"), DATA);
         DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> MovieLens.findFolder(null, cacheRoot, null));
+                () -> DataLocator.findFolder(null, cacheRoot, null));
         assertTrue(e.getMessage().contains("has no u.item") && e.getMessage().contains("Delete"), e.getMessage());
     }
 
@@ -309,7 +309,7 @@ class MovieLensDownloadTest {
         zip[at] = (byte) '9'; // was '8': same length, different content
         URI url = serve(zip, zip.length);
         DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null))));
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
         assertTrue(e.getMessage().contains("corrupt") && e.getMessage().contains("CRC-32"), e.getMessage());
         assertTrue(e.getMessage().contains("ml-100k/u.data"), e.getMessage());
         assertEquals(List.of(), leftovers());
@@ -323,10 +323,10 @@ class MovieLensDownloadTest {
         files.put("README.html", "fixture");
         byte[] zip = storedZip("ml-10M100K", files);
         URI url = serve(zip, zip.length);
-        MovieLens.Release release = MovieLens.release("ml-10m");
+        Release release = MovieLens.release("ml-10m");
         MovieLensDownload download = new MovieLensDownload(url, release.zipFolder(), release.expectedFiles(),
-                new PrintStream(progress, true, StandardCharsets.UTF_8), MovieLensDownload.Limits.defaults());
-        Path folder = MovieLens.findFolder(release, null, cacheRoot, download);
+                new PrintStream(progress, true, StandardCharsets.UTF_8), HttpDownload.Limits.defaults());
+        Path folder = DataLocator.findFolder(release, null, cacheRoot, download);
         assertEquals(cacheRoot.resolve("ml-10m").toAbsolutePath(), folder);
         assertEquals(List.of("ml-10m"), leftovers());
         assertEquals(4.5f, MovieLens.load(folder).ratings().floatColumn("rating").getFloat(1));
@@ -360,17 +360,17 @@ class MovieLensDownloadTest {
     void tricklingServerFailsByTheMinimumRate() throws Exception {
         byte[] zip = goodZip();
         URI url = trickle(zip, 200);
-        MovieLensDownload.Limits limits = new MovieLensDownload.Limits(Duration.ofSeconds(5), Duration.ofMinutes(5),
+        HttpDownload.Limits limits = new HttpDownload.Limits(Duration.ofSeconds(5), Duration.ofMinutes(5),
                 1000, Duration.ofSeconds(1));
         long start = System.nanoTime();
         DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(seconds < 10, "took " + seconds + " s");
         String m = e.getMessage();
         assertTrue(m.contains("too slow") && m.contains("below the minimum 1000 bytes/s"), m);
         assertTrue(m.matches("(?s).*received \\d+ of " + zip.length + " bytes.*"), m);
-        assertTrue(m.contains(MovieLensDownload.Limits.MIN_RATE), m);
+        assertTrue(m.contains(HttpDownload.Limits.MIN_RATE), m);
         assertTrue(m.contains("run again") && m.contains("yourself"), m); // how to retry or place it by hand
         assertEquals(List.of(), leftovers());
     }
@@ -379,36 +379,36 @@ class MovieLensDownloadTest {
     void tricklingServerFailsByTheDeadline() throws Exception {
         byte[] zip = goodZip();
         URI url = trickle(zip, 100);
-        MovieLensDownload.Limits limits = new MovieLensDownload.Limits(Duration.ofSeconds(5), Duration.ofMillis(1500),
+        HttpDownload.Limits limits = new HttpDownload.Limits(Duration.ofSeconds(5), Duration.ofMillis(1500),
                 0, Duration.ofSeconds(60));
         long start = System.nanoTime();
         DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(seconds < 8, "took " + seconds + " s");
         assertTrue(e.getMessage().contains("did not finish within 1500 ms: received"), e.getMessage());
-        assertTrue(e.getMessage().contains(MovieLensDownload.Limits.DEADLINE), e.getMessage());
+        assertTrue(e.getMessage().contains(HttpDownload.Limits.DEADLINE), e.getMessage());
         assertEquals(List.of(), leftovers());
     }
 
     @Test
     void limitsComeFromSystemPropertiesAndRefuseNonsense() {
-        String old = System.getProperty(MovieLensDownload.Limits.MIN_RATE);
+        String old = System.getProperty(HttpDownload.Limits.MIN_RATE);
         try {
-            System.setProperty(MovieLensDownload.Limits.MIN_RATE, "0");
-            assertEquals(0, MovieLensDownload.Limits.fromSystemProperties().minBytesPerSecond());
-            System.setProperty(MovieLensDownload.Limits.MIN_RATE, "-5");
+            System.setProperty(HttpDownload.Limits.MIN_RATE, "0");
+            assertEquals(0, HttpDownload.Limits.fromSystemProperties().minBytesPerSecond());
+            System.setProperty(HttpDownload.Limits.MIN_RATE, "-5");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    MovieLensDownload.Limits::fromSystemProperties);
+                    HttpDownload.Limits::fromSystemProperties);
             assertTrue(e.getMessage().contains("-5"), e.getMessage());
         } finally {
             if (old == null) {
-                System.clearProperty(MovieLensDownload.Limits.MIN_RATE);
+                System.clearProperty(HttpDownload.Limits.MIN_RATE);
             } else {
-                System.setProperty(MovieLensDownload.Limits.MIN_RATE, old);
+                System.setProperty(HttpDownload.Limits.MIN_RATE, old);
             }
         }
-        assertEquals(Duration.ofMinutes(30), MovieLensDownload.Limits.defaults().deadline());
+        assertEquals(Duration.ofMinutes(30), HttpDownload.Limits.defaults().deadline());
     }
 
     // ---- leftovers of a killed download ----
@@ -428,7 +428,7 @@ class MovieLensDownloadTest {
 
         byte[] zip = goodZip();
         URI url = serve(zip, zip.length);
-        Path folder = MovieLens.findFolder(null, cacheRoot, download(url, sums(null, null)));
+        Path folder = DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null)));
         assertEquals(List.of(".ml-100k." + ProcessHandle.current().pid() + "-3c.part", "ml-100k"),
                 leftovers().stream().sorted().toList());
         assertEquals(DATA, Files.readString(folder.resolve("u.data")));

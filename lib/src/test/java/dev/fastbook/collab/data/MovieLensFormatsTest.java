@@ -137,7 +137,7 @@ class MovieLensFormatsTest {
         }
         Path file = write("chunks", "ratings.csv", csv.toString()).resolve("ratings.csv");
         for (int chunk : new int[] {64, 97, 1000, 1 << 20}) {
-            Table t = RatingsParser.read(file, RatingsParser.Format.CSV, RatingsParser.Scale.HALF, chunk);
+            Table t = RatingsParser.read(file, RatingsFormat.CSV, RatingScale.HALF, chunk);
             assertEquals(n, t.rowCount(), "chunk " + chunk);
             assertArrayEquals(users, t.intColumn("user").asIntArray(), "chunk " + chunk);
             assertArrayEquals(ratings, t.floatColumn("rating").asFloatArray(), "chunk " + chunk);
@@ -270,7 +270,7 @@ class MovieLensFormatsTest {
         write("ml-10M100K", "ratings.dat", "1::2::3::4\n");
         write("ml-10M100K", "movies.dat", "2::X (1999)::Drama\n");
         assertEquals(dir.resolve("ml-10M100K"),
-                MovieLens.findFolder(MovieLens.release("ml-10m"), dir.toString(), dir.resolve("cache"), null));
+                DataLocator.findFolder(MovieLens.release("ml-10m"), dir.toString(), dir.resolve("cache"), null));
     }
 
     // ---- the real ml-latest-small ----
@@ -279,7 +279,7 @@ class MovieLensFormatsTest {
     void realMlLatestSmallThroughDataset() {
         Path base = RealData.base("ml-latest-small").orElse(null);
         assumeTrue(base != null, "ml-latest-small not found ($FASTBOOK_DATA, ~/.fastbook/data, ../shared/data)");
-        Path folder = MovieLens.findFolder(MovieLens.release("ml-latest-small"), base.toString(), dir, null);
+        Path folder = DataLocator.findFolder(MovieLens.release("ml-latest-small"), base.toString(), dir, null);
         MovieLens.Dataset data = MovieLens.load(folder);
         assertEquals("ml-latest-small", data.name());
         Table ratings = data.ratings();

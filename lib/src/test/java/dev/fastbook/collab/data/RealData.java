@@ -31,7 +31,7 @@ final class RealData {
     }
 
     static Optional<Path> folder(String name) {
-        MovieLens.Release release = MovieLens.release(name);
+        Release release = MovieLens.release(name);
         Path cwd = Path.of("").toAbsolutePath();
         List<Path> candidates = new ArrayList<>();
         String env = System.getenv(MovieLens.ENV_VAR);
@@ -49,7 +49,7 @@ final class RealData {
         for (Path base : candidates) {
             for (String alias : release.folderNames()) {
                 Path folder = base.resolve(alias).normalize();
-                if (MovieLens.missingFiles(release, folder).isEmpty()) {
+                if (release.missingFiles(folder).isEmpty()) {
                     return Optional.of(folder);
                 }
             }
