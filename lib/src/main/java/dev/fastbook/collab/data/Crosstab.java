@@ -1,17 +1,19 @@
 package dev.fastbook.collab.data;
 
-import dev.fastbook.collab.core.Counts;
-
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.BiFunction;
 
-import dev.fastbook.collab.display.Display;
+import dev.fastbook.collab.core.Counts;
 import dev.fastbook.collab.display.Displayable;
+import dev.fastbook.collab.display.KeyedGrid;
 
+import tech.tablesaw.aggregate.AggregateFunctions;
+import tech.tablesaw.aggregate.PivotTable;
+import tech.tablesaw.api.CategoricalColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -19,6 +21,8 @@ import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.ShortColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
+import tech.tablesaw.selection.BitmapBackedSelection;
+import tech.tablesaw.selection.Selection;
 
 /**
  * The book's picture of collaborative filtering: the most active users (rows) against the most
@@ -28,12 +32,12 @@ import tech.tablesaw.columns.Column;
  * <pre>{@code
  * Crosstab.mostActive(ratings, 15, 15)   // shows as an HTML table in a notebook
  * }</pre>
+ *
+ * <p>The pivot itself is Tablesaw's ({@link PivotTable}, the mean of each pair's values) over the
+ * rows of the chosen keys; this class picks the keys and keeps the grid in their order. Its
+ * rendering is {@link KeyedGrid}'s.
  */
 public final class Crosstab implements Displayable {
-
-    static {
-        Display.ensureRegistered();
-    }
 
     private final String rowName;
     private final String columnName;
@@ -80,22 +84,38 @@ public final class Crosstab implements Displayable {
         Map<Integer, Integer> rowIndex = indexOf(rowKeys);
         Map<Integer, Integer> colIndex = indexOf(columnKeys);
 
-        double[][] sum = new double[rowKeys.size()][columnKeys.size()];
-        int[][] count = new int[rowKeys.size()][columnKeys.size()];
+        // Only the rows of the chosen keys go to the pivot (a few hundred of 100,000 for 15 x 15).
+        Selection chosen = new BitmapBackedSelection();
         for (int i = 0; i < table.rowCount(); i++) {
-            Integer r = rows.isMissing(i) ? null : rowIndex.get((int) rows.getDouble(i));
-            Integer c = cols.isMissing(i) ? null : colIndex.get((int) cols.getDouble(i));
-            if (r != null && c != null && !vals.isMissing(i)) {
-                sum[r][c] += vals.getDouble(i);
-                count[r][c]++;
+            if (!rows.isMissing(i) && !cols.isMissing(i) && !vals.isMissing(i)
+                    && rowIndex.containsKey((int) rows.getDouble(i)) && colIndex.containsKey((int) cols.getDouble(i))) {
+                chosen.add(i);
+            }
+        }
+        Table subset = table.where(chosen);
+        double[][] values = new double[rowKeys.size()][columnKeys.size()];
+        for (double[] row : values) {
+            java.util.Arrays.fill(row, Double.NaN);
+        }
+        if (subset.rowCount() > 0) {
+            Table pivot = PivotTable.pivot(subset, (CategoricalColumn<?>) subset.column(rowColumn),
+                    (CategoricalColumn<?>) subset.column(columnColumn), (NumericColumn<?>) subset.column(valueColumn),
+                    AggregateFunctions.mean);
+            NumericColumn<?> pivotKeys = pivot.numberColumn(0);
+            for (int p = 0; p < pivot.rowCount(); p++) {
+                int r = rowIndex.get((int) pivotKeys.getDouble(p));
+                for (int c = 0; c < columnKeys.size(); c++) {
+                    String name = String.valueOf(columnKeys.get(c));
+                    if (pivot.containsColumn(name) && !pivot.numberColumn(name).isMissing(p)) {
+                        values[r][c] = pivot.numberColumn(name).getDouble(p);
+                    }
+                }
             }
         }
         boolean whole = vals instanceof IntColumn || vals instanceof ShortColumn || vals instanceof LongColumn;
-        double[][] values = new double[rowKeys.size()][columnKeys.size()];
-        for (int r = 0; r < values.length; r++) {
-            for (int c = 0; c < values[r].length; c++) {
-                values[r][c] = count[r][c] == 0 ? Double.NaN : sum[r][c] / count[r][c];
-                whole &= count[r][c] == 0 || values[r][c] == Math.rint(values[r][c]);
+        for (double[] row : values) {
+            for (double v : row) {
+                whole &= Double.isNaN(v) || v == Math.rint(v);
             }
         }
         return new Crosstab(rowColumn, columnColumn, valueColumn, rowKeys, columnKeys, values, whole);
@@ -134,15 +154,26 @@ public final class Crosstab implements Displayable {
 
     /** The cell for these keys, empty where blank. */
     public OptionalDouble value(int rowKey, int columnKey) {
-        int r = rowKeys.indexOf(rowKey);
-        int c = columnKeys.indexOf(columnKey);
-        if (r < 0 || c < 0) {
-            throw new IllegalArgumentException(rowName + " " + rowKey + " / " + columnName + " " + columnKey
-                    + " is not in this crosstab; its " + rowName + " keys are " + rowKeys
-                    + " and its " + columnName + " keys " + columnKeys);
-        }
-        double v = values[r][c];
+        double v = values[row(rowKey)][column(columnKey)];
         return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    private int row(int rowKey) {
+        int r = rowKeys.indexOf(rowKey);
+        if (r < 0) {
+            throw new IllegalArgumentException(rowName + " " + rowKey + " is not in this crosstab; its " + rowName
+                    + " keys are " + rowKeys);
+        }
+        return r;
+    }
+
+    private int column(int columnKey) {
+        int c = columnKeys.indexOf(columnKey);
+        if (c < 0) {
+            throw new IllegalArgumentException(columnName + " " + columnKey + " is not in this crosstab; its "
+                    + columnName + " keys are " + columnKeys);
+        }
+        return c;
     }
 
     /**
@@ -174,7 +205,6 @@ public final class Crosstab implements Displayable {
 
     /** A crosstab whose blanks hold predictions: see {@link #withPredictions(BiFunction)}. */
     public final class Filled implements Displayable {
-        private static final String PREDICTED_STYLE = "font-style:italic;color:#1f5fa8;background-color:#e8f0fb";
         private final double[][] filled;
         private final boolean[][] predicted;
 
@@ -212,57 +242,28 @@ public final class Crosstab implements Displayable {
             return n;
         }
 
-        private int row(int rowKey) {
-            int r = rowKeys.indexOf(rowKey);
-            if (r < 0) {
-                throw new IllegalArgumentException(rowName + " " + rowKey + " is not in this crosstab; its " + rowName
-                        + " keys are " + rowKeys);
+        private KeyedGrid grid() {
+            String[][] cells = new String[filled.length][];
+            for (int r = 0; r < filled.length; r++) {
+                cells[r] = new String[filled[r].length];
+                for (int c = 0; c < filled[r].length; c++) {
+                    // Predictions with one decimal, like the spreadsheet's.
+                    cells[r][c] = predicted[r][c] ? String.format(Locale.ROOT, "%.1f", filled[r][c]) : format(filled[r][c]);
+                }
             }
-            return r;
-        }
-
-        private int column(int columnKey) {
-            int c = columnKeys.indexOf(columnKey);
-            if (c < 0) {
-                throw new IllegalArgumentException(columnName + " " + columnKey + " is not in this crosstab; its "
-                        + columnName + " keys are " + columnKeys);
-            }
-            return c;
+            return new KeyedGrid(corner(), keys(rowKeys), keys(columnKeys), cells, predicted,
+                    valueName + " by " + rowName + " and " + columnName + "; ", "predicted where blank");
         }
 
         @Override
         public Map<String, String> mimeBundle() {
-            return Displayable.htmlAndText(html(), text());
-        }
-
-        private String html() {
-            String caption = "<caption>" + Display.escape(valueName + " by " + rowName + " and " + columnName + "; ")
-                    + "<span style=\"" + PREDICTED_STYLE + "\">predicted where blank</span></caption>\n";
-            return htmlGrid(caption, (r, c) -> predicted[r][c]
-                    ? "<td class=\"predicted\" style=\"" + PREDICTED_STYLE + "\">" + formatPrediction(filled[r][c]) + "</td>"
-                    : "<td>" + format(filled[r][c]) + "</td>");
-        }
-
-        /** Right-aligned grid; predictions in brackets. */
-        private String text() {
-            String[][] cells = new String[rowKeys.size()][columnKeys.size()];
-            for (int r = 0; r < cells.length; r++) {
-                for (int c = 0; c < cells[r].length; c++) {
-                    cells[r][c] = predicted[r][c] ? "(" + formatPrediction(filled[r][c]) + ")" : format(filled[r][c]);
-                }
-            }
-            return grid(cells);
+            return grid().mimeBundle();
         }
 
         @Override
         public String toString() {
-            return text();
+            return grid().text();
         }
-    }
-
-    /** Predictions with one decimal, like the spreadsheet's. */
-    private static String formatPrediction(double v) {
-        return String.format(java.util.Locale.ROOT, "%.1f", v);
     }
 
     /** As a Tablesaw table: the row key column, then one column per column key; blanks are missing values. */
@@ -292,74 +293,23 @@ public final class Crosstab implements Displayable {
         return table;
     }
 
-    @Override
-    public Map<String, String> mimeBundle() {
-        return Displayable.htmlAndText(html(), text());
-    }
-
-    // Jupyter right-aligns table cells itself; a blank stays a bare <td></td>.
-    private String html() {
-        return htmlGrid("", (r, c) -> "<td>" + format(values[r][c]) + "</td>");
-    }
-
-    /** The HTML table: a header of column keys, each row led by its row key, cells as given. */
-    private String htmlGrid(String caption, java.util.function.BiFunction<Integer, Integer, String> cell) {
-        StringBuilder out = new StringBuilder("<table class=\"dataframe crosstab\">\n").append(caption)
-                .append("<thead><tr><th>").append(Display.escape(rowName + " \\ " + columnName)).append("</th>");
-        for (int key : columnKeys) {
-            out.append("<th>").append(key).append("</th>");
-        }
-        out.append("</tr></thead>\n<tbody>\n");
-        for (int r = 0; r < rowKeys.size(); r++) {
-            out.append("<tr><th>").append(rowKeys.get(r)).append("</th>");
-            for (int c = 0; c < columnKeys.size(); c++) {
-                out.append(cell.apply(r, c));
-            }
-            out.append("</tr>\n");
-        }
-        return out.append("</tbody>\n</table>").toString();
-    }
-
-    /** Right-aligned grid, blanks left empty. */
-    private String text() {
-        String[][] cells = new String[rowKeys.size()][columnKeys.size()];
-        for (int r = 0; r < cells.length; r++) {
-            for (int c = 0; c < cells[r].length; c++) {
+    private KeyedGrid grid() {
+        String[][] cells = new String[values.length][];
+        for (int r = 0; r < values.length; r++) {
+            cells[r] = new String[values[r].length];
+            for (int c = 0; c < values[r].length; c++) {
                 cells[r][c] = format(values[r][c]);
             }
         }
-        return grid(cells);
+        return KeyedGrid.of(corner(), keys(rowKeys), keys(columnKeys), cells);
     }
 
-    /** The cells under a header of column keys, each row led by its row key, right-aligned. */
-    private String grid(String[][] cells) {
-        List<String[]> lines = new ArrayList<>();
-        String[] header = new String[columnKeys.size() + 1];
-        header[0] = rowName + " \\ " + columnName;
-        for (int c = 0; c < columnKeys.size(); c++) {
-            header[c + 1] = String.valueOf(columnKeys.get(c));
-        }
-        lines.add(header);
-        for (int r = 0; r < rowKeys.size(); r++) {
-            String[] line = new String[columnKeys.size() + 1];
-            line[0] = String.valueOf(rowKeys.get(r));
-            System.arraycopy(cells[r], 0, line, 1, columnKeys.size());
-            lines.add(line);
-        }
-        int[] width = new int[header.length];
-        for (String[] line : lines) {
-            for (int i = 0; i < line.length; i++) {
-                width[i] = Math.max(width[i], line[i].length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (String[] line : lines) {
-            for (int i = 0; i < line.length; i++) {
-                out.append(i == 0 ? "" : "  ").append(" ".repeat(width[i] - line[i].length())).append(line[i]);
-            }
-            out.append('\n');
-        }
-        return out.toString().stripTrailing();
+    private String corner() {
+        return rowName + " \\ " + columnName;
+    }
+
+    private static List<String> keys(List<Integer> keys) {
+        return keys.stream().map(String::valueOf).toList();
     }
 
     /** Whole numbers without ".0" (ratings are 1-5), blanks as "". */
@@ -374,7 +324,12 @@ public final class Crosstab implements Displayable {
     }
 
     @Override
+    public Map<String, String> mimeBundle() {
+        return grid().mimeBundle();
+    }
+
+    @Override
     public String toString() {
-        return text();
+        return grid().text();
     }
 }
