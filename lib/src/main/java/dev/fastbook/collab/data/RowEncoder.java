@@ -124,14 +124,15 @@ final class RowEncoder {
     }
 
     /** Every rating must be a finite number: the first bad row is named. Returns {min, max}. */
-    static double[] checkRatings(Column<?> c) {
+    static double[] checkRatings(Table t, String name) {
+        Column<?> c = column(t, name, "rating");
         RatingReader r = ratingReader(c);
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < c.size(); i++) {
             float v = r.get(i);
             if (c.isMissing(i) || !Float.isFinite(v)) {
                 boolean missing = c.isMissing(i) && !(c instanceof DoubleColumn || c instanceof FloatColumn);
-                throw new IllegalArgumentException("Rating column '" + c.name() + "' has "
+                throw new IllegalArgumentException("Rating column '" + c.name() + "' of table " + t.name() + " has "
                         + (missing ? "a missing value" : Float.isNaN(v) ? "a missing value (NaN)" : "'" + v + "'")
                         + " at row " + i + ": ratings must be finite numbers. Drop or fix that row.");
             }
