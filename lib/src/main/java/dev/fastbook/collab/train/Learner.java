@@ -1,10 +1,6 @@
 package dev.fastbook.collab.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
-import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.DataLoaders;
@@ -56,25 +52,17 @@ public class Learner<M extends Module> {
     private boolean quiet;
     private Adam opt;
     private boolean lazyUpdates;
-    private Rollback rollback;
-    private double firstLoss = Double.NaN;
     private int epochsTrained;
     private String lastFit = "not trained yet";
 
-    // The loop's state, fastai's learner attributes; `running` is null outside a loop.
-    private Callback[] running;
-    private int nEpoch, epoch, nIter, iter;
-    private boolean training, finding;
-    private double pctTrain, lr, mom, fitWd, lossValue;
-    private String lrSetting;
-    private Batch batch;
-    private NDArray pred;
+    private final TrainLoop loop;
 
     /** A learner on any {@link DataLoaders}: the ratings' {@link CollabDataLoaders}, or a sampler's. */
     public Learner(DataLoaders dls, M model, Loss loss) {
         this.dls = dls;
         this.model = model;
         this.loss = loss;
+        this.loop = new TrainLoop(this, model, loss);
     }
 
     /** A learner with fastai's {@code MSELossFlat}. */
@@ -197,43 +185,43 @@ public class Learner<M extends Module> {
 
     // ---- what a callback reads (and, for lr and mom, sets) during a fit ------------------
 
-    public int epoch() { return epoch; }
+    public int epoch() { return loop.epoch; }
 
-    public int nEpoch() { return nEpoch; }
+    public int nEpoch() { return loop.nEpoch; }
 
     /** The batch's index in its loader (training or validation). */
-    public int iter() { return iter; }
+    public int iter() { return loop.iter; }
 
     /** Batches in the loader being run. */
-    public int nIter() { return nIter; }
+    public int nIter() { return loop.nIter; }
 
     /** Whether the loop is in a training batch (false in validation). */
-    public boolean training() { return training; }
+    public boolean training() { return loop.training; }
 
     /** How far through the fit's training batches, in [0, 1). */
-    public double pctTrain() { return pctTrain; }
+    public double pctTrain() { return loop.pctTrain; }
 
     /** The learning rate this training batch's step uses. */
-    public double lr() { return lr; }
+    public double lr() { return loop.lr; }
 
-    public double mom() { return mom; }
+    public double mom() { return loop.mom; }
 
     /** The weight decay of the running fit, else the default one. */
-    public double wd() { return running != null ? fitWd : wd; }
+    public double wd() { return loop.running != null ? loop.wd : wd; }
 
     /** For a callback's {@code beforeBatch}: the learning rate of this batch's step. */
-    public void setLr(double lr) { this.lr = lr; }
+    public void setLr(double lr) { loop.lr = lr; }
 
-    public void setMom(double mom) { this.mom = mom; }
+    public void setMom(double mom) { loop.mom = mom; }
 
     /** The batch being run ({@code x}, {@code y}); its arrays are freed after {@code afterBatch}. */
-    public Batch batch() { return batch; }
+    public Batch batch() { return loop.batch; }
 
     /** The model's output for the batch, from {@code afterPred}. */
-    public NDArray pred() { return pred; }
+    public NDArray pred() { return loop.pred; }
 
     /** The batch's loss, from {@code afterLoss}. */
-    public double loss() { return lossValue; }
+    public double loss() { return loop.lossValue; }
 
     // ---- fitting -------------------------------------------------------------------------
 
@@ -271,7 +259,7 @@ public class Learner<M extends Module> {
         String at = " at " + setting + ", wd " + fmt(wd);
         lastFit = "fit " + epochs + " epochs" + at + ": running";
         try {
-            boolean completed = run(epochs, wd, setting, lr0, mom0, all.toArray(Callback[]::new), false);
+            boolean completed = loop.fit(epochs, wd, setting, lr0, mom0, all.toArray(Callback[]::new), false);
             ResultsTable t = recorder.results();
             lastFit = (completed ? "fit " + epochs + " epochs" : "fit stopped by a callback after " + t.size() + " of "
                     + epochs + " epochs") + at + (t.size() > 0 ? ", valid_loss " + fmt(t.finalValidLoss()) : "");
@@ -311,7 +299,7 @@ public class Learner<M extends Module> {
         int nb = dls.train().size();
         try {
             // As fastai: as many passes over the training loader as numIt needs, each reshuffled.
-            run((numIt + nb - 1) / nb, wd, "lrFind's endLr " + fmt(endLr), startLr, 0.9, new Callback[] {finder}, true);
+            loop.fit((numIt + nb - 1) / nb, wd, "lrFind's endLr " + fmt(endLr), startLr, 0.9, new Callback[] {finder}, true);
         } catch (TrainingDivergedException diverged) {
             // the end of the search: the learning rate is past anything usable
         }
@@ -328,193 +316,15 @@ public class Learner<M extends Module> {
      * (a test set, say), in evaluation mode: {@code {valid_loss=..., rmse=...}}.
      */
     public Map<String, Double> validate(Loader dl) {
-        if (running != null) {
-            throw new IllegalStateException("validate() cannot run inside a fit or lrFind; use a metric (learn.metrics(...)).");
-        }
         Evaluation ev = new Evaluation(metrics);
-        running = new Callback[] {ev};
-        try {
-            try {
-                validPass(dl);
-            } catch (Callback.CancelValidException e) {
-                // nothing more to add up
-            }
-            ev.afterValidate(this);
-        } finally {
-            end();
-        }
+        loop.validate(dl, ev);
         return ev.values();
     }
 
-    // ---- the loop ------------------------------------------------------------------------
-
-    // fastai's _do_fit: epochs until the last or until a callback cancels the fit. Returns whether
-    // every epoch ran.
-    private boolean run(int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
-        opt();
-        if (rollback == null) {
-            rollback = new Rollback(model);
-        }
-        running = cbs;
-        nEpoch = epochs;
-        fitWd = wd;
-        lrSetting = setting;
-        finding = lrFind;
-        lr = lr0;
-        mom = mom0;
-        epoch = iter = 0;
-        pctTrain = 0;
-        boolean completed = true;
-        try {
-            try {
-                for (Callback cb : cbs) cb.beforeFit(this);
-                for (epoch = 0; epoch < nEpoch; epoch++) {
-                    oneEpoch();
-                }
-            } catch (Callback.CancelFitException e) {
-                completed = false;
-            }
-            for (Callback cb : cbs) cb.afterFit(this);
-            return completed;
-        } finally {
-            try {
-                for (Callback cb : cbs) cb.cleanupFit(this);
-            } finally {
-                end();
-            }
-        }
-    }
-
-    private void end() {
-        running = null;
-        batch = null;
-        pred = null;
-        training = false;
-        finding = false;
-    }
-
-    private static final int VALID_CHUNK = 4096;
-
-    private void oneEpoch() {
-        Callback[] cbs = running;
-        try {
-            for (Callback cb : cbs) cb.beforeEpoch(this);
-            Loader train = dls.train();
-            try {
-                training = true;
-                model.train();
-                nIter = train.size();
-                for (Callback cb : cbs) cb.beforeTrain(this);
-                allBatches(train);
-            } catch (Callback.CancelTrainException e) {
-                // on to afterTrain
-            }
-            for (Callback cb : cbs) cb.afterTrain(this);
-            try {
-                validPass(dls.valid());
-            } catch (Callback.CancelValidException e) {
-                // on to afterValidate
-            }
-            for (Callback cb : cbs) cb.afterValidate(this);
-        } catch (Callback.CancelEpochException e) {
-            // on to afterEpoch
-        }
-        for (Callback cb : cbs) cb.afterEpoch(this);
-    }
-
-    // Validation needs no gradients and, in eval mode, no batch statistics, so it runs in large
-    // chunks: the mean over all rows is the same, with far fewer calls into the engine.
-    private void validPass(Loader valid) {
-        Loader chunks = valid.withBs(VALID_CHUNK);
-        training = false;
-        model.eval();
-        nIter = chunks.size();
-        for (Callback cb : running) cb.beforeValidate(this);
-        Tensors.noGrad(() -> {
-            allBatches(chunks);
-            return null;
-        });
-    }
-
-    // fastai's all_batches: the loader owns the order and the batch size; each batch's arrays,
-    // and everything computed from them, are freed when it is done.
-    private void allBatches(Loader dl) {
-        iter = 0;
-        for (Batch b : dl) {
-            try (b; NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                if (Thread.currentThread().isInterrupted()) {
-                    throw Divergence.interrupted(this);
-                }
-                batch = b;
-                oneBatch();
-            } finally {
-                batch = null;
-                pred = null;
-            }
-            iter++;
-        }
-    }
-
-    // fastai's one_batch: forward and loss; when training, backward and an optimiser step.
-    private void oneBatch() {
-        Callback[] cbs = running;
-        if (training) {
-            pctTrain = (double) (epoch * nIter + iter) / ((long) nIter * nEpoch);
-        }
-        try {
-            for (Callback cb : cbs) cb.beforeBatch(this);
-            if (training) {
-                trainBatch(cbs);
-            } else {
-                pred = model.forward(batch.x());
-                for (Callback cb : cbs) cb.afterPred(this);
-                lossValue = loss.apply(pred, batch.y()).toFloatArray()[0];
-                for (Callback cb : cbs) cb.afterLoss(this);
-            }
-        } catch (Callback.CancelBatchException e) {
-            // on to afterBatch
-        }
-        for (Callback cb : cbs) cb.afterBatch(this);
-    }
-
-    // A loss that is not finite, or has exploded, takes no step (and computes no gradient); a step
-    // Adam refuses changes nothing. Either way the running statistics the forward pass moved are
-    // put back, so the model is exactly as it was before this batch, and the exception says what
-    // to change.
-    private void trainBatch(Callback[] cbs) {
-        float[][] saved = rollback.save();
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            pred = model.forward(batch.x());
-            for (Callback cb : cbs) cb.afterPred(this);
-            NDArray l = loss.apply(pred, batch.y());
-            float value = l.toFloatArray()[0];
-            lossValue = value;
-            if (Double.isNaN(firstLoss) && Float.isFinite(value)) {
-                firstLoss = value;
-            }
-            boolean exploded = firstLoss > 0 && value > EXPLODED * firstLoss;
-            if (!Float.isFinite(value) || exploded) {
-                rollback.restore(saved);
-                throw Divergence.diverged(this, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE,
-                        firstLoss);
-            }
-            for (Callback cb : cbs) cb.afterLoss(this);
-            for (Callback cb : cbs) cb.beforeBackward(this);
-            gc.backward(l);
-        }
-        for (Callback cb : cbs) cb.beforeStep(this);
-        if (!opt.step(lr, mom, fitWd)) {
-            rollback.restore(saved);
-            throw Divergence.diverged(this, Divergence.Kind.STEP_REFUSED, firstLoss);
-        }
-        for (Callback cb : cbs) cb.afterStep(this);
-    }
-
     // For Divergence's messages.
-    boolean inLrFind() { return finding; }
+    boolean inLrFind() { return loop.finding; }
 
-    String lrSetting() { return lrSetting; }
+    String lrSetting() { return loop.lrSetting; }
 
     /** What a jshell user wants to know at a glance. */
     @Override
