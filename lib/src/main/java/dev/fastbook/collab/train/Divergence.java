@@ -20,7 +20,7 @@ final class Divergence {
         float value = (float) learn.loss();
         String what = switch (kind) {
             case NOT_FINITE -> "the loss became " + value;
-            case EXPLODED -> "the loss became " + fmt(value) + ", more than " + fmt(Learner.EXPLODED)
+            case EXPLODED -> "the loss became " + fmt(value) + ", more than " + String.format(java.util.Locale.ROOT, "%,.0f", Learner.EXPLODED)
                     + " times the first batch's (" + fmt(firstLoss) + "): it is diverging while still finite";
             case STEP_REFUSED -> "the optimiser step would have made weights or their moving averages infinite or NaN"
                     + " (loss " + value + ")";
