@@ -190,11 +190,15 @@ class CallbacksTest {
     @Test
     void aMonitorThatIsNoColumnIsRefusedBeforeAnyWeightMoves() {
         var learn = learner();
+        learn.fit(1, 1e-3, 0.1);
+        long steps = learn.opt().steps();
+        ResultsTable before = learn.results();
         var e = assertThrows(IllegalArgumentException.class,
                 () -> learn.fitOneCycle(3, 5e-3, 0.1, new EarlyStoppingCallback("rmse", 1)));
         assertTrue(e.getMessage().contains("monitors rmse, which is not a column") && e.getMessage().contains(
                 "learn.metrics(Metric.rmse())"), e.getMessage());
-        assertEquals(0, learn.opt().steps());
+        assertEquals(steps, learn.opt().steps());
+        assertSame(before, learn.results(), "the last fit's table stays");
     }
 
     @Test
