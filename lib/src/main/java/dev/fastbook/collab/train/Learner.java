@@ -11,6 +11,8 @@ import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.model.Parameters;
 import dev.fastbook.collab.core.Tensors;
+import dev.fastbook.collab.train.optim.Adam;
+import dev.fastbook.collab.train.optim.SparseGradients;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -120,7 +122,7 @@ public class Learner<M extends Module> {
     /** The optimiser, created on first fit and kept across fits as fastai does. */
     public Adam opt() {
         if (opt == null) {
-            opt = new Adam(model, lazyUpdates);
+            opt = new Adam(model, lazyUpdates, SparseGradients.on(model));
         }
         return opt;
     }
