@@ -158,6 +158,7 @@ public final class Adam {
             return true;
         } finally {
             grads.forEach(this::release);
+            sparse.endStep();
         }
     }
 

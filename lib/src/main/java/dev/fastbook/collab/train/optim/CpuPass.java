@@ -24,6 +24,7 @@ final class CpuPass {
     private final int threads;
     private final float[][][] scratch; // per thread: chunks of {gradient, weights, gradAvg, sqrAvg}
     private final float[] zeros = new float[CHUNK];
+    private final boolean[] gradZero; // per thread: its gradient scratch is all zeros
 
     CpuPass(int threads) {
         if (threads < 1) {
@@ -31,6 +32,7 @@ final class CpuPass {
         }
         this.threads = threads;
         scratch = new float[threads][][];
+        gradZero = new boolean[threads];
         for (int t = 0; t < threads; t++) {
             scratch[t] = new float[][] {new float[CHUNK], new float[CHUNK], new float[CHUNK], new float[CHUNK]};
         }
@@ -52,6 +54,7 @@ final class CpuPass {
         for (int t = 0; t < threads; t++) {
             perThread.add(new ArrayList<>());
         }
+        List<Part> dense = new ArrayList<>();
         for (Grad g : grads) {
             Slot s = g.slot;
             s.toJava();
@@ -74,23 +77,34 @@ final class CpuPass {
                 }
                 continue;
             }
-            int parts = s.size >= RollBack.SMALL ? threads : 1;
-            int chunks = s.gradAvg.data.length;
-            for (int p = 0; p < parts; p++) {
-                // Split at chunk boundaries; a row may span two parts (each copies its share of it).
-                int from = (int) ((long) chunks * p / parts);
-                int to = (int) ((long) chunks * (p + 1) / parts);
-                perThread.get(p).add(new Part(g, w.duplicate(), gm == null ? null : gm.duplicate(), from, to));
+            for (int chunk = 0; chunk < s.gradAvg.data.length; chunk++) {
+                dense.add(new Part(g, w, gm, chunk, chunk + 1));
             }
+        }
+        // Chunks to the least loaded thread, in order; the other threads only when there is enough work.
+        long[] load = new long[threads];
+        long total = 0;
+        for (Part p : dense) {
+            total += p.grad().slot.gradAvg.data[p.from()].length;
+        }
+        int usable = total >= RollBack.SMALL ? threads : 1;
+        for (Part p : dense) {
+            int t = 0;
+            for (int u = 1; u < usable; u++) {
+                t = load[u] < load[t] ? u : t;
+            }
+            load[t] += p.grad().slot.gradAvg.data[p.from()].length;
+            perThread.get(t).add(new Part(p.grad(), p.weight().duplicate(), p.gradient() == null ? null : p.gradient().duplicate(),
+                    p.from(), p.to()));
         }
         List<Future<Boolean>> others = new ArrayList<>();
         for (int t = 1; t < threads; t++) {
             if (!perThread.get(t).isEmpty()) {
                 int thread = t;
-                others.add(pool().submit(() -> runParts(perThread.get(thread), scratch[thread], c)));
+                others.add(pool().submit(() -> runParts(perThread.get(thread), thread, c)));
             }
         }
-        boolean finite = runParts(perThread.get(0), scratch[0], c);
+        boolean finite = runParts(perThread.get(0), 0, c);
         for (Future<Boolean> f : others) {
             finite &= joinUninterruptibly(f);
         }
@@ -105,19 +119,24 @@ final class CpuPass {
         }
     }
 
-    private boolean runParts(List<Part> parts, float[][] buf, AdamMath.Step c) {
+    private boolean runParts(List<Part> parts, int thread, AdamMath.Step c) {
         boolean finite = true;
         for (Part part : parts) {
             Grad g = part.grad();
-            finite &= g.lazy ? LazyRows.update(g, part.weight(), part.from(), part.to(), buf, c) : chunks(part, buf, c);
+            if (g.lazy) {
+                gradZero[thread] = false;
+                finite &= LazyRows.update(g, part.weight(), part.from(), part.to(), scratch[thread], c);
+            } else {
+                finite &= chunks(part, thread, c);
+            }
         }
         return finite;
     }
 
     // The chunks of one part; the finiteness check runs only on staged parameters.
-    private boolean chunks(Part part, float[][] buf, AdamMath.Step c) {
-        float[] gLocal = buf[0];
-        float[] pLocal = buf[1];
+    private boolean chunks(Part part, int thread, AdamMath.Step c) {
+        float[] gLocal = scratch[thread][0];
+        float[] pLocal = scratch[thread][1];
         Grad g = part.grad();
         Slot s = g.slot;
         boolean staged = g.path == Grad.Path.STAGED;
@@ -141,16 +160,26 @@ final class CpuPass {
                 part.weight().get(off, pLocal, 0, len);
             }
             float[] grad = zeros; // no row of this chunk was looked up
+            int first = k;
             if (part.gradient() != null) {
+                gradZero[thread] = false;
                 part.gradient().get(off, gLocal, 0, len);
                 part.gradient().put(off, zeros, 0, len); // PyTorch accumulates: clear for the next batch
                 grad = gLocal;
             } else if (rows != null && k < rows.length && (long) rows[k] * s.cols < off + len) {
-                Arrays.fill(gLocal, 0, len, 0f);
-                k = copyRows(g.rows, k, off, len, gLocal);
+                // Zeros but for the looked-up rows, which are zeroed again after the update.
+                if (!gradZero[thread]) {
+                    Arrays.fill(gLocal, 0f);
+                }
+                gradZero[thread] = false;
+                k = copyRows(g.rows, k, off, len, gLocal, false);
                 grad = gLocal;
             }
             AdamMath.update(len, pLocal, grad, avg, sqr, decay, c);
+            if (grad == gLocal && part.gradient() == null) {
+                copyRows(g.rows, first, off, len, gLocal, true);
+                gradZero[thread] = true;
+            }
             if (staged) {
                 finite &= AdamMath.finite(len, pLocal, avg, sqr);
             }
@@ -172,9 +201,9 @@ final class CpuPass {
         return lo;
     }
 
-    // Copies the summed gradients of the rows overlapping [off, off+len) into the chunk; returns
-    // the first row that may overlap the next chunk.
-    private static int copyRows(RowGradients.Rows rows, int k, int off, int len, float[] gLocal) {
+    // Copies the summed gradients of the rows overlapping [off, off+len) into the chunk (or zeros
+    // where they were); returns the first row that may overlap the next chunk.
+    private static int copyRows(RowGradients.Rows rows, int k, int off, int len, float[] gLocal, boolean zero) {
         int f = rows.cols;
         int end = off + len;
         while (k < rows.rows.length) {
@@ -184,7 +213,11 @@ final class CpuPass {
             }
             int a = Math.max(start, off);
             int b = Math.min(start + f, end);
-            System.arraycopy(rows.sums, rows.at(rows.rows[k]) + (a - start), gLocal, a - off, b - a);
+            if (zero) {
+                Arrays.fill(gLocal, a - off, b - off, 0f);
+            } else {
+                System.arraycopy(rows.sums, rows.at(rows.rows[k]) + (a - start), gLocal, a - off, b - a);
+            }
             if (start + f > end) {
                 break; // the row continues in the next chunk
             }

@@ -5,6 +5,7 @@ import dev.fastbook.collab.model.Embedding;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One table's gradient as rows: each lookup's gradient holds one row per index; they are summed
@@ -19,7 +20,6 @@ final class RowGradients {
     private int[] order = new int[0]; // rows in order of first use
     private float[] sums = new float[0];
     private float[] leaf = new float[0];
-    private long[] indices = new long[0];
     private int used;
 
     RowGradients(int rows, int cols) {
@@ -70,7 +70,7 @@ final class RowGradients {
      * Sums the lookups' row gradients; null when no lookup got one (looked up, but backward did
      * not run). {@code sorted}: the rows in ascending order, as the dense pass walks them.
      */
-    Rows sum(List<Embedding.Lookup> lookups, boolean sorted) {
+    Rows sum(List<Embedding.Lookup> lookups, boolean sorted, Function<NDArray, long[]> indicesOf) {
         int f = cols;
         for (Embedding.Lookup l : lookups) {
             NDArray leafGrad = TensorMemory.gradient(l.rows());
@@ -80,18 +80,16 @@ final class RowGradients {
             int n = Math.toIntExact(l.indices().size());
             if (leaf.length < n * f) {
                 leaf = new float[n * f];
-                indices = new long[n];
             }
             try (leafGrad) {
                 TensorMemory.copyFloats(leafGrad, leaf, n * f);
             }
-            TensorMemory.copyLongs(l.indices(), indices);
             if (order.length < Math.min(slotOf.length, used + n)) {
                 int cap = Math.min(slotOf.length, Math.max(16, used + n));
                 order = Arrays.copyOf(order, cap);
                 sums = Arrays.copyOf(sums, cap * f);
             }
-            add(n);
+            add(indicesOf.apply(l.indices()), n);
         }
         if (used == 0) {
             return null;
@@ -103,7 +101,7 @@ final class RowGradients {
         return new Rows(rows, sums, slotOf, f, AdamMath.maxAbs(sums, used * f));
     }
 
-    private void add(int n) {
+    private void add(long[] indices, int n) {
         int f = cols;
         for (int i = 0; i < n; i++) {
             int r = (int) indices[i];

@@ -1,5 +1,6 @@
 package dev.fastbook.collab.train.optim;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import dev.fastbook.collab.model.Embedding;
@@ -20,6 +21,10 @@ import java.util.Map;
 public final class SparseGradients {
     private final Map<Parameter, Embedding> tables = new IdentityHashMap<>();
     private final Map<Parameter, RowGradients> sums = new IdentityHashMap<>();
+    // This step's index arrays read into Java, by tensor: tables looked up with the same indices
+    // (a weight and its bias) read them once. The arrays are reused from step to step.
+    private final Map<NDArray, long[]> indices = new IdentityHashMap<>();
+    private final List<long[]> spare = new ArrayList<>();
 
     private SparseGradients() {}
 
@@ -67,7 +72,27 @@ public final class SparseGradients {
 
     /** The rows the table of {@code p} looked up since the last step, summed; null when none. */
     RowGradients.Rows take(Parameter p, boolean sorted) {
-        return sums.get(p).sum(tables.get(p).takeLookups(), sorted);
+        return sums.get(p).sum(tables.get(p).takeLookups(), sorted, this::indices);
+    }
+
+    private long[] indices(NDArray a) {
+        long[] out = indices.get(a);
+        if (out == null) {
+            int n = Math.toIntExact(a.size());
+            out = spare.isEmpty() ? new long[n] : spare.remove(spare.size() - 1);
+            if (out.length < n) {
+                out = new long[n];
+            }
+            TensorMemory.copyLongs(a, out);
+            indices.put(a, out);
+        }
+        return out;
+    }
+
+    /** Ends the step: the index arrays read this step go back to the spares. */
+    void endStep() {
+        spare.addAll(indices.values());
+        indices.clear();
     }
 
     /** Ends the step for {@code p}'s rows. */
