@@ -37,7 +37,7 @@ import java.util.List;
  * <p><b>Refusal</b>: {@link #step} returns false and leaves every weight, moving average and the
  * step count as they were when the step would make any of them non-finite. The usual case costs
  * nothing extra: when finite state, a finite gradient and bounded settings cannot give a
- * non-finite result ({@link #bounded}), a table is updated in place; otherwise the new state is
+ * non-finite result ({@code bounded}), a table is updated in place; otherwise the new state is
  * staged first ({@link RollBack}, {@link LazyRows.Staged}, {@link TensorPath.Staged}).
  */
 public final class Adam {
@@ -69,6 +69,12 @@ public final class Adam {
         this.lazy = lazy;
         this.sparse = sparse;
         for (Embedding e : SparseGradients.embeddings(model)) {
+            if (lazy && !sparse.covers(e)) {
+                throw new IllegalArgumentException("Lazy updates need each embedding's gradient as rows, and the "
+                        + e.size() + " x " + e.factors() + " embedding of " + model.getClass().getSimpleName()
+                        + " does not hand it over so: build the optimiser with new Adam(model, true,"
+                        + " SparseGradients.on(model)).");
+            }
             if (e.isSparse() && !sparse.covers(e)) {
                 throw new IllegalArgumentException("An embedding of " + model.getClass().getSimpleName() + " ("
                         + e.size() + " x " + e.factors() + ") records sparse gradients that this optimiser would not"

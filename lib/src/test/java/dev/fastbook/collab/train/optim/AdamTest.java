@@ -193,11 +193,14 @@ class AdamTest {
     }
 
     @Test
-    void aSparseEmbeddingTheOptimiserWouldNotReadIsAnError() {
+    void embeddingsWhoseRowsTheOptimiserWouldNotReadAreAnError() {
         EmbeddingDotBias m = model(17);
         m.iBias.sparse(true);
         var e = assertThrows(IllegalArgumentException.class, () -> new Adam(m));
         assertTrue(e.getMessage().contains("SparseGradients.on(model)"), e.getMessage());
+        EmbeddingDotBias dense = model(18);
+        var lazy = assertThrows(IllegalArgumentException.class, () -> new Adam(dense, true, SparseGradients.none()));
+        assertTrue(lazy.getMessage().contains("Lazy updates need"), lazy.getMessage());
     }
 
     @Test
