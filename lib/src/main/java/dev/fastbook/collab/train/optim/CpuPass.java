@@ -8,16 +8,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.fastbook.collab.train.optim.Chunked.CHUNK;
 
 /**
  * The CPU path: one fused pass ({@link AdamMath#update}) over the tensors' own memory, chunk by
- * chunk so each chunk's weights, gradient and moving averages stay in cache, the chunks shared
- * among the threads. Each element's arithmetic is the same whichever thread does it, so the results
- * do not depend on the thread count. A table whose gradient came as rows gets each chunk's gradient
- * from its summed rows (zero elsewhere); in lazy mode only those rows are updated.
+ * chunk so each chunk's weights, gradient and moving averages stay in cache, each large parameter
+ * split over the threads. Each element's arithmetic is the same however the work is split, so the
+ * results do not depend on the thread count. A table whose gradient came as rows gets each chunk's
+ * gradient from its summed rows (zero elsewhere); in lazy mode only those rows are updated.
  */
 final class CpuPass {
     private static ExecutorService pool;
@@ -51,8 +50,10 @@ final class CpuPass {
         if (grads.isEmpty()) {
             return true;
         }
-        List<Part> parts = new ArrayList<>();
-        long work = 0;
+        List<List<Part>> perThread = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            perThread.add(new ArrayList<>());
+        }
         for (Grad g : grads) {
             Slot s = g.slot;
             s.toJava();
@@ -67,36 +68,33 @@ final class CpuPass {
                 addRowsInto(g, gm); // a table both looked up and used directly: one gradient
             }
             if (g.lazy) {
-                // The looked-up rows, in as many parts as threads (they are distinct).
+                // The looked-up rows, split over the threads (they are distinct).
                 int n = g.rows == null ? 0 : g.rows.rows.length;
-                int split = n >= 512 ? threads : 1;
-                for (int p = 0; p < split && n > 0; p++) {
-                    parts.add(new Part(g, w, null, n * p / split, n * (p + 1) / split));
+                int parts = n >= 512 ? threads : 1;
+                for (int p = 0; p < parts && n > 0; p++) {
+                    perThread.get(p).add(new Part(g, w.duplicate(), null, n * p / parts, n * (p + 1) / parts));
                 }
-                work += (long) n * s.cols;
                 continue;
             }
-            for (int chunk = 0; chunk < s.gradAvg.data.length; chunk++) {
-                parts.add(new Part(g, w, gm, chunk, chunk + 1));
+            // A large parameter split over the threads at chunk boundaries (a row may span two parts).
+            int parts = s.size >= RollBack.SMALL ? threads : 1;
+            int chunks = s.gradAvg.data.length;
+            for (int p = 0; p < parts; p++) {
+                int from = (int) ((long) chunks * p / parts);
+                int to = (int) ((long) chunks * (p + 1) / parts);
+                perThread.get(p).add(new Part(g, w.duplicate(), gm == null ? null : gm.duplicate(), from, to));
             }
-            work += s.size;
         }
-        // The threads take parts as they come free, so a thread the machine is slow to schedule
-        // holds nothing up: a helper that has not started when the parts run out is cancelled.
-        AtomicInteger next = new AtomicInteger();
-        List<AtomicInteger> claims = new ArrayList<>(); // per helper: 0 not started, 1 started, 2 not wanted
-        List<Future<Boolean>> helpers = new ArrayList<>();
-        for (int t = 1; t < threads && work >= RollBack.SMALL; t++) {
-            int thread = t;
-            AtomicInteger claim = new AtomicInteger();
-            claims.add(claim);
-            helpers.add(pool().submit(() -> !claim.compareAndSet(0, 1) || runParts(parts, next, thread, c)));
-        }
-        boolean finite = runParts(parts, next, 0, c);
-        for (int h = 0; h < helpers.size(); h++) {
-            if (!claims.get(h).compareAndSet(0, 2)) {
-                finite &= joinUninterruptibly(helpers.get(h));
+        List<Future<Boolean>> others = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            if (!perThread.get(t).isEmpty()) {
+                int thread = t;
+                others.add(pool().submit(() -> runParts(perThread.get(thread), thread, c)));
             }
+        }
+        boolean finite = runParts(perThread.get(0), 0, c);
+        for (Future<Boolean> f : others) {
+            finite &= joinUninterruptibly(f);
         }
         return finite;
     }
@@ -109,19 +107,15 @@ final class CpuPass {
         }
     }
 
-    private boolean runParts(List<Part> parts, AtomicInteger next, int thread, AdamMath.Step c) {
+    private boolean runParts(List<Part> parts, int thread, AdamMath.Step c) {
         boolean finite = true;
-        for (int i = next.getAndIncrement(); i < parts.size(); i = next.getAndIncrement()) {
-            Part part = parts.get(i);
+        for (Part part : parts) {
             Grad g = part.grad();
-            // Each thread reads and writes the shared buffers through its own views (positions are per view).
-            FloatBuffer w = part.weight().duplicate();
-            FloatBuffer gm = part.gradient() == null ? null : part.gradient().duplicate();
             if (g.lazy) {
                 gradZero[thread] = false;
-                finite &= LazyRows.update(g, w, part.from(), part.to(), scratch[thread], c);
+                finite &= LazyRows.update(g, part.weight(), part.from(), part.to(), scratch[thread], c);
             } else {
-                finite &= chunks(new Part(g, w, gm, part.from(), part.to()), thread, c);
+                finite &= chunks(part, thread, c);
             }
         }
         return finite;
