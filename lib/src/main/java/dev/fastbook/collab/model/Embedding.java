@@ -14,7 +14,7 @@ import java.util.Random;
  * A lookup table of {@code n} rows of {@code f} factors, initialised as fastai does.
  *
  * <p>With {@link #sparse(boolean) sparse} gradients on (PyTorch's {@code nn.Embedding(sparse=True)};
- * {@code Adam} turns it on for the tables it trains), a forward pass that records gradients does
+ * the optimiser's {@code SparseGradients} turns it on), a forward pass that records gradients does
  * not differentiate through the table: it copies the rows it needs into a fresh tensor that is a
  * leaf of the graph and remembers it with its indices ({@link #takeLookups()}). After backward,
  * that leaf's gradient holds one row per lookup: the batch's share of the table's gradient,
@@ -68,7 +68,7 @@ public class Embedding extends Module {
 
     /**
      * Turns sparse gradients on or off (see the class comment). Off by default, as in PyTorch;
-     * the optimiser that turns it on reads the lookups with {@link #takeLookups()}.
+     * the optimiser's {@code SparseGradients} turns it on and reads the lookups with {@link #takeLookups()}.
      */
     public Embedding sparse(boolean on) {
         sparse = on;

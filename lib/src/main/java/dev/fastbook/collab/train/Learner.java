@@ -6,6 +6,8 @@ import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.DataLoaders;
 import dev.fastbook.collab.data.Loader;
 import dev.fastbook.collab.model.Module;
+import dev.fastbook.collab.train.optim.Adam;
+import dev.fastbook.collab.train.optim.SparseGradients;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -178,7 +180,7 @@ public class Learner<M extends Module> {
     /** The optimiser, created on first fit and kept across fits as fastai does. */
     public Adam opt() {
         if (opt == null) {
-            opt = new Adam(model, lazyUpdates);
+            opt = new Adam(model, lazyUpdates, SparseGradients.on(model));
         }
         return opt;
     }

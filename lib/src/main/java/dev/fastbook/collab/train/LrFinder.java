@@ -1,5 +1,6 @@
 package dev.fastbook.collab.train;
 
+import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.model.Module;
 
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.fastbook.collab.train;
 
+import dev.fastbook.collab.train.optim.Adam;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.fastbook.collab.train;
 
+import dev.fastbook.collab.train.optim.Adam;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;

@@ -1,5 +1,6 @@
 package dev.fastbook.collab.train;
 
+import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbeddingDotBias;

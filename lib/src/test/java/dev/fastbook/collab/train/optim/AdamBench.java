@@ -1,4 +1,4 @@
-package dev.fastbook.collab.train;
+package dev.fastbook.collab.train.optim;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
+import dev.fastbook.collab.train.Loss;
 
 import java.util.Locale;
 import java.util.Random;
@@ -19,7 +20,7 @@ import java.util.Random;
  * ratings / 4096). Arguments: {@code [steps=40] [exact|lazy] [threads=2]}.
  *
  * <p>Run from the repository root after {@code mvn -pl lib test-compile}:
- * {@code java -cp lib/target/classes:lib/target/test-classes:$(cat cp.txt) dev.fastbook.collab.train.AdamBench 300 exact 2}
+ * {@code java -cp lib/target/classes:lib/target/test-classes:$(cat cp.txt) dev.fastbook.collab.train.optim.AdamBench 300 exact 2}
  * with {@code cp.txt} from {@code mvn -pl lib dependency:build-classpath -Dmdep.outputFile=cp.txt}.
  */
 public final class AdamBench {
@@ -31,7 +32,7 @@ public final class AdamBench {
         Tensors.seed(42);
         EmbeddingDotBias model = new EmbeddingDotBias(50, 162542, 59048, YRange.of(0, 5.5));
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        Adam adam = new Adam(model, mode.equals("lazy"), threads);
+        Adam adam = new Adam(model, mode.equals("lazy"), SparseGradients.on(model), threads);
         Random r = new Random(1);
         int bs = 4096;
         long fb = 0, st = 0, stCpu = 0;

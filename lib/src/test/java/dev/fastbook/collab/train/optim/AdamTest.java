@@ -1,10 +1,11 @@
-package dev.fastbook.collab.train;
+package dev.fastbook.collab.train.optim;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.fastbook.collab.model.Layers;
+import dev.fastbook.collab.train.Loss;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.core.Tensors;
 import ai.djl.ndarray.NDManager;
@@ -79,6 +80,15 @@ class AdamTest {
     // ---- helpers ------------------------------------------------------------------------------
 
     static final int USERS = 3000, ITEMS = 700, FACTORS = 30; // uWeight 90k weights: split over threads
+
+    /** Adam over a model whose embeddings hand their gradients over as rows, as the Learner builds it. */
+    static Adam adam(Module m, boolean lazy, int threads) {
+        return new Adam(m, lazy, SparseGradients.on(m), threads);
+    }
+
+    static Adam adam(Module m, boolean lazy) {
+        return adam(m, lazy, 2);
+    }
 
     static EmbeddingDotBias model(long seed) {
         Tensors.seed(seed);
@@ -167,12 +177,10 @@ class AdamTest {
     @Test
     void embeddingRowGradientsGiveExactlyTheUpdateOfDenseGradients() {
         EmbeddingDotBias sparse = model(1), dense = model(1);
-        Adam a = new Adam(sparse);
+        Adam a = adam(sparse, false);
         Adam b = new Adam(dense);
-        dense.uWeight.sparse(false);
-        dense.iWeight.sparse(false);
-        dense.uBias.sparse(false);
-        dense.iBias.sparse(false);
+        assertFalse(dense.uWeight.isSparse(), "building an optimiser leaves the model as it is");
+        assertTrue(sparse.uWeight.isSparse());
         Random r1 = new Random(5), r2 = new Random(5);
         for (int step = 0; step < 4; step++) {
             assertTrue(train(sparse, a, batch(r1, 64, USERS, ITEMS), 1e-2, 0.9, 0.1));
@@ -185,9 +193,20 @@ class AdamTest {
     }
 
     @Test
+    void embeddingsWhoseRowsTheOptimiserWouldNotReadAreAnError() {
+        EmbeddingDotBias m = model(17);
+        m.iBias.sparse(true);
+        var e = assertThrows(IllegalArgumentException.class, () -> new Adam(m));
+        assertTrue(e.getMessage().contains("SparseGradients.on(model)"), e.getMessage());
+        EmbeddingDotBias dense = model(18);
+        var lazy = assertThrows(IllegalArgumentException.class, () -> new Adam(dense, true, SparseGradients.none()));
+        assertTrue(lazy.getMessage().contains("Lazy updates need"), lazy.getMessage());
+    }
+
+    @Test
     void aStepAfterTheBatchWasFreedSaysSo() {
         EmbeddingDotBias m = model(16);
-        Adam adam = new Adam(m);
+        Adam adam = adam(m, false);
         backward(m, batch(new Random(1), 16, USERS, ITEMS));
         batchManager.close();
         batchManager = null;
@@ -203,7 +222,7 @@ class AdamTest {
     @Test
     void oneAndTwoThreadsGiveBitIdenticalResults() {
         EmbeddingDotBias one = model(2), two = model(2);
-        Adam a = new Adam(one, false, 1), b = new Adam(two, false, 2);
+        Adam a = adam(one, false, 1), b = adam(two, false, 2);
         Random r1 = new Random(6), r2 = new Random(6);
         for (int step = 0; step < 3; step++) {
             train(one, a, batch(r1, 256, USERS, ITEMS), 5e-3, 0.9, 0.1);
@@ -218,7 +237,7 @@ class AdamTest {
         // Kernel > Interrupt interrupts the training thread while the step's parts run on two threads; whether
         // the other thread's part is still running then is up to timing, so several steps are tried.
         EmbeddingDotBias calm = model(2), interrupted = model(2);
-        Adam a = new Adam(calm, false, 2), b = new Adam(interrupted, false, 2);
+        Adam a = adam(calm, false, 2), b = adam(interrupted, false, 2);
         Random r1 = new Random(6), r2 = new Random(6);
         for (int step = 0; step < 20; step++) {
             assertTrue(train(calm, a, batch(r1, 256, USERS, ITEMS), 5e-3, 0.9, 0.1));
@@ -270,7 +289,7 @@ class AdamTest {
     void aNaNGradientIsRefusedLeavingWeightsAndStateAsTheyWere() {
         for (boolean lazy : new boolean[] {false, true}) {
             EmbeddingDotBias m = model(3);
-            Adam adam = new Adam(m, lazy);
+            Adam adam = adam(m, lazy);
             Random r = new Random(7);
             assertTrue(train(m, adam, batch(r, 128, USERS, ITEMS), 5e-3, 0.9, 0.1));
             Rows bad = batch(r, 128, USERS, ITEMS);
@@ -286,7 +305,7 @@ class AdamTest {
     void aLearningRateThatOverflowsTheWeightsIsRefused() {
         for (boolean lazy : new boolean[] {false, true}) {
             EmbeddingDotBias m = model(4);
-            Adam adam = new Adam(m, lazy);
+            Adam adam = adam(m, lazy);
             Random r = new Random(8);
             assertTrue(train(m, adam, batch(r, 128, USERS, ITEMS), 5e-3, 0.9, 0.1));
             Rows next = batch(r, 128, USERS, ITEMS);
@@ -314,7 +333,7 @@ class AdamTest {
         // and decays it by 1 - lr*wd: both vanish when wd = 0 and its moving averages are zero,
         // which holds for every row on the first step, whatever the momentum.
         EmbeddingDotBias exact = model(9), lazy = model(9);
-        Adam a = new Adam(exact), b = new Adam(lazy, true);
+        Adam a = adam(exact, false), b = adam(lazy, true);
         Rows first = batch(new Random(10), 256, USERS, ITEMS);
         train(exact, a, first, 1e-2, 0.9, 0);
         train(lazy, b, first, 1e-2, 0.9, 0);
@@ -333,7 +352,7 @@ class AdamTest {
     void lazyModeNeverChangesRowsNoBatchUsed() {
         EmbeddingDotBias m = model(12);
         float[] before = m.uWeight.weight().toFloatArray();
-        Adam adam = new Adam(m, true);
+        Adam adam = adam(m, true);
         assertTrue(adam.isLazy());
         Random r = new Random(13);
         Set<Integer> used = new HashSet<>();
@@ -365,7 +384,7 @@ class AdamTest {
     void tensorPathAgreesWithTheJavaPathOverTenSteps() {
         for (boolean lazy : new boolean[] {false, true}) {
             EmbeddingDotBias fast = model(14), ops = model(14);
-            Adam a = new Adam(fast, lazy), b = new Adam(ops, lazy);
+            Adam a = adam(fast, lazy), b = adam(ops, lazy);
             b.forceTensorPath = true;
             Random r1 = new Random(15), r2 = new Random(15);
             int arrays = 0;
