@@ -157,17 +157,21 @@ final class SavedModel {
             default -> {
                 if (factory == null) {
                     throw new IOException(propsFile + " says model=" + kind + ", your own model: load it with"
-                            + " Recommender.load(dir, (users, items) -> new " + kind.substring(kind.lastIndexOf('.') + 1)
-                            + "(...)), building it with the sizes it was trained with; its parameters are then read from model.params.");
+                            + " Recommender.load(dir, (users, items) -> new " + simpleName(kind) + "(...)), building it with the sizes it was trained with; its parameters are then read from model.params.");
                 }
                 Module m = factory.apply(users, items);
-                if (m == null || !m.getClass().getName().equals(kind)) {
+                // simple names: a class declared in a notebook has a different full name in a program
+                if (m == null || !simpleName(m.getClass().getName()).equals(simpleName(kind))) {
                     throw new IOException(propsFile + " says model=" + kind + ", but the factory built "
                             + (m == null ? "null" : m.getClass().getName()) + ": give a factory that builds the saved model's class.");
                 }
                 return m;
             }
         }
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
     }
 
     private static String sizes(Properties p) {
