@@ -124,6 +124,11 @@ class Chapter08NextIT {
         for (String file : List.of("model.params", "model.properties", "users.txt", "items.txt")) {
             assertTrue(saved.contains(file), () -> file + " saved: " + saved);
         }
+        // into the build folder beside the notebook, not a machine-wide temporary folder
+        assertFalse(nb.cell("recommender.save(modelDir)").source().contains("tmpdir"));
+        java.nio.file.Path modelDir = ExecutedNotebook.repo().resolve("notebooks/target/08_collab_next/model");
+        assertTrue(java.nio.file.Files.isRegularFile(modelDir.resolve("current")), () -> "a saved model in " + modelDir);
+        assertTrue(saved.contains(".lock"), () -> "the lock concurrent saves take turns on: " + saved);
         List<String> inNotebook = recommendations(nb.cell("recommender.recommend(\"196\", 5)").stdout());
         assertEquals(5, inNotebook.size(), () -> "five recommendations in the notebook: " + inNotebook);
 
