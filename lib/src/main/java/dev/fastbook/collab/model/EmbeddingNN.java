@@ -20,6 +20,7 @@ public class EmbeddingNN extends Module {
     private final YRange yRange;
 
     public EmbeddingNN(List<EmbSz> embSzs, int[] hidden, YRange yRange) {
+        checkSizes(embSzs, hidden);
         this.embSzs = List.copyOf(embSzs);
         this.hidden = hidden.clone();
         this.yRange = yRange;
@@ -37,6 +38,24 @@ public class EmbeddingNN extends Module {
         layers.add(new Linear(in, 1, true));
         if (yRange != null) {
             layers.add(Layers.sigmoidRange(yRange.lo(), yRange.hi()));
+        }
+    }
+
+    // Refused here, before a weight exists: a size below 1 otherwise fails deep inside the engine
+    // at the first batch ("index 0 out of range", "The shape must be >= -1").
+    private static void checkSizes(List<EmbSz> embSzs, int[] hidden) {
+        for (int c = 0; c < embSzs.size(); c++) {
+            EmbSz e = embSzs.get(c);
+            if (e.n() < 1 || e.f() < 1) {
+                throw new IllegalArgumentException("Embedding " + c + " has size " + e + ": it needs at least one row"
+                        + " and one factor (getEmbSz(dls) gives fastai's sizes).");
+            }
+        }
+        for (int i = 0; i < hidden.length; i++) {
+            if (hidden[i] < 1) {
+                throw new IllegalArgumentException("Hidden layer " + (i + 1) + " of " + hidden.length + " (layers[" + i
+                        + "]) has size " + hidden[i] + ": each layer needs at least 1 unit, e.g. new int[] {100, 50}.");
+            }
         }
     }
 

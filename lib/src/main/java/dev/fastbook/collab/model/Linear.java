@@ -17,6 +17,10 @@ public class Linear extends Module {
 
     /** Weights and bias uniform in (-1/sqrt(in), 1/sqrt(in)), as {@code nn.Linear} does. */
     public Linear(int in, int out, boolean withBias) {
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("A linear layer needs at least 1 input and 1 output, got in " + in
+                    + ", out " + out + ".");
+        }
         this.in = in;
         this.out = out;
         double bound = 1 / Math.sqrt(in);
