@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Recommendations from any trained model that scores (user, item) pairs: the best unrated items
@@ -83,7 +84,7 @@ public final class Recommender {
         if (learn.model() instanceof EmbeddingDotBias d && d.userClasses() != null) {
             return new Recommender(d, d.userClasses(), d.itemClasses());
         }
-        Object dls = learn.dls();
+        Object dls = learn.loaders();
         if (dls instanceof CollabDataLoaders c) {
             return new Recommender(learn.model(), c.users(), c.items());
         }
@@ -213,7 +214,7 @@ public final class Recommender {
         if (factorRoute()) {
             return TopKScorer.score(Factors.of(dot), rated, userRows, kk, threads);
         }
-        return new PairScoring(model, scorer).topK(rated, userRows, items.size(), kk, threads);
+        return scoring(s -> s.topK(rated, userRows, items.size(), kk, threads));
     }
 
     /** The dot product's own routes (raw scores, squashed when reported) unless a scorer was given. */
@@ -248,7 +249,7 @@ public final class Recommender {
 
     /** The model's predicted rating for a known user and item (what the model's forward pass gives). */
     public double predict(Object user, Object item) {
-        return scoring().predict(new int[] {users.requireFromTraining(user)}, new int[] {items.require(item)})[0];
+        return scoring(s -> s.predict(new int[] {users.requireFromTraining(user)}, new int[] {items.require(item)}))[0];
     }
 
     /**
@@ -273,7 +274,7 @@ public final class Recommender {
                 throw new IllegalArgumentException("Row " + r + " of " + pairs.name() + ": " + e.getMessage(), e);
             }
         }
-        float[] out = scoring().predict(ui, ii);
+        float[] out = scoring(s -> s.predict(ui, ii));
         DoubleColumn predicted = DoubleColumn.create("predicted", n);
         for (int r = 0; r < n; r++) {
             predicted.set(r, out[r]);
@@ -285,8 +286,16 @@ public final class Recommender {
         return result.addColumns(predicted);
     }
 
-    private PairScoring scoring() {
-        return new PairScoring(model, scorer);
+    /** Scoring through the model's pair scorer; EmbeddingNN's split first layer when no scorer was given. */
+    private <T> T scoring(Function<PairScoring, T> work) {
+        NeuralScorer split = !customScorer && model instanceof EmbeddingNN nn ? NeuralScorer.of(nn) : null;
+        try {
+            return work.apply(new PairScoring(model, split != null ? split : scorer));
+        } finally {
+            if (split != null) {
+                split.close();
+            }
+        }
     }
 
     // ---- saving for programs without Jupyter ---------------------------------------------
