@@ -27,6 +27,52 @@ class VersionedFolderTest {
         assertEquals("snap-2", f.pointer());
     }
 
+    /** Two processes publish 400 small versions each while this one reads: every read sees one whole version. */
+    @Test
+    void twoWritersAndAReaderNeverSeeAHalfVersion(@TempDir Path tmp) throws Exception {
+        VersionedFolder f = new VersionedFolder(tmp.resolve("shared"), "v");
+        f.publish(d -> {
+            Files.writeString(d.resolve("a.txt"), "start");
+            Files.writeString(d.resolve("b.txt"), "start");
+        });
+        List<Process> writers = new java.util.ArrayList<>();
+        for (String who : List.of("A", "B")) {
+            writers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
+                    FolderWriter.class.getName(), f.dir().toString(), who, "400")
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve(who + ".log").toFile()).start());
+        }
+        int reads = 0;
+        int failed = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String firstError = null;
+        try {
+            while (writers.stream().anyMatch(Process::isAlive)) {
+                try {
+                    String[] ab = f.read(d -> new String[] {Files.readString(d.resolve("a.txt")), Files.readString(d.resolve("b.txt"))});
+                    assertEquals(ab[0], ab[1], "both files of one version");
+                    seen.add(ab[0].substring(0, 1));
+                } catch (IOException e) {
+                    failed++;
+                    firstError = firstError == null ? e.toString() : firstError;
+                }
+                reads++;
+            }
+            for (Process w : writers) {
+                assertTrue(w.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+            }
+        } finally {
+            writers.forEach(Process::destroyForcibly);
+        }
+        String out = Files.readString(tmp.resolve("A.log")).strip() + "; " + Files.readString(tmp.resolve("B.log")).strip();
+        System.out.printf("[VersionedFolderTest] 2 writers x 400 versions: %s; %d reads meanwhile, %d failed, tokens seen %s%n",
+                out, reads, failed, seen);
+        assertEquals("saved 400; saved 400", out);
+        assertEquals(0, failed, "first failure: " + firstError);
+        assertEquals("v-801", f.pointer(), "every version got its own number");
+        assertEquals(List.of(".lock", "current", "v-801"), names(f.dir()));
+    }
+
     @Test
     void aFullDiskDuringASaveNamesTheFolderAndLeavesTheCurrentVersion(@TempDir Path tmp) throws IOException {
         VersionedFolder f = new VersionedFolder(tmp.resolve("v"), "model");
