@@ -32,6 +32,12 @@ public class EarlyStoppingCallback extends TrackerCallback {
     }
 
     @Override
+    public EarlyStoppingCallback lowerIsBetter(boolean lowerIsBetter) {
+        super.lowerIsBetter(lowerIsBetter);
+        return this;
+    }
+
+    @Override
     public void beforeFit(Learner<?> learn) {
         super.beforeFit(learn);
         wait = 0;

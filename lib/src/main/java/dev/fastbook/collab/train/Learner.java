@@ -256,6 +256,11 @@ public class Learner<M extends Module> {
         all.addAll(cbs);
         all.addAll(List.of(extra));
         all.sort(Comparator.comparingInt(Callback::order));
+        for (Callback cb : all) {
+            if (cb instanceof TrackerCallback t) {
+                t.check(this); // before the Recorder starts a new table: a refused fit changes nothing
+            }
+        }
         String at = " at " + setting + ", wd " + fmt(wd);
         lastFit = "fit " + epochs + " epochs" + at + ": running";
         try {

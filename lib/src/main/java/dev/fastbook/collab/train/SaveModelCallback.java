@@ -62,6 +62,12 @@ public class SaveModelCallback extends TrackerCallback {
     }
 
     @Override
+    public SaveModelCallback lowerIsBetter(boolean lowerIsBetter) {
+        super.lowerIsBetter(lowerIsBetter);
+        return this;
+    }
+
+    @Override
     public void beforeFit(Learner<?> learn) {
         super.beforeFit(learn);
         weights = null;

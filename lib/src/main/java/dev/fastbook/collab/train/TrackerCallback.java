@@ -47,9 +47,19 @@ public abstract class TrackerCallback implements Callback {
         return bestEpoch;
     }
 
-    // Checked before any weight moves: a misspelt column costs only the message.
     @Override
     public void beforeFit(Learner<?> learn) {
+        check(learn);
+        lower = lowerIsBetter != null ? lowerIsBetter
+                : learn.metrics().stream().filter(m -> m.name().equals(monitor)).findFirst()
+                        .map(Metric::lowerIsBetter).orElse(true);
+        best = lower ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        bestEpoch = -1;
+        newBest = false;
+    }
+
+    // The learner calls this before a fit starts, so a misspelt column costs only the message.
+    void check(Learner<?> learn) {
         List<String> columns = ResultsTable.columns(learn.metrics().stream().map(Metric::name).toList());
         if (!columns.contains(monitor)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " monitors " + monitor
@@ -57,12 +67,6 @@ public abstract class TrackerCallback implements Callback {
                     + (monitor.equals("rmse") || monitor.equals("mae") ? ", or add the metric: learn.metrics(Metric."
                             + monitor + "())" : "") + ".");
         }
-        lower = lowerIsBetter != null ? lowerIsBetter
-                : learn.metrics().stream().filter(m -> m.name().equals(monitor)).findFirst()
-                        .map(Metric::lowerIsBetter).orElse(true);
-        best = lower ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
-        bestEpoch = -1;
-        newBest = false;
     }
 
     /** After the Recorder and the table (the epoch's row is there) and after callbacks at the default order,

@@ -190,11 +190,15 @@ class CallbacksTest {
     @Test
     void aMonitorThatIsNoColumnIsRefusedBeforeAnyWeightMoves() {
         var learn = learner();
+        learn.fit(1, 1e-3, 0.1);
+        long steps = learn.opt().steps();
+        ResultsTable before = learn.results();
         var e = assertThrows(IllegalArgumentException.class,
                 () -> learn.fitOneCycle(3, 5e-3, 0.1, new EarlyStoppingCallback("rmse", 1)));
         assertTrue(e.getMessage().contains("monitors rmse, which is not a column") && e.getMessage().contains(
                 "learn.metrics(Metric.rmse())"), e.getMessage());
-        assertEquals(0, learn.opt().steps());
+        assertEquals(steps, learn.opt().steps());
+        assertSame(before, learn.results(), "the last fit's table stays");
     }
 
     @Test
@@ -236,5 +240,33 @@ class CallbacksTest {
                 assertTrue(Files.size(file) > 0);
             }
         }
+    }
+
+    @Test
+    void aFitThatFailsRestoresNothingButCleansUp() {
+        var learn = learner().metrics(scripted(1, 2, 3));
+        List<List<float[]>> atFailure = new ArrayList<>();
+        Events events = new Events();
+        learn.addCbs(events, new Callback() {
+            @Override
+            public void beforeBatch(Learner<?> l) {
+                if (l.training() && l.epoch() == 2) {
+                    atFailure.add(Rollback.weights(l.model()));
+                    throw new IllegalStateException("boom");
+                }
+            }
+        });
+        var save = new SaveModelCallback("scripted").lowerIsBetter(true);
+        var e = assertThrows(IllegalStateException.class, () -> learn.fitOneCycle(3, 5e-3, 0.1, save));
+        assertEquals("boom", e.getMessage());
+        assertEquals(0, save.bestEpoch());
+        List<float[]> now = Rollback.weights(learn.model());
+        for (int i = 0; i < now.size(); i++) {
+            assertArrayEquals(atFailure.get(0).get(i), now.get(i), "the weights the failure left, not epoch 0's");
+        }
+        assertFalse(events.seen.contains("afterFit"));
+        assertEquals("cleanupFit", events.seen.get(events.seen.size() - 1));
+        assertEquals(2, learn.results().size());
+        assertTrue(Double.isFinite(learn.validate()), "the learner is usable after a failed fit");
     }
 }
