@@ -29,9 +29,9 @@ final class Categorify {
         IntIds ids = IntIds.of(c);
         int n = rows == null ? c.size() : rows.length;
         if (ids != null) {
+            // the range over every row, read in order (cheap), sizes the table that marks the rows' ids
             int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
-            for (int k = 0; k < n; k++) {
-                int row = rows == null ? k : rows[k];
+            for (int row = 0; row < c.size(); row++) {
                 if (c.isMissing(row)) {
                     throw missing(c, row);
                 }
@@ -39,7 +39,7 @@ final class Categorify {
                 min = Math.min(min, v);
                 max = Math.max(max, v);
             }
-            return Vocab.ofInts(c.name(), n == 0 ? new int[0] : distinctInts(ids, rows, n, min, max));
+            return Vocab.ofInts(c.name(), n == 0 ? new int[0] : distinctInts(ids, rows, n, min, max, c.size()));
         }
         if (c instanceof StringColumn s && rows == null) {
             checkNoneMissing(c);
@@ -52,51 +52,73 @@ final class Categorify {
         return Vocab.of(c.name(), values);
     }
 
+    /** A row's code under a vocabulary. */
+    @FunctionalInterface
+    interface Coder {
+        int code(int row);
+    }
+
     /** The codes of {@code c}'s values in {@code rows}, in that order; a missing value is an error. */
     static int[] codes(Column<?> c, Vocab vocab, int[] rows) {
-        int n = rows.length;
-        int[] out = new int[n];
-        IntIds ids = IntIds.of(c);
-        if (ids == null) {
-            for (int k = 0; k < n; k++) {
-                out[k] = vocab.indexOf(value(c, rows[k]));
-            }
-            return out;
-        }
-        int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
-        for (int row : rows) {
-            if (c.isMissing(row)) {
-                throw missing(c, row);
-            }
-            int v = ids.get(row);
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        long range = (long) max - min + 1;
-        if (n > 0 && range <= Math.min(DENSE_LIMIT, Math.max(2L * n, 1 << 20))) {
-            // Filled from the vocabulary's side: one entry per known id, the rest stay 0 (#na#).
-            int[] lookup = new int[(int) range];
-            for (int i = 1; i < vocab.size(); i++) {
-                Integer id = asInt(vocab.get(i));
-                if (id != null && id >= min && id <= max) {
-                    lookup[id - min] = i;
-                }
-            }
-            for (int k = 0; k < n; k++) {
-                out[k] = lookup[ids.get(rows[k]) - min];
-            }
-        } else {
-            for (int k = 0; k < n; k++) {
-                out[k] = vocab.indexOfInt(ids.get(rows[k]));
-            }
+        Coder coder = coder(c, vocab, rows.length);
+        int[] out = new int[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+            out[k] = coder.code(rows[k]);
         }
         return out;
     }
 
-    // The sorted distinct ids of the rows: marked in a table when their range is small, else sorted.
-    private static int[] distinctInts(IntIds ids, int[] rows, int n, int min, int max) {
+    /**
+     * How {@code c}'s rows find their codes under {@code vocab}, for coding about {@code n} rows:
+     * integer ids through a dense table over the vocabulary's range when it is not much larger than
+     * that, else by binary search; anything else by its text. A missing value is an error.
+     */
+    static Coder coder(Column<?> c, Vocab vocab, int n) {
+        IntIds ids = IntIds.of(c);
+        if (ids == null) {
+            return row -> vocab.indexOf(value(c, row));
+        }
+        int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
+        int[] known = new int[vocab.size()];
+        boolean[] isInt = new boolean[vocab.size()];
+        for (int i = 1; i < vocab.size(); i++) {
+            Integer id = asInt(vocab.get(i));
+            if (id != null) {
+                known[i] = id;
+                isInt[i] = true;
+                min = Math.min(min, id);
+                max = Math.max(max, id);
+            }
+        }
         long range = (long) max - min + 1;
-        if (range <= Math.min(DENSE_LIMIT, Math.max(2L * n, 1 << 20))) {
+        if (min <= max && range <= Math.min(DENSE_LIMIT, Math.max(2L * n, 1 << 20))) {
+            int[] lookup = new int[(int) range]; // 0 (#na#) where no known id
+            for (int i = 1; i < vocab.size(); i++) {
+                if (isInt[i]) {
+                    lookup[known[i] - min] = i;
+                }
+            }
+            final int base = min;
+            return row -> {
+                if (c.isMissing(row)) {
+                    throw missing(c, row);
+                }
+                long at = (long) ids.get(row) - base;
+                return at >= 0 && at < lookup.length ? lookup[(int) at] : 0;
+            };
+        }
+        return row -> {
+            if (c.isMissing(row)) {
+                throw missing(c, row);
+            }
+            return vocab.indexOfInt(ids.get(row));
+        };
+    }
+
+    // The sorted distinct ids of the rows: marked in a table when their range is small, else sorted.
+    private static int[] distinctInts(IntIds ids, int[] rows, int n, int min, int max, int size) {
+        long range = (long) max - min + 1;
+        if (range <= Math.min(DENSE_LIMIT, Math.max(2L * size, 1 << 20))) {
             boolean[] seen = new boolean[(int) range];
             int count = 0;
             for (int k = 0; k < n; k++) {

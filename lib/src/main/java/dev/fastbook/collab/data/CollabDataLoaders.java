@@ -50,9 +50,18 @@ public final class CollabDataLoaders implements DataLoaders {
         }
         List<String> extras = new ArrayList<>(b.catNames);
         extras.addAll(b.contNames);
+        for (String name : extras) {
+            if (!t.containsColumn(name)) {
+                throw new IllegalArgumentException("No column '" + name + "' (named in catNames/contNames) in table "
+                        + t.name() + "; its columns are " + ColumnRoles.describe(t) + ".");
+            }
+            if (extras.indexOf(name) != extras.lastIndexOf(name)) {
+                throw new IllegalArgumentException("Column '" + name + "' is named twice in catNames/contNames; name it once.");
+            }
+        }
         ColumnRoles roles = ColumnRoles.choose(t, b.userName, b.itemName, b.ratingName, extras);
         roles.checkKinds(t);
-        double[] range = RowEncoder.checkRatings(t.column(roles.rating()));
+        double[] range = RowEncoder.checkRatings(t, roles.rating());
         Table validTable = b.validTable == null ? t : b.validTable;
         Splitter.Split split = split(b, t, roles);
         int nTrain = split.train().length;
@@ -60,7 +69,7 @@ public final class CollabDataLoaders implements DataLoaders {
             if (validTable.rowCount() == 0) {
                 throw new IllegalArgumentException("The validation table " + validTable.name() + " is empty.");
             }
-            double[] validRange = RowEncoder.checkRatings(RowEncoder.column(validTable, roles.rating(), "rating"));
+            double[] validRange = RowEncoder.checkRatings(validTable, roles.rating());
             range = new double[] {Math.min(range[0], validRange[0]), Math.max(range[1], validRange[1])};
         }
         if (b.bs > nTrain) {
@@ -107,25 +116,7 @@ public final class CollabDataLoaders implements DataLoaders {
             }
             return s;
         }
-        Splitter.checkPct(b.validPct);
-        if ((int) (b.validPct * n) == 0) {
-            throw noValidationRows(n, b.validPct);
-        }
         return Splitter.random(n, b.validPct, random);
-    }
-
-    private static IllegalArgumentException noValidationRows(int n, double validPct) {
-        long rowsNeeded = (long) Math.ceil(1 / validPct);
-        while ((int) (validPct * rowsNeeded) < 1) {
-            rowsNeeded++;
-        }
-        // Rounded up, so that the advice itself gives at least one row.
-        String pctNeeded = java.math.BigDecimal.valueOf(Math.ceil(1000.0 / n) / 1000).stripTrailingZeros().toPlainString();
-        return new IllegalArgumentException("No validation rows: " + n + (n == 1 ? " row" : " rows") + " with validPct "
-                + validPct + " gives int(" + validPct + " * " + n + ") = 0 rows to validate on, so the valid"
-                + " loss could not be measured. Use at least " + rowsNeeded + " rows"
-                + (n < 2 ? " (one row cannot be both trained and validated on)" : ", or validPct " + pctNeeded + " or more")
-                + ".");
     }
 
     private static int[] allRows(int n) {
@@ -162,7 +153,7 @@ public final class CollabDataLoaders implements DataLoaders {
         if (table == null || table.rowCount() == 0) {
             throw new IllegalArgumentException("The test table is empty.");
         }
-        RowEncoder.checkRatings(RowEncoder.column(table, ratingName(), "rating"));
+        RowEncoder.checkRatings(table, ratingName());
         DataLoader dl = enc.loader(table, allRows(table.rowCount()), bs(), false, null);
         if (dl.naRows() > 0) {
             System.out.println(naLine(dl, "test"));

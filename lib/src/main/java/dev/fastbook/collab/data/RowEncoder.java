@@ -57,9 +57,19 @@ final class RowEncoder {
 
     /** A loader of {@code rows} of {@code t}, coded under what training taught. */
     DataLoader loader(Table t, int[] rows, int bs, boolean training, DataLoader.Shuffler shuffler) {
-        int[] user = Categorify.codes(column(t, roles.user(), "user"), users, rows);
-        int[] item = Categorify.codes(column(t, roles.item(), "item"), items, rows);
-        float[] rating = ratings(column(t, roles.rating(), "rating"), rows);
+        int n = rows.length;
+        // user, item and rating of a row read in one step, as rows come in a random order
+        Categorify.Coder userCoder = Categorify.coder(column(t, roles.user(), "user"), users, n);
+        Categorify.Coder itemCoder = Categorify.coder(column(t, roles.item(), "item"), items, n);
+        RatingReader ratingOf = ratingReader(column(t, roles.rating(), "rating"));
+        int[] user = new int[n], item = new int[n];
+        float[] rating = new float[n];
+        for (int k = 0; k < n; k++) {
+            int row = rows[k];
+            user[k] = userCoder.code(row);
+            item[k] = itemCoder.code(row);
+            rating[k] = ratingOf.get(row);
+        }
         int[][] catCodes = new int[cats.size()][];
         for (int j = 0; j < cats.size(); j++) {
             catCodes[j] = Categorify.codes(column(t, cats.get(j).name(), "categorical"), cats.get(j), rows);
@@ -113,24 +123,16 @@ final class RowEncoder {
         return row -> (float) num.getDouble(row);
     }
 
-    private static float[] ratings(Column<?> c, int[] rows) {
-        RatingReader r = ratingReader(c);
-        float[] out = new float[rows.length];
-        for (int k = 0; k < rows.length; k++) {
-            out[k] = r.get(rows[k]);
-        }
-        return out;
-    }
-
     /** Every rating must be a finite number: the first bad row is named. Returns {min, max}. */
-    static double[] checkRatings(Column<?> c) {
+    static double[] checkRatings(Table t, String name) {
+        Column<?> c = column(t, name, "rating");
         RatingReader r = ratingReader(c);
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < c.size(); i++) {
             float v = r.get(i);
             if (c.isMissing(i) || !Float.isFinite(v)) {
                 boolean missing = c.isMissing(i) && !(c instanceof DoubleColumn || c instanceof FloatColumn);
-                throw new IllegalArgumentException("Rating column '" + c.name() + "' has "
+                throw new IllegalArgumentException("Rating column '" + c.name() + "' of table " + t.name() + " has "
                         + (missing ? "a missing value" : Float.isNaN(v) ? "a missing value (NaN)" : "'" + v + "'")
                         + " at row " + i + ": ratings must be finite numbers. Drop or fix that row.");
             }

@@ -39,6 +39,9 @@ public final class Splitter {
     public static Split random(int n, double validPct, Random random) {
         checkPct(validPct);
         int nValid = (int) (validPct * n);
+        if (nValid == 0) {
+            throw noValidationRows(n, validPct);
+        }
         int[] perm = permutation(n, random);
         return cut(perm, nValid);
     }
@@ -155,6 +158,20 @@ public final class Splitter {
             group[row] = seen.computeIfAbsent(users.get(row), k -> seen.size());
         }
         return group;
+    }
+
+    static IllegalArgumentException noValidationRows(int n, double validPct) {
+        long rowsNeeded = (long) Math.ceil(1 / validPct);
+        while ((int) (validPct * rowsNeeded) < 1) {
+            rowsNeeded++;
+        }
+        // Rounded up, so that the advice itself gives at least one row.
+        String pctNeeded = java.math.BigDecimal.valueOf(Math.ceil(1000.0 / n) / 1000).stripTrailingZeros().toPlainString();
+        return new IllegalArgumentException("No validation rows: " + n + (n == 1 ? " row" : " rows") + " with validPct "
+                + validPct + " gives int(" + validPct + " * " + n + ") = 0 rows to validate on, so the valid"
+                + " loss could not be measured. Use at least " + rowsNeeded + " rows"
+                + (n < 2 ? " (one row cannot be both trained and validated on)" : ", or validPct " + pctNeeded + " or more")
+                + ".");
     }
 
     private static Split cut(int[] perm, int nValid) {

@@ -40,7 +40,8 @@ public class EmbeddingDotBias extends Module {
     @Override
     public NDArray forward(NDArray x) {
         // split gives views of the two columns; x.get(":, 0") would build an index and copy
-        NDList columns = x.split(2, 1);
+        // (a batch with extra columns after user and item: cut after the second, the rest unused)
+        NDList columns = x.getShape().get(1) == 2 ? x.split(2, 1) : x.split(new long[] {1, 2}, 1);
         NDArray users = columns.get(0).squeeze(1);
         NDArray items = columns.get(1).squeeze(1);
         NDArray dot = uWeight.forward(users).mul(iWeight.forward(items)).sum(new int[] {1});

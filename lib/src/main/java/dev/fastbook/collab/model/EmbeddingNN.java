@@ -61,9 +61,21 @@ public class EmbeddingNN extends Module {
 
     @Override
     public NDArray forward(NDArray x) {
-        NDList columns = x.split(x.getShape().get(1), 1);
+        // one embedding per column, the first ones: a batch may carry extra columns this model has no embedding for
+        int nEmb = embeds.getChildren().size();
+        long width = x.getShape().get(1);
+        NDList columns;
+        if (width <= nEmb) {
+            columns = x.split(width, 1);
+        } else {
+            long[] cuts = new long[nEmb];
+            for (int c = 0; c < nEmb; c++) {
+                cuts[c] = c + 1;
+            }
+            columns = x.split(cuts, 1);
+        }
         NDList parts = new NDList();
-        for (int c = 0; c < columns.size(); c++) {
+        for (int c = 0; c < Math.min(columns.size(), nEmb); c++) {
             parts.add(((Embedding) embeds.getChildren().get(c).getValue()).forward(columns.get(c).squeeze(1)));
         }
         return layers.forward(NDArrays.concat(parts, 1)).squeeze(1);

@@ -214,6 +214,37 @@ class GivenSplitsAndExtrasTest {
     }
 
     @Test
+    void theChaptersModelsTrainOnBatchesWithExtraColumns() {
+        Table t = Fixtures.synthetic(30, 20, 0.6, 8);
+        StringColumn g = StringColumn.create("gender");
+        IntColumn occ = IntColumn.create("occupation");
+        for (int r = 0; r < t.rowCount(); r++) {
+            g.append(t.intColumn("user").getInt(r) % 2 == 0 ? "F" : "M");
+            occ.append(t.intColumn("user").getInt(r) % 3);
+        }
+        t.addColumns(g, occ, DoubleColumn.create("age", java.util.stream.IntStream.range(0, t.rowCount()).mapToDouble(i -> i % 50)));
+        var dls = CollabDataLoaders.from(t).catNames("gender", "occupation").contNames("age").bs(16).seed(2).build();
+        var dot = dev.fastbook.collab.train.CollabLearner.collabLearner(dls, 5, dev.fastbook.collab.model.YRange.of(0, 5.5)).quiet();
+        dot.fit(1, 1e-2);
+        assertTrue(Double.isFinite(dot.validate()));
+        try (Batch b = dls.valid().oneBatch()) {
+            float[] withExtras = dot.model().forward(b.x()).toFloatArray();
+            float[] userItem = dot.model().forward(b.x().get(":, 0:2")).toFloatArray();
+            assertArrayEquals(userItem, withExtras, "the dot product reads user and item only");
+        }
+        var nn = dev.fastbook.collab.train.CollabLearner.collabLearnerNn(dls, new int[] {8}, dev.fastbook.collab.model.YRange.of(0, 5.5)).quiet();
+        nn.fit(1, 1e-2);
+        assertTrue(Double.isFinite(nn.validate()));
+        // an EmbeddingNN with an embedding for the first extra column too reads it (fastai's tabular idea)
+        var embs = new ArrayList<>(dev.fastbook.collab.train.CollabLearner.getEmbSz(dls));
+        embs.add(dev.fastbook.collab.model.EmbSz.of(dls.classes().get("gender").size()));
+        var side = dev.fastbook.collab.train.CollabLearner.collabLearnerNn(dls, embs, new int[] {8},
+                dev.fastbook.collab.model.YRange.of(0, 5.5)).quiet();
+        side.fit(1, 1e-2);
+        assertTrue(Double.isFinite(side.validate()));
+    }
+
+    @Test
     void extraColumnsOfAGivenTableUseTheTrainingVocabAndStats() {
         Table train = table(new int[] {1, 2, 3, 4}, new String[] {"a", "b", "a", "b"}, new double[] {1, 2, 3, 4});
         train.addColumns(StringColumn.create("genre", "x", "y", "x", "y"), DoubleColumn.create("age", 10, 20, 30, 40));
