@@ -37,7 +37,7 @@ class AnyModelTest {
     static Learner<EmbeddingNN> nn;
 
     /** The chapter's first model, as a user writes it: a dot product with no biases. */
-    public static final class DotProduct extends Module {
+    public static class DotProduct extends Module {
         final Embedding userFactors;
         final Embedding itemFactors;
 
@@ -217,6 +217,31 @@ class AnyModelTest {
 
         var ragged = assertThrows(IllegalArgumentException.class, () -> PairScorer.withSideColumns(side, new int[][] {{0}, {1, 2}}, null));
         assertTrue(ragged.getMessage().contains("userColumns[1] has 2 values, row 0 has 1"), ragged.getMessage());
+    }
+
+    @Test
+    void ioErrorsInSavingAndLoadingNameThePath(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("rec");
+        Recommender.of(nn).save(dir);
+        // a write that fails as a full disk does: the JDK's message names no file
+        var full = new DotProduct(dls.users().size(), dls.items().size(), 2) {
+            @Override
+            public void save(Path file) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        String m = assertThrows(IOException.class, () -> Recommender.of(full, dls.users(), dls.items()).save(dir)).getMessage();
+        assertTrue(m.startsWith("Could not save into " + dir.toAbsolutePath() + " (writing .model-new."), m);
+        assertTrue(m.endsWith("No space left on device. Free space or fix the folder's permissions and save again;"
+                + " the current version is unchanged."), m);
+        assertInstanceOf(EmbeddingNN.class, Recommender.load(dir).model(), "the saved model is still there");
+        // a file that cannot be read (here a folder where a file should be)
+        Path users = dir.resolve("model-1").resolve("users.txt");
+        java.nio.file.Files.delete(users);
+        java.nio.file.Files.createDirectory(users);
+        String r = assertThrows(IOException.class, () -> Recommender.load(dir)).getMessage();
+        assertTrue(r.startsWith("Could not read " + users + ": "), r);
+        assertTrue(r.endsWith("Check the disk and the file's permissions, then load again."), r);
     }
 
     @Test
