@@ -152,7 +152,7 @@ record ColumnRoles(String user, String item, String rating, Source userFrom, Sou
         String how = from == Source.BY_POSITION ? "fastai's rule took it by position" : "its name suggested it";
         return new IllegalArgumentException("CollabDataLoaders: column '" + name + "' cannot be the " + what + ": " + why
                 + " (" + how + "). The table's columns are " + describe(t) + ". Name the columns"
-                + suggestion(t, Set.of(name)) + ".");
+                + suggestion(t, Set.of(name)) + "; a column you name is taken as it is, as categories.");
     }
 
     // The guess again without the refused columns, as the builder calls to pass.
