@@ -38,7 +38,8 @@ class Chapter08NextIT {
     void hasOneSectionPerQuestion() {
         String headings = String.join("\n", nb.headings());
         for (String h : List.of("Top-K recommendations for every user", "A new user: cold start",
-                "Using the model outside Jupyter", "The spreadsheet, in plain Java")) {
+                "Using the model outside Jupyter", "The spreadsheet, in plain Java",
+                "Your own table, a neural model, and the 50 best items for every user")) {
             assertTrue(headings.contains(h), () -> h + " in\n" + headings);
         }
     }
@@ -46,7 +47,7 @@ class Chapter08NextIT {
     @Test
     void theModelTrainsLikeTheChaptersCollabLearner() {
         List<ExecutedNotebook.Cell> training = nb.codeCells().stream()
-                .filter(c -> c.source().contains("fitOneCycle(")).toList();
+                .filter(c -> c.source().contains("learn.fitOneCycle(")).toList();
         assertEquals(1, training.size(), "one training cell");
         TrainingResults.of(training.get(0)).assertEpochsAndFinalValidLoss("collabLearner, wd 0.1", 5, 0.80, 0.84);
     }
@@ -124,6 +125,11 @@ class Chapter08NextIT {
         for (String file : List.of("model.params", "model.properties", "users.txt", "items.txt")) {
             assertTrue(saved.contains(file), () -> file + " saved: " + saved);
         }
+        // into the build folder beside the notebook, not a machine-wide temporary folder
+        assertFalse(nb.cell("recommender.save(modelDir)").source().contains("tmpdir"));
+        java.nio.file.Path modelDir = ExecutedNotebook.repo().resolve("notebooks/target/08_collab_next/model");
+        assertTrue(java.nio.file.Files.isRegularFile(modelDir.resolve("current")), () -> "a saved model in " + modelDir);
+        assertTrue(saved.contains(".lock"), () -> "the lock concurrent saves take turns on: " + saved);
         List<String> inNotebook = recommendations(nb.cell("recommender.recommend(\"196\", 5)").stdout());
         assertEquals(5, inNotebook.size(), () -> "five recommendations in the notebook: " + inNotebook);
 
@@ -180,6 +186,42 @@ class Chapter08NextIT {
                 }
             }
         }
+    }
+
+    @Test
+    void ownTableNeuralModelEarlyStoppingAndTheFiftyBestForEveryCustomer() {
+        HtmlTable purchases = nb.table("var purchases = Table.create(");
+        assertEquals(List.of("ts", "cust", "prod", "score"), purchases.header(), purchases::toString);
+
+        ExecutedNotebook.Cell training = nb.cell("shopNn.fitOneCycle(");
+        HtmlTable results = training.tables().stream().filter(t -> t.header().contains("rmse")).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("a results table with an rmse column:\n" + training.text()));
+        assertEquals(List.of("epoch", "train_loss", "valid_loss", "rmse", "time"), results.header(), results::toString);
+        int epochs = results.rows().size();
+        assertTrue(epochs >= 2 && epochs <= 15, () -> "epochs: " + results);
+        if (epochs < 15) {
+            assertTrue(training.text().contains("early stopping"), () -> "stopped early, and said so:\n" + training.text());
+        }
+        double best = Double.MAX_VALUE;
+        for (List<String> row : results.rows()) {
+            double valid = Double.parseDouble(row.get(2));
+            double rmse = Double.parseDouble(row.get(3));
+            assertEquals(Math.sqrt(valid), rmse, 2e-3, () -> "rmse is the root of the validation MSE: " + row);
+            best = Math.min(best, valid);
+        }
+        double bestValid = best;
+        // the scores follow two hidden tastes plus noise of sd 0.5 (variance 0.25): the model finds most of it
+        assertTrue(bestValid < 0.7, () -> "best valid_loss " + bestValid + " in\n" + results);
+        System.out.println("[08_collab_next] own table, EmbeddingNN: " + epochs + " epochs, best valid_loss " + bestValid);
+
+        String top = nb.text("var shopTop = Recommender.of(shopNn)");
+        assertTrue(top.contains("TopK: the 50 best prod for each of 400 custs"), top);
+        assertEquals("customers: 400, rows: 20000, already bought among them: 0",
+                nb.cell("long again =").stdout().strip());
+
+        String reloaded = nb.cell("Recommender.load(shopDir)").stdout();
+        assertTrue(reloaded.contains("Recommender(EmbeddingNN: 400 custs x 150 prods, y range (0.0, 5.5)"), reloaded);
+        assertTrue(reloaded.contains("(the same)"), reloaded);
     }
 
     private static List<String> recommendations(String output) {

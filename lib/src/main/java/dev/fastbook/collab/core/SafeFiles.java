@@ -34,6 +34,9 @@ public final class SafeFiles {
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.accept(out);
+            } catch (IOException e) {
+                throw IoErrors.named(e, "write " + abs, "free space on that disk (or fix the folder's permissions) and"
+                        + " write again; " + abs.getFileName() + " is unchanged and the partial copy is removed");
             }
             moveAtomically(tmp, abs);
         } finally {

@@ -1,13 +1,14 @@
 package dev.fastbook.collab.interpret;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.core.Vocab;
+import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbeddingDotBias;
+import dev.fastbook.collab.model.EmbeddingNN;
+import dev.fastbook.collab.model.Module;
+import dev.fastbook.collab.model.PairScorer;
+import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.Learner;
 import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
@@ -17,51 +18,108 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * Recommendations from a trained {@link EmbeddingDotBias}: the best unrated items for every user
- * at once ({@link #topK}), for one user ({@link #recommend}), for a new user from a handful of
- * ratings ({@link #forNewUser}), predicted ratings for given pairs ({@link #predict}), and a saved
- * form that plain Java programs load ({@link #save}, {@link #load}).
+ * Recommendations from any trained model that scores (user, item) pairs: the best unrated items
+ * for every user at once ({@link #topK}), for one user ({@link #recommend}), predicted ratings for
+ * given pairs ({@link #predict}), a saved form that plain Java programs load ({@link #save},
+ * {@link #load}: fastai's {@code learn.export} and {@code load_learner}), and, for the dot-product
+ * model, a new user from a handful of ratings ({@link #forNewUser}).
  *
  * <pre>{@code
  * var top = Recommender.of(learn).excludeRated(ratings).topK(10);
  * top.forUser("196");
  * }</pre>
  *
- * The work lives in package-private classes, one concern each: {@link TopKScorer} (scoring in
- * blocks of users), {@link RatedItems} (what to exclude), {@link ColdStart} and
- * {@link NewUserFit} (new users), {@link SavedModel} (the folder on disk).
+ * The dot-product model ({@link EmbeddingDotBias}) ranks by matrix products of its factors
+ * ({@link TopKScorer}); any other model goes through its forward pass, or its own
+ * {@link PairScorer} when it needs more than the two ids ({@link PairScoring}). The rest lives in
+ * package-private classes, one concern each: {@link RatedItems} (what to exclude),
+ * {@link ColdStart} and {@link NewUserFit} (new users), {@link SavedModel} (the files on disk).
  */
 public final class Recommender {
-    private final EmbeddingDotBias model;
+    private final Module model;
+    /** The model when it is the dot product, for the factor-based routes; else null. */
+    private final EmbeddingDotBias dot;
     private final Vocab users;
     private final Vocab items;
+    private PairScorer scorer;
+    private boolean customScorer;
     private RatedItems rated;
 
-    private Recommender(EmbeddingDotBias model) {
+    private Recommender(Module model, Vocab users, Vocab items) {
         if (model == null) {
             throw new IllegalArgumentException("Give a trained model (or learner), not null.");
         }
-        if (model.userClasses() == null || model.itemClasses() == null) {
-            throw new IllegalArgumentException("The model has no vocabularies: build it with EmbeddingDotBias.fromClasses or collabLearner.");
+        if (users == null || items == null) {
+            throw new IllegalArgumentException("The model has no vocabularies: build it with EmbeddingDotBias.fromClasses or"
+                    + " collabLearner, or give them: Recommender.of(model, dls.users(), dls.items()).");
+        }
+        if (model instanceof EmbeddingNN nn && (nn.embSzs().get(0).n() != users.size() || nn.embSzs().get(1).n() != items.size())) {
+            throw new IllegalArgumentException("The EmbeddingNN's first two embeddings have " + nn.embSzs().get(0).n() + " and "
+                    + nn.embSzs().get(1).n() + " rows, but the vocabularies have " + users.size() + " " + users.name() + "s and "
+                    + items.size() + " " + items.name() + "s (with #na#): give the vocabularies it was trained with.");
         }
         this.model = model;
-        this.users = model.userClasses();
-        this.items = model.itemClasses();
+        // a subclass may score differently: only the model itself takes the factor routes
+        this.dot = model.getClass() == EmbeddingDotBias.class ? (EmbeddingDotBias) model : null;
+        this.users = users;
+        this.items = items;
+        this.scorer = model instanceof PairScorer own ? own : PairScorer.of(model);
+        this.customScorer = model instanceof PairScorer;
         this.rated = RatedItems.none(users.size());
     }
 
-    /** Recommends with a collab learner's model (its current weights, each time it is asked). */
-    public static Recommender of(Learner<EmbeddingDotBias> learn) {
+    /**
+     * Recommends with a learner's model (its current weights, each time it is asked) and the
+     * vocabularies of its DataLoaders: the collab learner's {@code EmbeddingDotBias} or
+     * {@code EmbeddingNN}, or your own {@code Module} whose {@code forward} takes (user, item) rows.
+     */
+    public static Recommender of(Learner<? extends Module> learn) {
         if (learn == null) {
             throw new IllegalArgumentException("Give a trained learner, not null.");
         }
-        return new Recommender(learn.model());
+        if (learn.model() instanceof EmbeddingDotBias d && d.userClasses() != null) {
+            return new Recommender(d, d.userClasses(), d.itemClasses());
+        }
+        Object dls = learn.loaders();
+        if (dls instanceof CollabDataLoaders c) {
+            return new Recommender(learn.model(), c.users(), c.items());
+        }
+        throw new IllegalArgumentException("The learner's DataLoaders (" + (dls == null ? "null" : dls.getClass().getSimpleName())
+                + ") have no user and item vocabularies: use Recommender.of(model, users, items).");
     }
 
     public static Recommender of(EmbeddingDotBias model) {
-        return new Recommender(model);
+        if (model == null) {
+            throw new IllegalArgumentException("Give a trained model (or learner), not null.");
+        }
+        return new Recommender(model, model.userClasses(), model.itemClasses());
+    }
+
+    /**
+     * Recommends with any model and the vocabularies it was trained with (row {@code i} of its
+     * user embedding is {@code users.get(i)}), e.g. {@code dls.users()} and {@code dls.items()}.
+     */
+    public static Recommender of(Module model, Vocab users, Vocab items) {
+        return new Recommender(model, users, items);
+    }
+
+    /**
+     * Scores pairs with {@code scorer} instead of the model's {@code forward} on (user, item)
+     * rows: for a model that needs more columns, e.g.
+     * {@code PairScorer.withSideColumns(model, userColumns, itemColumns)}. Top-K then goes
+     * through the scorer for the dot-product model too.
+     */
+    public Recommender scoredBy(PairScorer scorer) {
+        if (scorer == null) {
+            throw new IllegalArgumentException("Give a PairScorer, e.g. PairScorer.withSideColumns(model, userColumns, itemColumns).");
+        }
+        this.scorer = scorer;
+        this.customScorer = true;
+        return this;
     }
 
     /**
@@ -122,36 +180,50 @@ public final class Recommender {
     }
 
     /**
-     * The {@code k} best unrated items for every user, best first. Scores come from the factors and
-     * biases in blocks of users (memory stays bounded at any size; both cores work); the y-range
-     * squash is monotonic, so it changes the reported rating, not the order. A {@code k} larger
-     * than the catalogue is capped at the number of items; a user who rated nearly everything gets
-     * fewer.
+     * The {@code k} best unrated items for every user, best first. The dot-product model scores a
+     * block of users by one matrix product of its factors (the y-range squash is monotonic, so it
+     * changes the reported rating, not the order); any other model scores every (user, item) pair
+     * through its forward pass, at most {@code 64K} pairs per call. Either way memory stays bounded
+     * at any size and both cores work. A {@code k} larger than the catalogue is capped at the
+     * number of items; a user who rated nearly everything gets fewer.
      *
      * @throws IllegalArgumentException when {@code k < 1}
      */
     public TopK topK(int k) {
         checkK(k);
-        int kk = Math.min(k, items.size() - 1);
         int[] all = new int[users.size() - 1];
         for (int u = 1; u < users.size(); u++) {
             all[u - 1] = u;
         }
-        TopKScorer.Rows rows = TopKScorer.score(Factors.of(model), rated, all, kk, Runtime.getRuntime().availableProcessors());
-        return new TopK(users, items, model.yRange(), rows, rated.pairs());
+        return new TopK(users, items, squash(), rank(all, k, Runtime.getRuntime().availableProcessors()), rated.pairs());
     }
 
     /** The best {@code k} unrated items for one user (capped at the catalogue's size, as in {@link #topK}). */
     public List<Recommendation> recommend(Object user, int k) {
         checkK(k);
-        int u = model.userIndex(user);
-        int kk = Math.min(k, items.size() - 1);
-        TopKScorer.Rows rows = TopKScorer.score(Factors.of(model), rated, new int[] {u}, kk, 1);
+        TopKScorer.Rows rows = rank(new int[] {users.requireFromTraining(user)}, k, 1);
         List<Recommendation> out = new ArrayList<>(rows.counts()[0]);
         for (int j = 0; j < rows.counts()[0]; j++) {
-            out.add(new Recommendation(items.get(rows.best()[j]), TopK.predicted(model.yRange(), rows.scores()[j])));
+            out.add(new Recommendation(items.get(rows.best()[j]), TopK.predicted(squash(), rows.scores()[j])));
         }
         return out;
+    }
+
+    private TopKScorer.Rows rank(int[] userRows, int k, int threads) {
+        int kk = Math.min(k, items.size() - 1);
+        if (factorRoute()) {
+            return TopKScorer.score(Factors.of(dot), rated, userRows, kk, threads);
+        }
+        return scoring(s -> s.topK(rated, userRows, items.size(), kk, threads));
+    }
+
+    /** The dot product's own routes (raw scores, squashed when reported) unless a scorer was given. */
+    private boolean factorRoute() {
+        return dot != null && !customScorer;
+    }
+
+    private YRange squash() {
+        return factorRoute() ? dot.yRange() : null; // the forward pass has squashed already
     }
 
     static void checkK(int k) {
@@ -161,18 +233,23 @@ public final class Recommender {
     }
 
     /**
-     * Cold start: fits a factor vector and a bias for a new user to a handful of ratings (item name
-     * to rating, inside the model's y range), starting from the average user as the chapter
-     * suggests, with the item factors held fixed; then recommends the best {@code k} items the user
-     * has not rated ({@code k} capped at what is left).
+     * Cold start, for the dot-product model: fits a factor vector and a bias for a new user to a
+     * handful of ratings (item name to rating, inside the model's y range), starting from the
+     * average user as the chapter suggests, with the item factors held fixed; then recommends the
+     * best {@code k} items the user has not rated ({@code k} capped at what is left).
      */
     public List<Recommendation> forNewUser(Map<String, Double> ratings, int k) {
-        return ColdStart.forNewUser(model, ratings, k);
+        if (!(model instanceof EmbeddingDotBias d) || d.userClasses() == null) {
+            throw new IllegalStateException("forNewUser fits a new user's factors and bias, which only the dot-product model"
+                    + " (EmbeddingDotBias, collabLearner) has; this recommender's model is " + model.getClass().getSimpleName()
+                    + ". Retrain with the new user's ratings, or use a collabLearner model for cold start.");
+        }
+        return ColdStart.forNewUser(d, ratings, k);
     }
 
     /** The model's predicted rating for a known user and item (what the model's forward pass gives). */
     public double predict(Object user, Object item) {
-        return forward(new long[] {model.userIndex(user), model.itemIndex(item)})[0];
+        return scoring(s -> s.predict(new int[] {users.requireFromTraining(user)}, new int[] {items.require(item)}))[0];
     }
 
     /**
@@ -187,16 +264,17 @@ public final class Recommender {
         Column<?> u = column(pairs, users.name());
         Column<?> it = column(pairs, items.name());
         int n = pairs.rowCount();
-        long[] idx = new long[2 * n];
+        int[] ui = new int[n];
+        int[] ii = new int[n];
         for (int r = 0; r < n; r++) {
             try {
-                idx[2 * r] = model.userIndex(u.get(r));
-                idx[2 * r + 1] = model.itemIndex(it.get(r));
+                ui[r] = users.requireFromTraining(u.get(r));
+                ii[r] = items.require(it.get(r));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Row " + r + " of " + pairs.name() + ": " + e.getMessage(), e);
             }
         }
-        float[] out = forward(idx);
+        float[] out = scoring(s -> s.predict(ui, ii));
         DoubleColumn predicted = DoubleColumn.create("predicted", n);
         for (int r = 0; r < n; r++) {
             predicted.set(r, out[r]);
@@ -208,65 +286,74 @@ public final class Recommender {
         return result.addColumns(predicted);
     }
 
-    /** The model's forward pass over (user, item) index pairs, in chunks so memory stays small. */
-    private float[] forward(long[] pairs) {
-        int n = pairs.length / 2;
-        float[] out = new float[n];
-        int chunk = 1 << 16;
-        boolean wasTraining = model.isTraining();
-        model.eval();
+    /** Scoring through the model's pair scorer; EmbeddingNN's split first layer when no scorer was given. */
+    private <T> T scoring(Function<PairScoring, T> work) {
+        NeuralScorer split = !customScorer && model instanceof EmbeddingNN nn ? NeuralScorer.of(nn) : null;
         try {
-            for (int from = 0; from < n; from += chunk) {
-                int rows = Math.min(chunk, n - from);
-                long[] part = java.util.Arrays.copyOfRange(pairs, 2 * from, 2 * (from + rows));
-                float[] p = Tensors.noGrad(() -> {
-                    try (var m = Tensors.manager().newSubManager()) {
-                        NDArray x = m.create(part, new Shape(rows, 2));
-                        return model.forward(x).toFloatArray();
-                    }
-                });
-                System.arraycopy(p, 0, out, from, rows);
-            }
+            return work.apply(new PairScoring(model, split != null ? split : scorer));
         } finally {
-            if (wasTraining) {
-                model.train();
+            if (split != null) {
+                split.close();
             }
         }
-        return out;
     }
 
     // ---- saving for programs without Jupyter ---------------------------------------------
 
     /**
      * Saves the model's parameters, vocabularies and settings into the folder {@code dir}, so a
-     * program can {@link #load} it. Nothing but a model saved there before is replaced: a folder
-     * that holds other files and no saved model is refused. The new version is written beside the
-     * old one and switched to atomically, so a crash at any instant leaves one of them loadable.
-     * The rated pairs are not saved: a program passes its ratings to {@link #excludeRated} again.
+     * program can {@link #load} it (fastai's {@code learn.export}). Nothing but a model saved there
+     * before is replaced: a folder that holds other files and no saved model is refused. The new
+     * version is written beside the old one and switched to atomically, so a crash at any instant
+     * leaves one of them loadable; processes saving into one folder at once take turns, and loads
+     * meanwhile read a whole version. The rated pairs are not saved: a program passes its ratings
+     * to {@link #excludeRated} again; nor is a {@link #scoredBy} scorer.
      */
     public void save(Path dir) throws IOException {
         if (dir == null) {
             throw new IllegalArgumentException("Give the folder to save into, e.g. Path.of(\"models/ml-100k\").");
         }
-        SavedModel.save(model, dir);
+        SavedModel.save(model, users, items, dir);
     }
 
-    /** Loads what {@link #save(Path)} wrote; a plain Java program needs nothing else. */
+    /**
+     * Loads what {@link #save(Path)} wrote for the collab learner's models (EmbeddingDotBias,
+     * EmbeddingNN), like fastai's {@code load_learner}; a plain Java program needs nothing else.
+     */
     public static Recommender load(Path dir) throws IOException {
+        return load(dir, null);
+    }
+
+    /**
+     * Loads a saved model of your own class: {@code factory} builds it, untrained, from the saved
+     * vocabularies with the sizes it was trained with, e.g. {@code (users, items) -> new
+     * DotProduct(users.size(), items.size(), 50)}; its parameters are then read from the folder.
+     */
+    public static Recommender load(Path dir, BiFunction<Vocab, Vocab, ? extends Module> factory) throws IOException {
         if (dir == null) {
             throw new IllegalArgumentException("Give the folder a recommender was saved into, not null.");
         }
-        return new Recommender(SavedModel.load(dir));
+        SavedModel.Loaded loaded = SavedModel.load(dir, factory);
+        return new Recommender(loaded.model(), loaded.users(), loaded.items());
     }
 
-    public EmbeddingDotBias model() {
+    /** The model it recommends with. */
+    public Module model() {
         return model;
+    }
+
+    public Vocab users() {
+        return users;
+    }
+
+    public Vocab items() {
+        return items;
     }
 
     /** A user's rated items as names, as {@link #excludeRated} recorded them. */
     public List<String> seen(Object user) {
         List<String> out = new ArrayList<>();
-        for (int i : rated.of(model.userIndex(user))) {
+        for (int i : rated.of(users.requireFromTraining(user))) {
             out.add(items.get(i));
         }
         return out;
@@ -274,45 +361,12 @@ public final class Recommender {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "Recommender(EmbeddingDotBias: %d factors, %,d %ss x %,d %ss, y range %s; %,d rated pairs excluded)",
-                model.factors(), users.size() - 1, users.name(), items.size() - 1, items.name(),
-                model.yRange() == null ? "none" : model.yRange().toString(), rated.pairs());
-    }
-
-    /** Column values to vocabulary indices; int columns through a dense table instead of a string per row. */
-    private interface IntLookup {
-        int indexAt(int row);
-
-        static IntLookup of(Column<?> column, Vocab vocab) {
-            if (column instanceof IntColumn ints && vocab.size() > 1) {
-                int max = 0;
-                int[] parsed = new int[vocab.size()];
-                for (int i = 1; i < vocab.size(); i++) {
-                    try {
-                        parsed[i] = Integer.parseInt(vocab.get(i));
-                    } catch (NumberFormatException notInts) {
-                        return row -> vocab.indexOf(column.get(row));
-                    }
-                    if (parsed[i] < 0 || !String.valueOf(parsed[i]).equals(vocab.get(i))) { // e.g. "007"
-                        return row -> vocab.indexOf(column.get(row));
-                    }
-                    max = Math.max(max, parsed[i]);
-                }
-                if (max < 50_000_000) {
-                    int[] dense = new int[max + 1];
-                    for (int i = 1; i < vocab.size(); i++) {
-                        dense[parsed[i]] = i;
-                    }
-                    return row -> {
-                        if (ints.isMissing(row)) {
-                            return 0;
-                        }
-                        int v = ints.getInt(row);
-                        return v >= 0 && v < dense.length ? dense[v] : 0;
-                    };
-                }
-            }
-            return row -> vocab.indexOf(column.get(row));
-        }
+        String what = dot != null
+                ? String.format(Locale.ROOT, "EmbeddingDotBias: %d factors, ", dot.factors())
+                : model.getClass().getSimpleName() + ": ";
+        YRange range = dot != null ? dot.yRange() : model instanceof EmbeddingNN nn ? nn.yRange() : null;
+        return String.format(Locale.ROOT, "Recommender(%s%,d %ss x %,d %ss, y range %s; %,d rated pairs excluded)",
+                what, users.size() - 1, users.name(), items.size() - 1, items.name(),
+                range == null ? "none" : range.toString(), rated.pairs());
     }
 }

@@ -105,7 +105,7 @@ final class TopKScorer {
         return new Rows(k, best, scores, counts);
     }
 
-    private static void run(Runnable work, int workers) {
+    static void run(Runnable work, int workers) {
         if (workers == 1) {
             work.run();
             return;

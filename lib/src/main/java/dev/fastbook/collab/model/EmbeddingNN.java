@@ -15,9 +15,15 @@ import java.util.List;
 public class EmbeddingNN extends Module {
     public final Sequential embeds = new Sequential();
     public final Sequential layers = new Sequential();
+    private final List<EmbSz> embSzs;
+    private final int[] hidden;
+    private final YRange yRange;
 
     public EmbeddingNN(List<EmbSz> embSzs, int[] hidden, YRange yRange) {
         checkSizes(embSzs, hidden);
+        this.embSzs = List.copyOf(embSzs);
+        this.hidden = hidden.clone();
+        this.yRange = yRange;
         int width = 0;
         for (int c = 0; c < embSzs.size(); c++) {
             EmbSz e = embSzs.get(c);
@@ -73,5 +79,20 @@ public class EmbeddingNN extends Module {
             parts.add(((Embedding) embeds.getChildren().get(c).getValue()).forward(columns.get(c).squeeze(1)));
         }
         return layers.forward(NDArrays.concat(parts, 1)).squeeze(1);
+    }
+
+    /** The embedding sizes it was built with, one per input column (user, item, then any others). */
+    public List<EmbSz> embSzs() {
+        return embSzs;
+    }
+
+    /** The hidden layer sizes it was built with. */
+    public int[] hidden() {
+        return hidden.clone();
+    }
+
+    /** The y range of its last layer, or null. */
+    public YRange yRange() {
+        return yRange;
     }
 }

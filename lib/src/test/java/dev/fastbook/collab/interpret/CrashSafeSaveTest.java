@@ -64,7 +64,7 @@ class CrashSafeSaveTest {
             seen[which]++;
             try (var names = Files.list(dir)) {
                 List<String> left = names.map(n -> n.getFileName().toString()).sorted().toList();
-                assertTrue(left.stream().allMatch(n -> n.equals("current") || n.matches("model-\\d+")),
+                assertTrue(left.stream().allMatch(n -> n.equals("current") || n.equals(".lock") || n.matches("model-\\d+")),
                         () -> "only the pointer and versions after a load: " + left);
             }
 
