@@ -197,7 +197,9 @@ def main():
     report, ok = {}, True
     if a.starts:
         report["starts"] = s = check_starts(a.starts, a.kernel, a.ready_wait)
-        print(f"starts: {s['starts'] - s['unanswered']}/{s['starts']} answered the one kernel_info_request; ready {s['ready_seconds']}")
+        r = s["ready_seconds"]
+        ready = f"ready in {r['min']:.1f} s (fastest), {r['median']:.1f} s (median), {r['max']:.1f} s (slowest)" if r else "none ready"
+        print(f"starts: {s['starts'] - s['unanswered']}/{s['starts']} answered the one kernel_info_request; {ready}")
         ok &= s["unanswered"] == 0
     if a.interrupt:
         report["interrupt"] = r = check_interrupt(a.kernel, a.ready_wait)
