@@ -31,10 +31,6 @@ import tech.tablesaw.columns.Column;
  */
 public final class Crosstab implements Displayable {
 
-    static {
-        Display.ensureRegistered();
-    }
-
     private final String rowName;
     private final String columnName;
     private final String valueName;

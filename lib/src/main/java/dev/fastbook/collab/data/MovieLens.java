@@ -109,10 +109,6 @@ public final class MovieLens {
             new Release("ml-latest", "ml-latest", "ratings.csv", "movies.csv", HALF, Map.of(),
                     "the full current release, over 33M ratings, changes when GroupLens refreshes it; zip about 335 MB"));
 
-    static {
-        Display.ensureRegistered(); // tables shown as cell values render as HTML in IJava too
-    }
-
     private MovieLens() {
     }
 

@@ -101,8 +101,4 @@ public final class ResultsTable implements Displayable {
     public String toString() {
         return rows.isEmpty() ? text() + "\n(no epochs yet)" : text();
     }
-
-    static {
-        Display.ensureRegistered();
-    }
 }
