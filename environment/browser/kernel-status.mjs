@@ -4,6 +4,9 @@
 // received (channel, type, execution state, the header's session) and every status change, and deletes the
 // session (and so its kernel) by id at the end.
 //
+// The page config is set as jupyter_server 2 sets JupyterLab's (UNTRACKED below), the stricter case: statuses
+// that answer kernel_info_request do not count, so only a kernel that says it is idle otherwise passes.
+//
 // Usage: node kernel-status.mjs KERNEL_NAME REPORT.json   (env LIVE_URL, LIVE_TOKEN; KERNEL_STATUS_WAIT
 //        seconds to wait for idle, default 120)
 // Exit status: 0 when the status became idle before any cell ran, 1 otherwise.
@@ -27,6 +30,7 @@ const UNTRACKED = ['comm_info_request', 'comm_info_reply', 'kernel_info_request'
   'update_display_data', 'execute_input', 'execute_result', 'error', 'status', 'clear_output', 'debug_event',
   'input_request', 'input_reply'];
 PageConfig.setOption('untracked_message_types', JSON.stringify(UNTRACKED));
+console.debug = () => {}; // the client's "Starting WebSocket: ..." lines
 const wait = 1000 * Number(process.env.KERNEL_STATUS_WAIT || 120);
 const started = Date.now();
 const seconds = () => Math.round((Date.now() - started) / 10) / 100;
