@@ -136,3 +136,29 @@ fb_jupyter_python() {
 
 # Removes terminal colour codes (for text that goes to a file or a pipe).
 fb_strip_ansi() { sed "s/$(printf '\033')\[[0-9;]*[A-Za-z]//g"; }
+
+# JupyterLab 4 (ui=lab) or Notebook 7 (ui=notebook7): JUPYTER_UI is the jupyter that runs it, the first of
+# FASTBOOK_JUPYTER_UI, target/jupyter-venv/bin/jupyter (environment/jupyter-ui installs it), a jupyter on PATH;
+# each only when it has that front end (`jupyter lab --version` 4+, or `jupyter notebook --version` 7+).
+fb_jupyter_ui_works() {
+  local v
+  if [[ $2 == lab ]]; then v="$("$1" lab --version 2>/dev/null | tail -1)"; else v="$("$1" notebook --version 2>/dev/null | tail -1)"; fi
+  [[ "${v%%.*}" =~ ^[0-9]+$ ]] || return 1
+  if [[ $2 == lab ]]; then [[ ${v%%.*} -ge 4 ]]; else [[ ${v%%.*} -ge 7 ]]; fi || return 1
+  JUPYTER_UI_VERSION="$v"
+}
+fb_find_jupyter_ui() {
+  JUPYTER_UI=""
+  local candidate
+  for candidate in "${FASTBOOK_JUPYTER_UI:-}" "$ROOT/target/jupyter-venv/bin/jupyter" "$(command -v jupyter 2>/dev/null || true)"; do
+    if [[ -n "$candidate" && -x "$candidate" ]] && fb_jupyter_ui_works "$candidate" "$1"; then JUPYTER_UI="$candidate"; return 0; fi
+  done
+  return 1
+}
+fb_jupyter_ui_advice() {
+  local what="JupyterLab 4"
+  [[ $1 == notebook7 ]] && what="Notebook 7"
+  echo "[${FB_NAME:-env}] $what is not installed: environment/jupyter-ui installs JupyterLab 4 and Notebook 7 into"
+  echo "        target/jupyter-venv (pip install jupyterlab notebook), or set FASTBOOK_JUPYTER_UI=/path/to/jupyter."
+  echo "        An existing JupyterLab works too: JUPYTER_PATH=$ROOT/target/jupyter jupyter lab"
+}

@@ -11,7 +11,13 @@
              interrupt flag set; a second interrupt works,
              one of an idle kernel is harmless, and code that ignores interrupts is answered after 10 s.
 
-Usage: JUPYTER_PATH=<repo>/target/jupyter kernel-check.py [--starts N] [--interrupt] [--report FILE]
+  logs:      after each start, the kernel's log (environment/kernel-launch writes it) must not hold the key of
+             its connection file (the key signs every message; a log is readable by other local users).
+
+  display:   a Tablesaw table as the first cell of a fresh kernel, before any class of the library is touched,
+             comes out as the library's HTML table (rapaio finds the renderer through its service file).
+
+Usage: JUPYTER_PATH=<repo>/target/jupyter kernel-check.py [--starts N] [--interrupt] [--display] [--report FILE]
        (environment/setup writes the kernelspec "java" there). Prints one line per check and a summary;
        exits 1 when a check failed. --report writes the measurements as JSON.
 """
@@ -89,6 +95,20 @@ class Kernel:
             "errors": [m["content"]["ename"] for m in iopub if m["msg_type"] == "error"],
         }
 
+    def key_in_log(self):
+        """Whether the kernel's log (environment/kernel-launch: LOG_DIR/kernel-<pid>.log, LOG_DIR its first argument)
+        holds the key that signs its messages; None when there is no such log (a kernelspec without kernel-launch)."""
+        argv = self.km.kernel_spec.argv
+        pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
+        if len(argv) < 2 or not argv[0].endswith("kernel-launch") or pid is None:
+            return None
+        log = os.path.join(argv[1], f"kernel-{pid}.log")
+        if not os.path.isfile(log):
+            return None
+        key = self.km.session.key.decode()
+        with open(log, encoding="utf-8", errors="replace") as f:
+            return bool(key) and key in f.read()
+
     def stop(self):
         self.kc.stop_channels()
         self.kc = None  # freed now, not at interpreter exit (its __del__ then logs into a torn-down logging)
@@ -99,13 +119,16 @@ class Kernel:
 
 
 def check_starts(n, name, wait):
-    times, failed, shutdowns = [], 0, []
+    times, failed, shutdowns, logs, leaks = [], 0, [], 0, 0
     for i in range(n):
         k = Kernel(name)
         try:
             t = k.kernel_info_once(wait)
         finally:
             shutdowns.append(k.stop())
+            leaked = k.key_in_log()
+            logs += leaked is not None
+            leaks += bool(leaked)
         if t is None:
             failed += 1
             print(f"start {i + 1}/{n}: no kernel_info_reply within {wait:.0f} s", flush=True)
@@ -117,7 +140,31 @@ def check_starts(n, name, wait):
         "unanswered": failed,
         "ready_seconds": {"min": min(times), "median": sorted(times)[len(times) // 2], "max": max(times)} if times else None,
         "shutdown_seconds_max": max(shutdowns) if shutdowns else None,
+        "logs_checked": logs,
+        "logs_with_key": leaks,
     }
+
+
+def check_display(name, wait):
+    """A Tablesaw table as the value of the very first cell, before any class of the library has been touched:
+    the library's renderer (found through its DisplayProvider service file) must show it as an HTML table."""
+    k = Kernel(name)
+    try:
+        if k.kernel_info_once(wait) is None:
+            return {"problems": [f"no kernel_info_reply within {wait:.0f} s"]}
+        msg_id = k.execute('tech.tablesaw.api.Table.create("first", tech.tablesaw.api.IntColumn.create("a", new int[] {1, 2}))')
+        _, reply = drain(k.kc.get_shell_msg, msg_id, lambda m: m["msg_type"] == "execute_reply", 120)
+        iopub, _ = drain(k.kc.get_iopub_msg, msg_id, is_idle, 5)
+        data = [m["content"]["data"] for m in iopub if m["msg_type"] in ("execute_result", "display_data")]
+        html = data[0].get("text/html", "") if data else ""
+        problems = []
+        if reply is None or reply["content"]["status"] != "ok":
+            problems.append(f"the cell did not run: {None if reply is None else reply['content']}")
+        elif '<table class="dataframe">' not in html:
+            problems.append(f"the table did not come out as the library's HTML table: {data}")
+        return {"problems": problems, "mime_types": sorted(data[0]) if data else [], "html_table": '<table class="dataframe">' in html}
+    finally:
+        k.stop()
 
 
 def check_interrupt(name, wait):
@@ -187,18 +234,22 @@ def main():
     p.add_argument("--starts", type=int, default=0, help="kernel starts to measure (0: none)")
     p.add_argument("--ready-wait", type=float, default=60.0, help="seconds to wait for kernel_info_reply (notebook 6.4: 60)")
     p.add_argument("--interrupt", action="store_true", help="check sleep -> interrupt -> 1+1")
+    p.add_argument("--display", action="store_true", help="check a Tablesaw table in a fresh kernel's first cell renders as HTML")
     p.add_argument("--report", help="write the measurements here as JSON")
     a = p.parse_args()
-    if not a.starts and not a.interrupt:
-        p.error("nothing to check: give --starts N and/or --interrupt")
+    if not a.starts and not a.interrupt and not a.display:
+        p.error("nothing to check: give --starts N, --interrupt and/or --display")
     if "JUPYTER_PATH" not in os.environ:
         p.error("JUPYTER_PATH is not set: point it at <repo>/target/jupyter (environment/setup writes the kernelspec there)")
 
     report, ok = {}, True
     if a.starts:
         report["starts"] = s = check_starts(a.starts, a.kernel, a.ready_wait)
-        print(f"starts: {s['starts'] - s['unanswered']}/{s['starts']} answered the one kernel_info_request; ready {s['ready_seconds']}")
-        ok &= s["unanswered"] == 0
+        r = s["ready_seconds"]
+        ready = f"ready in {r['min']:.1f} s (fastest), {r['median']:.1f} s (median), {r['max']:.1f} s (slowest)" if r else "none ready"
+        print(f"starts: {s['starts'] - s['unanswered']}/{s['starts']} answered the one kernel_info_request; {ready}")
+        print(f"logs: {s['logs_with_key']} of {s['logs_checked']} kernel logs hold the connection key")
+        ok &= s["unanswered"] == 0 and s["logs_with_key"] == 0
     if a.interrupt:
         report["interrupt"] = r = check_interrupt(a.kernel, a.ready_wait)
         for problem in r["problems"]:
@@ -207,6 +258,13 @@ def main():
             i = r["interrupted"]
             print(f"interrupt: ok: the cell answered {i['ename']} after {i['reply_seconds']} s; 1+1 = 2 and println shown after it")
         ok &= not r["problems"]
+    if a.display:
+        report["display"] = d = check_display(a.kernel, a.ready_wait)
+        for problem in d["problems"]:
+            print(f"display: FAILED: {problem}")
+        if not d["problems"]:
+            print(f"display: ok: a Tablesaw table in a fresh kernel's first cell came out as an HTML table ({', '.join(d['mime_types'])})")
+        ok &= not d["problems"]
     if a.report:
         with open(a.report + ".part", "w") as f:
             json.dump(report, f, indent=2)

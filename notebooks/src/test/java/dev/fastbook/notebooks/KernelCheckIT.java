@@ -22,7 +22,8 @@ import com.google.gson.JsonParser;
  * starts it several times, each time sending kernel_info_request once as notebook 6.4's server does, then runs
  * Thread.sleep(20000), interrupts it, and runs 1+1 and a println. These are the rapaio-jupyter-kernel 3.0.1 bugs
  * environment/kernel-fix corrects: a start that never answered, an interrupt after which the interrupted cell got
- * no reply and later cells ran nothing, and output lost ("Errno 4") from a thread whose interrupt flag is set.
+ * no reply and later cells ran nothing, output lost ("Errno 4") from a thread whose interrupt flag is set, and the
+ * connection file with its key written into the kernel's log.
  */
 class KernelCheckIT {
 
@@ -39,11 +40,11 @@ class KernelCheckIT {
         Processes.Result setup = Processes.run(List.of("bash", REPO.resolve("environment/setup").toString(), "--no-build"),
                 REPO, Map.of(), 300);
         assertEquals(0, setup.exit(), setup::describe);
-        assertTrue(setup.stdout().contains("kernel fix: start race and interrupt fixed"), setup::describe);
+        assertTrue(setup.stdout().contains("kernel fix: start race, interrupt, status at open and key in the log fixed"), setup::describe);
 
         reportFile = Files.createTempFile("kernel-check-", ".json");
         result = Processes.run(List.of(python(), REPO.resolve("environment/kernel-fix/kernel-check.py").toString(),
-                        "--starts", String.valueOf(STARTS), "--interrupt", "--report", reportFile.toString()),
+                        "--starts", String.valueOf(STARTS), "--interrupt", "--display", "--report", reportFile.toString()),
                 REPO, Map.of("JUPYTER_PATH", REPO.resolve("target/jupyter").toString()), 600);
         System.out.println("[kernel-check] " + result.stdout().strip().replace("\n", "\n[kernel-check] "));
         report = JsonParser.parseString(Files.readString(reportFile, StandardCharsets.UTF_8)).getAsJsonObject();
@@ -80,6 +81,22 @@ class KernelCheckIT {
         assertEquals(0, starts.get("unanswered").getAsInt(), starts::toString);
         // A kernel asked to shut down ends by itself (jupyter_client kills one that has not after 5 s).
         assertTrue(starts.get("shutdown_seconds_max").getAsDouble() < 5, starts::toString);
+    }
+
+    /** The kernel's log (readable by every local user) never holds the key that signs its messages. */
+    @Test
+    void noKernelLogHoldsTheConnectionKey() {
+        JsonObject starts = report.getAsJsonObject("starts");
+        assertEquals(STARTS, starts.get("logs_checked").getAsInt(), () -> "each start's log was found: " + starts);
+        assertEquals(0, starts.get("logs_with_key").getAsInt(), starts::toString);
+    }
+
+    /** Display is registered once, by the kernel loading the library: no library class needs touching first. */
+    @Test
+    void aTablesawTableInTheFirstCellRendersAsHtml() {
+        JsonObject display = report.getAsJsonObject("display");
+        assertEquals(0, display.getAsJsonArray("problems").size(), display::toString);
+        assertTrue(display.get("html_table").getAsBoolean(), display::toString);
     }
 
     @Test

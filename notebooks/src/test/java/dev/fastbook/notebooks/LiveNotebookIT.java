@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,12 +17,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -30,10 +35,11 @@ import com.google.gson.JsonParser;
 
 /**
  * The live notebook in a real browser: environment/browser/live-check starts {@code environment/run --jupyter}
- * on a free port with its own token, drives the classic Notebook UI in headless Chromium through
- * 08_collab.ipynb (cells run with Shift+Enter, Kernel > Interrupt, Kernel > Restart), then stops the kernels by
- * id and the server by pid. This test runs it once and checks what the page showed (its report), the
- * screenshots, and that no kernel or server process is left.
+ * on a free port with its own token, checks the kernel status at open with JupyterLab 4's kernel client, drives
+ * the front end in headless Chromium through 08_collab.ipynb (cells run, Kernel > Interrupt, Kernel > Restart),
+ * then stops the kernels by id and the server by pid. This test runs it for every front end it can: the classic
+ * Notebook UI, then JupyterLab 4 and Notebook 7 where pip can install them (else their tests are skipped, with
+ * the reason), and checks what each page showed (its report), the screenshots, and that nothing is left.
  */
 class LiveNotebookIT {
 
@@ -49,10 +55,36 @@ class LiveNotebookIT {
     private static String notebookBefore;
     private static String notebookAfter;
 
+    /** What one run of live-check for one front end left: its exit status, output and reports. */
+    record Run(String frontEnd, int exit, String output, JsonObject report, JsonObject kernelStatus, JsonObject cleanup,
+               String notebookBefore, String notebookAfter) {
+        boolean skipped() {
+            return exit == 3;
+        }
+    }
+
+    private static final Map<String, Run> RUNS = new LinkedHashMap<>();
+
     @BeforeAll
     static void driveTheNotebookInChromium() throws IOException, InterruptedException {
-        notebookBefore = sha256(NOTEBOOK);
-        List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("environment/browser/live-check").toString()));
+        // Every front end it can: the classic UI always; JupyterLab 4 and Notebook 7 where pip can install them.
+        for (String front : List.of("classic", "lab", "notebook7")) {
+            RUNS.put(front, liveCheck(front));
+        }
+        Run classic = RUNS.get("classic");
+        exit = classic.exit();
+        output = classic.output();
+        report = classic.report();
+        cleanup = classic.cleanup();
+        notebookBefore = classic.notebookBefore();
+        notebookAfter = classic.notebookAfter();
+        System.out.println("[live] Kernel > Reconnect needed: " + report.getAsJsonArray("reconnects"));
+    }
+
+    private static Run liveCheck(String front) throws IOException, InterruptedException {
+        String before = sha256(NOTEBOOK);
+        List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("environment/browser/live-check").toString(),
+                "--front-end", front));
         if (!Boolean.getBoolean("fastbook.build")) {
             command.add("--no-build"); // Maven has just built the kernel's classpath (package phase)
         }
@@ -64,7 +96,7 @@ class LiveNotebookIT {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                    System.out.println("[live] " + line);
+                    System.out.println("[live " + front + "] " + line);
                     synchronized (out) {
                         out.append(line).append('\n');
                     }
@@ -72,25 +104,27 @@ class LiveNotebookIT {
             } catch (IOException ignored) {
                 // the process ended
             }
-        }, "live-check");
+        }, "live-check-" + front);
         pump.setDaemon(true);
         pump.start();
         if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             // live-check's EXIT trap stops the server and kernels by id when it is terminated.
             process.destroy();
             process.waitFor(60, TimeUnit.SECONDS);
-            fail("environment/browser/live-check did not finish in " + TIMEOUT_MINUTES + " minutes");
+            fail("environment/browser/live-check --front-end " + front + " did not finish in " + TIMEOUT_MINUTES + " minutes");
         }
         pump.join(10_000);
-        exit = process.exitValue();
+        String text;
         synchronized (out) {
-            output = out.toString();
+            text = out.toString();
         }
-        System.out.printf("[live] live-check took %.1f s%n", (System.nanoTime() - start) / 1e9);
-        notebookAfter = sha256(NOTEBOOK);
-        report = readJson(LIVE.resolve("report.json"));
-        cleanup = readJson(LIVE.resolve("cleanup.json"));
-        System.out.println("[live] Kernel > Reconnect needed: " + report.getAsJsonArray("reconnects"));
+        System.out.printf("[live %s] live-check took %.1f s, exit %d%n", front, (System.nanoTime() - start) / 1e9, process.exitValue());
+        Path dir = front.equals("classic") ? LIVE : LIVE.resolve(front);
+        if (process.exitValue() == 3) {
+            return new Run(front, 3, text, readJson(dir.resolve("report.json"), text), null, null, before, sha256(NOTEBOOK));
+        }
+        return new Run(front, process.exitValue(), text, readJson(dir.resolve("report.json"), text),
+                readJson(dir.resolve("kernel-status.json"), text), readJson(dir.resolve("cleanup.json"), text), before, sha256(NOTEBOOK));
     }
 
     @Test
@@ -274,6 +308,101 @@ class LiveNotebookIT {
         assertTrue(report.get("dirty").getAsBoolean(), "the page holds unsaved outputs (autosave is off)");
     }
 
+    /**
+     * JupyterLab 4's own kernel client (@jupyterlab/services, kernel-status.mjs), with the page config JupyterLab 4
+     * gets from jupyter_server 2 (statuses answering kernel_info_request do not count), opens a session on the
+     * server of each front end and sees the kernel's status become idle without running a cell. One session id in
+     * every message the kernel sent, and no debugger (environment/kernel-fix/patches/05 and 06).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"classic", "lab", "notebook7"})
+    void theKernelStatusBecomesIdleWithoutRunningACell(String front) {
+        Run run = installed(front);
+        JsonObject status = run.kernelStatus();
+        assertTrue(status.get("idle").getAsBoolean(), () -> front + ": the status became idle: " + status);
+        assertTrue(status.get("idleAfter").getAsDouble() < 120, status::toString);
+        assertEquals(1, status.getAsJsonArray("kernelSessions").size(), () -> "one kernel session: " + status);
+        assertFalse(status.get("debugger").getAsBoolean(), status::toString);
+        assertEquals(0, status.getAsJsonArray("errors").size(), () -> "no message failed the client's validation: " + status);
+        assertTrue(status.get("shutdown").getAsBoolean(), status::toString);
+    }
+
+    /** The same checks as the classic UI's, in JupyterLab 4 and Notebook 7 (where pip could install them). */
+    @ParameterizedTest
+    @ValueSource(strings = {"lab", "notebook7"})
+    void jupyterLabAndNotebook7ShowTheNotebookAsTheClassicUiDoes(String front) throws IOException {
+        Run run = installed(front);
+        JsonObject r = run.report();
+        assertEquals(0, run.exit(), () -> front + ": live-check failed:\n" + run.output());
+        assertTrue(r.get("ok").getAsBoolean(), () -> front + ": " + r.get("error"));
+        // Only the front ends' own known errors: JupyterLab 4.6's debugger handler calls displayModules() after
+        // every execute_reply without a debugger session ("No active debugger session", for any kernel whose
+        // kernelspec does not declare a debugger), and Notebook 7 loads a settings plugin without its schema.
+        List<String> unknown = strings(r.getAsJsonArray("pageErrors")).stream()
+                .filter(e -> !e.equals("Error: No active debugger session")
+                        && !e.equals("TypeError: Cannot read properties of undefined (reading 'schema')"))
+                .toList();
+        assertEquals(List.of(), unknown, () -> front + ": JavaScript errors on the page");
+
+        // The status once the notebook has opened: idle before any cell ran, never "unknown" after that.
+        JsonObject atOpen = r.getAsJsonObject("statusAtOpen");
+        assertTrue(atOpen.get("idle").getAsBoolean(), atOpen::toString);
+        List<String> seen = objects(atOpen.getAsJsonArray("seen")).stream().map(o -> o.get("status").getAsString()).toList();
+        assertEquals("idle", seen.get(seen.size() - 1), seen::toString);
+        JsonObject kernel = r.getAsJsonObject("kernel");
+        assertEquals("java", kernel.get("name").getAsString(), kernel::toString);
+        assertEquals("Java (fastbook)", kernel.get("indicator").getAsString(), kernel::toString);
+        assertEquals("rapaio-jupyter-kernel", kernel.get("implementation").getAsString(), kernel::toString);
+        assertFalse(kernel.get("debugger").getAsBoolean(), kernel::toString);
+
+        assertEquals(List.of("196", "242", "3", "881250949"),
+                strings(table(r.getAsJsonObject("ratings")).getAsJsonArray("rows").get(0).getAsJsonArray()));
+        assertEquals(15, table(r.getAsJsonObject("crosstab")).getAsJsonArray("rows").size());
+
+        List<JsonObject> states = objects(r.getAsJsonObject("training").getAsJsonArray("states"));
+        List<Integer> rows = states.stream().map(x -> x.get("rows").getAsInt()).toList();
+        assertTrue(rows.stream().distinct().count() >= 3, () -> front + ": the table grew epoch by epoch: " + rows);
+        for (int i = 1; i < rows.size(); i++) {
+            assertTrue(rows.get(i) >= rows.get(i - 1), () -> "rows only grow: " + rows);
+        }
+        for (JsonObject x : states) {
+            assertTrue(x.get("outputAreas").getAsInt() <= 1 && x.get("tables").getAsInt() <= 1, () -> "in place: " + states);
+        }
+        assertEquals(5, table(r.getAsJsonObject("training").getAsJsonObject("final")).getAsJsonArray("rows").size());
+
+        JsonObject interrupt = r.getAsJsonObject("interrupt");
+        assertTrue(interrupt.get("busyBefore").getAsBoolean(), interrupt::toString);
+        JsonObject cell = interrupt.getAsJsonObject("interrupted");
+        assertTrue(cell.get("answered").getAsBoolean(), cell::toString);
+        List<String> errors = strings(cell.getAsJsonArray("errors"));
+        assertTrue(errors.size() == 1 && errors.get(0).matches(".*(Training interrupted in epoch|Validation interrupted before batch).*"),
+                () -> "the error says where training stopped: " + errors);
+        List<JsonObject> following = objects(interrupt.getAsJsonArray("following"));
+        assertEquals(2, following.size(), interrupt::toString);
+        following.forEach(f -> assertTrue(f.get("answered").getAsBoolean() && f.getAsJsonArray("errors").isEmpty(), f::toString));
+
+        JsonObject restart = r.getAsJsonObject("restart");
+        assertEquals(restart.get("kernelIdBefore").getAsString(), restart.get("kernelId").getAsString(), "a restart keeps the kernel's id");
+        assertEquals("In [1]:", strings(restart.getAsJsonArray("rerunPrompts")).get(0), restart::toString);
+
+        for (String name : List.of("0-opened", "1-ratings-and-crosstab", "3-trained", "4-interrupted", "5-after-interrupt", "6-restarted")) {
+            Path png = REPO.resolve("target/notebooks/screens/live-" + front + "-" + name + ".png");
+            assertTrue(Files.isRegularFile(png) && Files.size(png) > 20_000, () -> "screenshot " + png);
+        }
+        List<JsonObject> kernels = objects(run.cleanup().getAsJsonArray("kernels"));
+        kernels.forEach(k -> assertEquals(204, k.get("deleteStatus").getAsInt(), k::toString));
+        assertEquals(0, run.cleanup().getAsJsonArray("leftovers").size(), run.cleanup()::toString);
+        assertEquals(run.notebookBefore(), run.notebookAfter(), front + ": notebooks/08_collab.ipynb was never saved");
+        assertTrue(r.get("dirty").getAsBoolean(), "the page holds unsaved outputs (autosave is off)");
+    }
+
+    /** The run of this front end; a front end pip could not install here is skipped (said, never faked). */
+    private static Run installed(String front) {
+        Run run = RUNS.get(front);
+        assumeFalse(run.skipped(), () -> front + " was not checked: " + run.report().get("reason").getAsString());
+        return run;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static JsonObject table(JsonObject cellView) {
@@ -290,7 +419,7 @@ class LiveNotebookIT {
         return StreamSupport.stream(array.spliterator(), false).map(JsonElement::getAsJsonObject).toList();
     }
 
-    private static JsonObject readJson(Path file) {
+    private static JsonObject readJson(Path file, String output) {
         if (!Files.isRegularFile(file)) {
             fail("live-check wrote no " + file + "; its output:\n" + output);
         }

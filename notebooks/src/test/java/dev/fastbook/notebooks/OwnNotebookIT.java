@@ -62,20 +62,20 @@ class OwnNotebookIT {
         return files;
     }
 
-    /** A kernelspec "java-own" without the library: only the kernel jar (and the start-race fix when built). */
+    /** A kernelspec "java-own" without the library: only the kernel jar (and its fixes when built). */
     private Path kernelspec() throws IOException {
         Path repo = ExecutedNotebook.repo();
         Path kernelDir = Files.createDirectories(temp.resolve("kernel"));
         Path jar = Files.copy(repo.resolve("notebooks/target/kernel/rapaio-jupyter-kernel.jar"),
                 kernelDir.resolve("rapaio-jupyter-kernel.jar"));
-        Path fix = repo.resolve("target/jupyter/kernel-fix");
+        Path fix = repo.resolve("notebooks/target/kernel/rapaio-kernel-fix.jar");
         JsonArray argv = new JsonArray();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.add("-Dai.djl.offline=true");
         argv.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         argv.add("-Dmaven.repo.local.tail=" + Path.of(System.getProperty("user.home"), ".m2", "repository"));
         argv.add("-cp");
-        argv.add((Files.isDirectory(fix) ? fix + java.io.File.pathSeparator : "") + jar);
+        argv.add((Files.isRegularFile(fix) ? fix + java.io.File.pathSeparator : "") + jar);
         argv.add("org.rapaio.jupyter.kernel.MainApp");
         argv.add("{connection_file}");
         JsonObject env = new JsonObject();

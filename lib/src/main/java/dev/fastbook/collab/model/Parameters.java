@@ -41,10 +41,6 @@ public final class Parameters extends AbstractList<Parameters.Named> implements 
         }
     }
 
-    static {
-        Display.ensureRegistered(); // IJava renders Displayables once they are registered
-    }
-
     private final List<Named> items;
 
     Parameters(List<Named> items) {
