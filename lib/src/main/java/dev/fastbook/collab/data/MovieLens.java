@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.fastbook.collab.core.SafeFiles;
-import dev.fastbook.collab.display.Display;
 
 import tech.tablesaw.api.Table;
 
@@ -21,6 +20,9 @@ import tech.tablesaw.api.Table;
  * <pre>{@code
  * Table ratings = MovieLens.ratings();   // ml-100k, the chapter's: user, movie, rating, timestamp
  * Table movies  = MovieLens.movies();    // movie, title
+ * Table users   = MovieLens.users();     // user, age, gender, occupation, zip
+ * Table genres  = MovieLens.genres();    // movie and 19 genre flags (0/1)
+ * OfficialSplit u1 = MovieLens.dataset("ml-100k").split("u1");   // u1.base / u1.test: train(), test()
  * MovieLens.Dataset ml25m = MovieLens.dataset("ml-25m");
  * Table big = ml25m.ratings();           // 25M ratings, rating a FloatColumn (half stars)
  * Table fromFixtures = MovieLens.load(Path.of("my/ml-100k")).ratings();
@@ -31,7 +33,10 @@ import tech.tablesaw.api.Table;
  * (IntColumns) and {@code rating}: an IntColumn where the release has whole stars only (ml-100k,
  * ml-1m; the book shows {@code 3}), a FloatColumn where it has half stars (all the others).
  * {@code movies()} gives {@code movie} and {@code title}, plus {@code genres} ('|'-separated) for
- * the releases other than ml-100k.
+ * the releases other than ml-100k. {@code genres()} gives every release's genres as 0/1 columns and
+ * {@code users()} the users of ml-100k and ml-1m, both ready to join with the ratings for a tabular
+ * model. ml-100k's shipped splits come by name through {@link Dataset#split(String)}; they are not
+ * uniform samples (see {@link OfficialSplit}).
  *
  * <p>A release named {@code ml-25m} is looked for in {@code $FASTBOOK_DATA/ml-25m}, then in the cache
  * {@code ~/.fastbook/data/ml-25m}; if neither has it, it is downloaded once from GroupLens into the
@@ -88,6 +93,9 @@ public final class MovieLens {
         }
     }
 
+    /** The train/test splits ml-100k ships, each as {@code <name>.base} and {@code <name>.test}. */
+    static final List<String> OFFICIAL_SPLITS = List.of("u1", "u2", "u3", "u4", "u5", "ua", "ub");
+
     private static final RatingsParser.Scale WHOLE = RatingsParser.Scale.WHOLE;
     private static final RatingsParser.Scale HALF = RatingsParser.Scale.HALF;
 
@@ -109,10 +117,6 @@ public final class MovieLens {
             new Release("ml-latest", "ml-latest", "ratings.csv", "movies.csv", HALF, Map.of(),
                     "the full current release, over 33M ratings, changes when GroupLens refreshes it; zip about 335 MB"));
 
-    static {
-        Display.ensureRegistered(); // tables shown as cell values render as HTML in IJava too
-    }
-
     private MovieLens() {
     }
 
@@ -124,6 +128,16 @@ public final class MovieLens {
     /** The 1682 movies of ml-100k: {@code movie} (IntColumn) and {@code title} (StringColumn). */
     public static Table movies() {
         return load(folder()).movies();
+    }
+
+    /** The 943 users of ml-100k: {@code user, age} (IntColumns), {@code gender, occupation, zip}. */
+    public static Table users() {
+        return load(folder()).users();
+    }
+
+    /** The genres of ml-100k's 1682 movies: {@code movie}, then 19 0/1 IntColumns named as in u.genre. */
+    public static Table genres() {
+        return load(folder()).genres();
     }
 
     /** The ml-100k folder, downloading it into the cache on first use (see the class comment). */
@@ -202,7 +216,7 @@ public final class MovieLens {
     public static Table readRatings(Path file) {
         RatingsParser.Format format = RatingsParser.Format.ofFileName(file.getFileName().toString());
         if (format == null) {
-            format = RatingsParser.Format.ofLine(MoviesReader.lines(file).get(0).text());
+            format = RatingsParser.Format.ofLine(TextLines.read(file).get(0).text());
         }
         return RatingsParser.read(file.toAbsolutePath(), format, defaultScale(format));
     }
@@ -354,6 +368,62 @@ public final class MovieLens {
                 }
             }
             throw notFound("movies", "u.item", "movies.dat", "movies.csv");
+        }
+
+        /**
+         * The users, for the releases that describe them: {@code user, age, gender, occupation, zip}
+         * from ml-100k's u.user or ml-1m's users.dat (see {@code UsersReader} for ml-1m's age brackets
+         * and occupation codes). Joins with {@link #ratings()} on {@code user}.
+         *
+         * @throws DataNotFoundException for the other releases, which have no user file
+         */
+        public Table users() {
+            if (Files.isRegularFile(path.resolve("u.user"))) {
+                return UsersReader.uUser(path.resolve("u.user"));
+            }
+            if (Files.isRegularFile(path.resolve("users.dat"))) {
+                return UsersReader.dat(path.resolve("users.dat"));
+            }
+            throw new DataNotFoundException("No user file in " + path + ": GroupLens describes users (age, gender,"
+                    + " occupation, zip) only in ml-100k (u.user) and ml-1m (users.dat).");
+        }
+
+        /**
+         * The movies' genres as flags: {@code movie}, then one 0/1 IntColumn per genre (ml-100k's 19
+         * from u.item, named as in u.genre; for the other releases one per name in their genres
+         * column, alphabetically). Joins with {@link #ratings()} on {@code movie}.
+         */
+        public Table genres() {
+            Path uItem = path.resolve("u.item");
+            return Files.isRegularFile(uItem) ? MoviesReader.uItemGenres(uItem) : Genres.fromNames(movies());
+        }
+
+        /** The names of the shipped splits in this folder: u1..u5, ua, ub for ml-100k; none for the others. */
+        public List<String> splitNames() {
+            return OFFICIAL_SPLITS.stream().filter(s -> Files.isRegularFile(path.resolve(s + ".base"))
+                    && Files.isRegularFile(path.resolve(s + ".test"))).toList();
+        }
+
+        /**
+         * A shipped split by name ({@code u1}..{@code u5}, {@code ua}, {@code ub}): its {@code .base}
+         * file as {@code train()}, its {@code .test} file as {@code test()}, read as {@link #ratings()}
+         * reads u.data. They are not uniform samples: see {@link OfficialSplit}.
+         *
+         * @throws IllegalArgumentException for another name, or a release that ships no splits
+         */
+        public OfficialSplit split(String splitName) {
+            if (!splitNames().contains(splitName)) {
+                throw new IllegalArgumentException("There is no split '" + splitName + "' in " + path + ": "
+                        + (splitNames().isEmpty() ? "only ml-100k ships official splits (" + String.join(", ", OFFICIAL_SPLITS)
+                        + "); split the ratings yourself, e.g. with CollabDataLoaders' validation fraction."
+                        : "its splits are " + String.join(", ", splitNames()) + "."));
+            }
+            return new OfficialSplit(splitName, splitFile(splitName + ".base"), splitFile(splitName + ".test"));
+        }
+
+        private Table splitFile(String file) {
+            Table table = RatingsParser.read(path.resolve(file), RatingsParser.Format.TAB, RatingsParser.Scale.WHOLE);
+            return table.setName(file);
         }
 
         private DataNotFoundException notFound(String what, String... files) {
