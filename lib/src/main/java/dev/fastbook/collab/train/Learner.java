@@ -2,38 +2,40 @@ package dev.fastbook.collab.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.DataLoader;
+import dev.fastbook.collab.data.DataLoaders;
+import dev.fastbook.collab.data.Loader;
 import dev.fastbook.collab.model.Module;
-import dev.fastbook.collab.model.Parameters;
-import dev.fastbook.collab.core.Tensors;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
-import java.util.function.DoubleUnaryOperator;
-import java.util.function.IntFunction;
-import java.util.function.IntToDoubleFunction;
+
+import static dev.fastbook.collab.train.Checks.fmt;
 
 /**
- * fastai's {@code Learner}: DataLoaders, a model and a loss, trained with fastai's Adam by
- * {@link #fit} or {@link #fitOneCycle}, showing the results table as it goes.
+ * fastai's {@code Learner}: DataLoaders, a model and a loss, trained with fastai's Adam by one loop
+ * that calls {@link Callback}s at its events. The {@link Recorder}, the live results table, the
+ * one-cycle schedule and lrFind are callbacks on that loop; so are a user's own, added with
+ * {@link #addCb}, and {@link Metric}s, which become columns of the results table.
  *
  * <pre>{@code
- * var learn = new Learner<>(dls, model, Loss.mse());
- * learn.fitOneCycle(5, 5e-3, 0.1);
+ * var learn = new Learner<>(dls, model, Loss.mse()).metrics(Metric.rmse());
+ * learn.fitOneCycle(5, 5e-3, 0.1, new SaveModelCallback());
  * }</pre>
  *
  * <p>Settings are checked before any weight moves (a learning rate in (0, 10], a finite weight
- * decay of 0 or more with {@code lr * wd < 1}, at least one epoch). When a batch's loss or its
- * optimiser step is not finite, training stops with a {@link TrainingDivergedException} and the
- * weights and optimiser state are those from before that batch: a fit never leaves NaN behind.
- * An interrupt (a notebook's Kernel &gt; Interrupt) ends a fit before its next batch with a
+ * decay of 0 or more with {@code lr * wd < 1}, at least one epoch). When a batch's loss is not
+ * finite, or more than {@value #EXPLODED} times the first batch's, or its optimiser step is not
+ * finite, training stops with a {@link TrainingDivergedException} and the weights, optimiser state
+ * and running statistics are those from before that batch: a fit never leaves NaN behind. An
+ * interrupt (a notebook's Kernel &gt; Interrupt) ends a fit before its next batch with a
  * {@link CancellationException}: the weights are those after the last completed batch.
  */
 public class Learner<M extends Module> {
@@ -41,34 +43,84 @@ public class Learner<M extends Module> {
     public static final double DEFAULT_WD = 0.01;
     /** The largest learning rate accepted: the end of lrFind's range, past which training diverges. */
     public static final double MAX_LR = 10;
+    /** A finite loss this many times the first batch's counts as diverged. */
+    public static final double EXPLODED = 1e4;
 
-    private final CollabDataLoaders dls;
+    private final DataLoaders dls;
     private final M model;
     private final Loss loss;
     private final Recorder recorder = new Recorder();
+    private final List<Callback> cbs = new ArrayList<>();
+    private List<Metric> metrics = List.of();
     private double wd = DEFAULT_WD;
     private boolean quiet;
     private Adam opt;
     private boolean lazyUpdates;
-    private final List<Consumer<ResultsTable.Row>> afterEpoch = new ArrayList<>();
+    private Rollback rollback;
+    private double firstLoss = Double.NaN;
     private int epochsTrained;
     private String lastFit = "not trained yet";
 
-    public Learner(CollabDataLoaders dls, M model, Loss loss) {
+    // The loop's state, fastai's learner attributes; `running` is null outside a loop.
+    private Callback[] running;
+    private int nEpoch, epoch, nIter, iter;
+    private boolean training, finding;
+    private double pctTrain, lr, mom, fitWd, lossValue;
+    private String lrSetting;
+    private Batch batch;
+    private NDArray pred;
+
+    /** A learner on any {@link DataLoaders}: the ratings' {@link CollabDataLoaders}, or a sampler's. */
+    public Learner(DataLoaders dls, M model, Loss loss) {
         this.dls = dls;
         this.model = model;
         this.loss = loss;
     }
 
     /** A learner with fastai's {@code MSELossFlat}. */
-    public Learner(CollabDataLoaders dls, M model) {
+    public Learner(DataLoaders dls, M model) {
         this(dls, model, Loss.mse());
+    }
+
+    /** Adds a callback for every later fit (fastai's {@code add_cb}). */
+    public Learner<M> addCb(Callback cb) {
+        cbs.add(cb);
+        return this;
+    }
+
+    public Learner<M> addCbs(Callback... more) {
+        cbs.addAll(List.of(more));
+        return this;
+    }
+
+    public Learner<M> removeCb(Callback cb) {
+        cbs.remove(cb);
+        return this;
+    }
+
+    /** The callbacks added with {@link #addCb} (the Recorder and the live table are always there too). */
+    public List<Callback> cbs() {
+        return List.copyOf(cbs);
+    }
+
+    /** fastai's {@code metrics=...}: columns of the results table, computed over the whole validation set. */
+    public Learner<M> metrics(Metric... ms) {
+        metrics = List.of(ms);
+        return this;
+    }
+
+    public List<Metric> metrics() {
+        return metrics;
     }
 
     /** Calls {@code listener} with each epoch's row as soon as it is done (e.g. to log or measure). */
     public Learner<M> afterEpoch(Consumer<ResultsTable.Row> listener) {
-        afterEpoch.add(listener);
-        return this;
+        return addCb(new Callback() {
+            @Override
+            public void afterEpoch(Learner<?> learn) {
+                listener.accept(learn.results().last());
+            }
+        });
     }
 
     /**
@@ -80,9 +132,13 @@ public class Learner<M extends Module> {
         return this;
     }
 
+    public boolean isQuiet() {
+        return quiet;
+    }
+
     /** Sets the weight decay used when a fit call gives none. */
     public Learner<M> wd(double weightDecay) {
-        checkWd(weightDecay);
+        Checks.wd(weightDecay);
         this.wd = weightDecay;
         return this;
     }
@@ -91,8 +147,22 @@ public class Learner<M extends Module> {
         return model;
     }
 
-    public CollabDataLoaders dls() {
+    /** The DataLoaders as given, whatever their kind. */
+    public DataLoaders loaders() {
         return dls;
+    }
+
+    /** The ratings' DataLoaders, with their vocabularies ({@code learn.dls().classes()}). */
+    public CollabDataLoaders dls() {
+        if (dls instanceof CollabDataLoaders c) {
+            return c;
+        }
+        throw new IllegalStateException("This learner trains on " + dls.getClass().getSimpleName()
+                + ", not CollabDataLoaders: loaders() gives them.");
+    }
+
+    public Loss lossFunc() {
+        return loss;
     }
 
     public Recorder recorder() {
@@ -125,16 +195,57 @@ public class Learner<M extends Module> {
         return opt;
     }
 
+    // ---- what a callback reads (and, for lr and mom, sets) during a fit ------------------
+
+    public int epoch() { return epoch; }
+
+    public int nEpoch() { return nEpoch; }
+
+    /** The batch's index in its loader (training or validation). */
+    public int iter() { return iter; }
+
+    /** Batches in the loader being run. */
+    public int nIter() { return nIter; }
+
+    /** Whether the loop is in a training batch (false in validation). */
+    public boolean training() { return training; }
+
+    /** How far through the fit's training batches, in [0, 1). */
+    public double pctTrain() { return pctTrain; }
+
+    /** The learning rate this training batch's step uses. */
+    public double lr() { return lr; }
+
+    public double mom() { return mom; }
+
+    /** The weight decay of the running fit, else the default one. */
+    public double wd() { return running != null ? fitWd : wd; }
+
+    /** For a callback's {@code beforeBatch}: the learning rate of this batch's step. */
+    public void setLr(double lr) { this.lr = lr; }
+
+    public void setMom(double mom) { this.mom = mom; }
+
+    /** The batch being run ({@code x}, {@code y}); its arrays are freed after {@code afterBatch}. */
+    public Batch batch() { return batch; }
+
+    /** The model's output for the batch, from {@code afterPred}. */
+    public NDArray pred() { return pred; }
+
+    /** The batch's loss, from {@code afterLoss}. */
+    public double loss() { return lossValue; }
+
+    // ---- fitting -------------------------------------------------------------------------
+
     /** fastai's {@code fit_one_cycle(epochs, lr_max)} with the learner's weight decay. */
     public void fitOneCycle(int epochs, double lrMax) {
         fitOneCycle(epochs, lrMax, wd);
     }
 
-    /** fastai's {@code fit_one_cycle(epochs, lr_max, wd=wd)}. */
-    public void fitOneCycle(int epochs, double lrMax, double wd) {
-        checkSettings(epochs, "lrMax", lrMax, wd);
-        Schedule.OneCycle cycle = Schedule.OneCycle.of(lrMax);
-        fit(epochs, wd, cycle::lr, cycle::mom, "lrMax " + fmt(lrMax));
+    /** fastai's {@code fit_one_cycle(epochs, lr_max, wd=wd, cbs=...)}; the callbacks are for this fit only. */
+    public void fitOneCycle(int epochs, double lrMax, double wd, Callback... extra) {
+        Checks.settings(epochs, "lrMax", lrMax, wd);
+        fitWith(epochs, wd, "lrMax " + fmt(lrMax), Double.NaN, Double.NaN, extra, Schedule.OneCycle.of(lrMax));
     }
 
     /** fastai's {@code fit(epochs, lr)}: a constant learning rate, momentum 0.9. */
@@ -142,253 +253,38 @@ public class Learner<M extends Module> {
         fit(epochs, lr, wd);
     }
 
-    public void fit(int epochs, double lr, double wd) {
-        checkSettings(epochs, "lr", lr, wd);
-        fit(epochs, wd, pos -> lr, pos -> 0.9, "lr " + fmt(lr));
+    public void fit(int epochs, double lr, double wd, Callback... extra) {
+        Checks.settings(epochs, "lr", lr, wd);
+        fitWith(epochs, wd, "lr " + fmt(lr), lr, 0.9, extra);
     }
 
-    // ---- checks before training ----------------------------------------------------------
-
-    // Everything is checked before a weight moves: a bad setting costs nothing but the message.
-    private static void checkSettings(int epochs, String lrName, double lr, double wd) {
-        if (epochs < 1) {
-            throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+    private void fitWith(int epochs, double wd, String setting, double lr0, double mom0, Callback[] extra,
+            Callback... schedule) {
+        List<Callback> all = new ArrayList<>(List.of(schedule));
+        all.add(recorder);
+        if (!quiet) {
+            all.add(Progress.create());
         }
-        checkLr(lrName, lr);
-        checkWd(wd);
-        if (lr * wd >= 1) {
-            // Decoupled weight decay multiplies the weights by 1 - lr*wd each step: at 1 or more
-            // that zeroes them or flips their sign. Blame whichever of the two is out of the usual.
-            String why = " makes lr * wd = " + fmt(lr * wd) + ": each step would multiply the weights by 1 - lr*wd = "
-                    + fmt(1 - lr * wd) + ", which " + (lr * wd == 1 ? "zeroes them" : "flips their sign") + ".";
-            if (wd > 1) {
-                throw new IllegalArgumentException("wd " + fmt(wd) + " with " + lrName + " " + fmt(lr) + why
-                        + " Lower wd below 1/" + lrName + " = " + fmt(1 / lr)
-                        + " (fastai's default is 0.01; the chapter uses 0.1).");
-            }
-            throw new IllegalArgumentException(lrName + " " + fmt(lr) + " with wd " + fmt(wd) + why
-                    + " Lower " + lrName + " below 1/wd = " + fmt(1 / wd) + " (lrFind() suggests one).");
-        }
-    }
-
-    private static void checkLr(String name, double lr) {
-        String hint = " Use a learning rate such as 5e-3 (lrFind() suggests one).";
-        if (Double.isNaN(lr)) {
-            throw new IllegalArgumentException(name + " is NaN (not a number)." + hint);
-        }
-        if (Double.isInfinite(lr)) {
-            throw new IllegalArgumentException(name + " is " + (lr > 0 ? "infinite" : "minus infinity") + "." + hint);
-        }
-        if (lr <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, got " + fmt(lr) + ": "
-                    + (lr == 0 ? "at 0 nothing is learnt." : "a negative rate climbs the loss instead of descending it.")
-                    + hint);
-        }
-        if (lr > MAX_LR) {
-            throw new IllegalArgumentException(name + " " + fmt(lr) + " is above " + fmt(MAX_LR)
-                    + ", the end of lrFind's range: training would diverge." + hint);
-        }
-    }
-
-    private static void checkWd(double wd) {
-        if (!Double.isFinite(wd) || wd < 0) {
-            throw new IllegalArgumentException("wd must be a finite number of 0 or more, got " + fmt(wd)
-                    + (wd < 0 ? ": a negative weight decay grows the weights every step instead of shrinking them." : ".")
-                    + " fastai's default is 0.01; the chapter uses 0.1.");
-        }
-    }
-
-    private static String fmt(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return Double.toString(v);
-        }
-        // Four significant digits without trailing zeros: 0.005, 2e+19, 1000.
-        String g = String.format(Locale.ROOT, "%.4g", v);
-        int e = g.indexOf('e');
-        String mantissa = e < 0 ? g : g.substring(0, e);
-        if (mantissa.contains(".")) {
-            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
-        }
-        return mantissa + (e < 0 ? "" : g.substring(e));
-    }
-
-    // ---- the loop ------------------------------------------------------------------------
-
-    private void fit(int epochs, double wd, DoubleUnaryOperator lrAt, DoubleUnaryOperator momAt, String lrSetting) {
-        Adam adam = opt();
-        recorder.beginFit();
-        ResultsTable table = recorder.results();
-        Progress progress = quiet ? Progress.silent() : Progress.create();
-        DataLoader train = dls.train();
-        int nb = train.size();
-        progress.begin(table, epochs, nb);
-        lastFit = "fit " + epochs + " epochs at " + lrSetting + ", wd " + fmt(wd) + ": running";
+        all.addAll(cbs);
+        all.addAll(List.of(extra));
+        all.sort(Comparator.comparingInt(Callback::order));
+        String at = " at " + setting + ", wd " + fmt(wd);
+        lastFit = "fit " + epochs + " epochs" + at + ": running";
         try {
-            for (int epoch = 0; epoch < epochs; epoch++) {
-                long t0 = System.nanoTime();
-                model.train();
-                final int e = epoch;
-                double[] smooth = {Double.NaN};
-                Step step = new Step(adam, wd, i -> (double) (e * nb + i) / ((long) nb * epochs), lrAt, momAt,
-                        lrSetting, e, i -> "in epoch " + (e + 1) + " of " + epochs + ", batch " + (i + 1) + " of " + nb);
-                allBatches(train, step, (i, size, lr, mom, l) -> {
-                    smooth[0] = recorder.batch(lr, l);
-                    progress.batch(e, i, smooth[0]);
-                    return true;
-                });
-                double valid = validate();
-                recorder.epoch(valid);
-                epochsTrained++;
-                ResultsTable.Row row = new ResultsTable.Row(epoch, smooth[0], valid, (System.nanoTime() - t0) / 1e9);
-                table.add(row);
-                progress.epoch(table, row);
-                afterEpoch.forEach(l -> l.accept(row));
-            }
-            lastFit = "fit " + epochs + " epochs at " + lrSetting + ", wd " + fmt(wd) + ", valid_loss "
-                    + fmt(table.finalValidLoss());
+            boolean completed = run(epochs, wd, setting, lr0, mom0, all.toArray(Callback[]::new), false);
+            ResultsTable t = recorder.results();
+            lastFit = (completed ? "fit " + epochs + " epochs" : "fit stopped by a callback after " + t.size() + " of "
+                    + epochs + " epochs") + at + (t.size() > 0 ? ", valid_loss " + fmt(t.finalValidLoss()) : "");
         } catch (TrainingDivergedException d) {
-            lastFit = "fit at " + lrSetting + ", wd " + fmt(wd) + " diverged in epoch " + (d.epoch() + 1)
-                    + "; weights kept from before that batch";
+            lastFit = "fit" + at + " diverged in epoch " + (d.epoch() + 1) + "; weights kept from before that batch";
             throw d;
         } catch (CancellationException c) {
-            lastFit = "fit at " + lrSetting + ", wd " + fmt(wd) + " interrupted after " + table.size() + " of " + epochs
+            lastFit = "fit" + at + " interrupted after " + recorder.results().size() + " of " + epochs
                     + " epochs; weights as after the last completed batch";
             throw c;
         } finally {
-            progress.end(table);
+            epochsTrained += recorder.results().size();
         }
-    }
-
-    /** What a training batch needs: the optimiser and the hyper-parameters at each batch. */
-    private record Step(Adam adam, double wd, IntToDoubleFunction posAt, DoubleUnaryOperator lrAt,
-            DoubleUnaryOperator momAt, String lrSetting, int epoch, IntFunction<String> where) {}
-
-    /** Called after each batch with its loss; returns whether to go on. */
-    @FunctionalInterface
-    private interface AfterBatch {
-        boolean accept(int i, int size, double lr, double mom, float loss);
-    }
-
-    // fastai's all_batches: `for o in enumerate(self.dl): self.one_batch(*o)`, the one loop for
-    // training (step != null), validation and lrFind. The loader owns the order and the batch
-    // size; each batch's arrays, and everything computed from them, are freed when it is done.
-    private void allBatches(DataLoader dl, Step step, AfterBatch after) {
-        int i = 0;
-        for (Batch b : dl) {
-            try (b; NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                if (Thread.currentThread().isInterrupted()) {
-                    throw interrupted(step, i);
-                }
-                double lr = Double.NaN, mom = Double.NaN;
-                if (step != null) {
-                    double pos = step.posAt().applyAsDouble(i);
-                    lr = step.lrAt().applyAsDouble(pos);
-                    mom = step.momAt().applyAsDouble(pos);
-                }
-                float l = oneBatch(i, b, step, lr, mom);
-                if (!after.accept(i, b.size(), lr, mom, l)) {
-                    return;
-                }
-            }
-            i++;
-        }
-    }
-
-    // fastai's one_batch: forward and loss; when training, backward and an optimiser step. A
-    // non-finite loss takes no step (and computes no gradient); a step Adam refuses changes
-    // nothing. Either way the running statistics the forward pass moved are put back, so the
-    // model is exactly as it was before this batch, and the exception says what to change.
-    private float oneBatch(int i, Batch b, Step step, double lr, double mom) {
-        if (step == null) {
-            return loss.apply(model.forward(b.x()), b.y()).toFloatArray()[0];
-        }
-        float[][] saved = snapshotBuffers();
-        float value;
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray l = loss.apply(model.forward(b.x()), b.y());
-            value = l.toFloatArray()[0];
-            if (Float.isFinite(value)) {
-                gc.backward(l);
-            }
-        }
-        boolean stepped = Float.isFinite(value) && step.adam().step(lr, mom, step.wd());
-        if (!stepped) {
-            restoreBuffers(saved);
-            throw diverged(i, step, value, lr, Float.isFinite(value));
-        }
-        return value;
-    }
-
-    // Kernel > Interrupt interrupts the cell's thread; DJL's native calls never look at that flag,
-    // so the loop does, before each batch. The flag is left set: the caller was interrupted too.
-    private static CancellationException interrupted(Step step, int i) {
-        String state = step != null && step.epoch() < 0
-                ? "lrFind puts the weights and optimiser state back as they were before it."
-                : "The weights and optimiser state are those after the last completed batch;"
-                        + " results() has the epochs that finished.";
-        return new CancellationException((step == null ? "Validation interrupted before batch " + (i + 1)
-                : "Training interrupted " + step.where().apply(i) + ", before that batch ran") + ". " + state);
-    }
-
-    private TrainingDivergedException diverged(int i, Step step, float value, double lr, boolean stepRefused) {
-        String what = stepRefused
-                ? "the optimiser step would have made weights or their moving averages infinite or NaN (loss " + value + ")"
-                : "the loss became " + value;
-        String advice = step.wd() > 1
-                ? "wd " + fmt(step.wd()) + " is unusually large (fastai's default is 0.01; the chapter uses 0.1):"
-                        + " lower it, or lower the learning rate (" + step.lrSetting() + ")."
-                : "Lower the learning rate (" + step.lrSetting() + "), e.g. to a tenth of it, or pick one with lrFind().";
-        return new TrainingDivergedException("Training diverged " + step.where().apply(i) + " at lr " + fmt(lr) + ": "
-                + what + ". The weights and optimiser state are as they were before that batch. " + advice,
-                step.epoch(), i, lr, value);
-    }
-
-    // Buffers (BatchNorm's running statistics) move in the forward pass, outside the optimiser.
-    private List<NDArray> buffers;
-
-    private float[][] snapshotBuffers() {
-        if (buffers == null) {
-            buffers = new ArrayList<>();
-            for (Parameters.Named p : model.parameters()) {
-                if (!p.parameter().requiresGradient()) {
-                    buffers.add(p.array());
-                }
-            }
-        }
-        float[][] out = new float[buffers.size()][];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = buffers.get(k).toFloatArray();
-        }
-        return out;
-    }
-
-    private void restoreBuffers(float[][] saved) {
-        for (int k = 0; k < saved.length; k++) {
-            NDArray target = buffers.get(k);
-            Tensors.copyInto(Tensors.manager().create(saved[k], target.getShape()), target);
-        }
-    }
-
-    // Validation needs no gradients and, in eval mode, no batch statistics, so it runs in large
-    // chunks: the mean over all rows is the same, with far fewer calls into the engine.
-    private static final int VALID_CHUNK = 4096;
-
-    /** The mean loss over every validation row (fastai's valid_loss), in evaluation mode. */
-    public double validate() {
-        model.eval();
-        DataLoader valid = dls.valid().withBs(VALID_CHUNK);
-        double[] sum = {0};
-        long[] n = {0};
-        Tensors.noGrad(() -> {
-            allBatches(valid, null, (i, size, lr, mom, l) -> {
-                sum[0] += l * size;
-                n[0] += size;
-                return true;
-            });
-            return null;
-        });
-        return sum[0] / n[0];
     }
 
     /** fastai's {@code lr_find()}: 100 batches from 1e-7 to 10; weights and optimiser restored. */
@@ -399,61 +295,233 @@ public class Learner<M extends Module> {
     /**
      * Trains {@code numIt} batches with the learning rate growing exponentially from
      * {@code startLr} to {@code endLr}, stopping early when the loss diverges; afterwards the
-     * weights, running statistics and optimiser state are put back as they were.
+     * weights, running statistics and optimiser state are put back as they were. It runs the
+     * loop with its own callback only, so results() and the recorder keep the last fit.
      */
     public LrFind lrFind(double startLr, double endLr, int numIt) {
-        checkLr("startLr", startLr);
-        checkLr("endLr", endLr);
+        Checks.lr("startLr", startLr);
+        Checks.lr("endLr", endLr);
         if (startLr >= endLr) {
             throw new IllegalArgumentException("startLr " + fmt(startLr) + " must be below endLr " + fmt(endLr));
         }
         if (numIt < 1) {
             throw new IllegalArgumentException("numIt must be at least 1, got " + numIt);
         }
-        Adam adam = opt();
-        Adam.State saved = adam.snapshot();
-        List<NDArray> weights = model.parameterArrays();
-        List<NDArray> savedWeights = weights.stream().map(NDArray::duplicate).toList();
-        List<Double> lrs = new ArrayList<>();
-        List<Double> losses = new ArrayList<>();
-        Recorder rec = new Recorder();
-        rec.beginFit();
+        LrFinder finder = new LrFinder(startLr, endLr, numIt);
+        int nb = dls.train().size();
         try {
-            model.train();
-            DataLoader train = dls.train();
-            int[] it = {0};
-            double[] best = {Double.POSITIVE_INFINITY};
-            boolean[] stop = {false};
-            Step step = new Step(adam, wd, i -> (double) it[0] / numIt, pos -> Schedule.exp(startLr, endLr, pos),
-                    pos -> 0.9, "lrFind's endLr " + fmt(endLr), -1, i -> "in lrFind at batch " + (it[0] + 1));
             // As fastai: as many passes over the training loader as numIt needs, each reshuffled.
-            while (!stop[0] && it[0] < numIt) {
-                allBatches(train, step, (i, size, lr, mom, l) -> {
-                    double smooth = rec.batch(lr, l);
-                    lrs.add(lr);
-                    losses.add(smooth);
-                    best[0] = Math.min(best[0], smooth);
-                    it[0]++;
-                    stop[0] = smooth > 4 * best[0]; // stop_div: the loss is diverging
-                    return !stop[0] && it[0] < numIt;
-                });
-            }
+            run((numIt + nb - 1) / nb, wd, "lrFind's endLr " + fmt(endLr), startLr, 0.9, new Callback[] {finder}, true);
         } catch (TrainingDivergedException diverged) {
             // the end of the search: the learning rate is past anything usable
+        }
+        return finder.result();
+    }
+
+    /** The mean loss over every validation row (fastai's valid_loss), in evaluation mode. */
+    public double validate() {
+        return validate(dls.valid()).get("valid_loss");
+    }
+
+    /**
+     * fastai's {@code validate(dl=...)}: the mean loss and each metric over every row of {@code dl}
+     * (a test set, say), in evaluation mode: {@code {valid_loss=..., rmse=...}}.
+     */
+    public Map<String, Double> validate(Loader dl) {
+        if (running != null) {
+            throw new IllegalStateException("validate() cannot run inside a fit or lrFind; use a metric (learn.metrics(...)).");
+        }
+        Evaluation ev = new Evaluation(metrics);
+        running = new Callback[] {ev};
+        try {
+            try {
+                validPass(dl);
+            } catch (Callback.CancelValidException e) {
+                // nothing more to add up
+            }
+            ev.afterValidate(this);
         } finally {
-            adam.restore(saved);
-            for (int i = 0; i < weights.size(); i++) {
-                Tensors.copyInto(savedWeights.get(i), weights.get(i));
+            end();
+        }
+        return ev.values();
+    }
+
+    // ---- the loop ------------------------------------------------------------------------
+
+    // fastai's _do_fit: epochs until the last or until a callback cancels the fit. Returns whether
+    // every epoch ran.
+    private boolean run(int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
+        opt();
+        if (rollback == null) {
+            rollback = new Rollback(model);
+        }
+        running = cbs;
+        nEpoch = epochs;
+        fitWd = wd;
+        lrSetting = setting;
+        finding = lrFind;
+        lr = lr0;
+        mom = mom0;
+        epoch = iter = 0;
+        pctTrain = 0;
+        boolean completed = true;
+        try {
+            try {
+                for (Callback cb : cbs) cb.beforeFit(this);
+                for (epoch = 0; epoch < nEpoch; epoch++) {
+                    oneEpoch();
+                }
+            } catch (Callback.CancelFitException e) {
+                completed = false;
+            }
+            for (Callback cb : cbs) cb.afterFit(this);
+            return completed;
+        } finally {
+            try {
+                for (Callback cb : cbs) cb.cleanupFit(this);
+            } finally {
+                end();
             }
         }
-        return new LrFind(lrs, losses, numIt);
     }
+
+    private void end() {
+        running = null;
+        batch = null;
+        pred = null;
+        training = false;
+        finding = false;
+    }
+
+    private static final int VALID_CHUNK = 4096;
+
+    private void oneEpoch() {
+        Callback[] cbs = running;
+        try {
+            for (Callback cb : cbs) cb.beforeEpoch(this);
+            Loader train = dls.train();
+            try {
+                training = true;
+                model.train();
+                nIter = train.size();
+                for (Callback cb : cbs) cb.beforeTrain(this);
+                allBatches(train);
+            } catch (Callback.CancelTrainException e) {
+                // on to afterTrain
+            }
+            for (Callback cb : cbs) cb.afterTrain(this);
+            try {
+                validPass(dls.valid());
+            } catch (Callback.CancelValidException e) {
+                // on to afterValidate
+            }
+            for (Callback cb : cbs) cb.afterValidate(this);
+        } catch (Callback.CancelEpochException e) {
+            // on to afterEpoch
+        }
+        for (Callback cb : cbs) cb.afterEpoch(this);
+    }
+
+    // Validation needs no gradients and, in eval mode, no batch statistics, so it runs in large
+    // chunks: the mean over all rows is the same, with far fewer calls into the engine.
+    private void validPass(Loader valid) {
+        Loader chunks = valid.withBs(VALID_CHUNK);
+        training = false;
+        model.eval();
+        nIter = chunks.size();
+        for (Callback cb : running) cb.beforeValidate(this);
+        Tensors.noGrad(() -> {
+            allBatches(chunks);
+            return null;
+        });
+    }
+
+    // fastai's all_batches: the loader owns the order and the batch size; each batch's arrays,
+    // and everything computed from them, are freed when it is done.
+    private void allBatches(Loader dl) {
+        iter = 0;
+        for (Batch b : dl) {
+            try (b; NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                if (Thread.currentThread().isInterrupted()) {
+                    throw Divergence.interrupted(this);
+                }
+                batch = b;
+                oneBatch();
+            } finally {
+                batch = null;
+                pred = null;
+            }
+            iter++;
+        }
+    }
+
+    // fastai's one_batch: forward and loss; when training, backward and an optimiser step.
+    private void oneBatch() {
+        Callback[] cbs = running;
+        if (training) {
+            pctTrain = (double) (epoch * nIter + iter) / ((long) nIter * nEpoch);
+        }
+        try {
+            for (Callback cb : cbs) cb.beforeBatch(this);
+            if (training) {
+                trainBatch(cbs);
+            } else {
+                pred = model.forward(batch.x());
+                for (Callback cb : cbs) cb.afterPred(this);
+                lossValue = loss.apply(pred, batch.y()).toFloatArray()[0];
+                for (Callback cb : cbs) cb.afterLoss(this);
+            }
+        } catch (Callback.CancelBatchException e) {
+            // on to afterBatch
+        }
+        for (Callback cb : cbs) cb.afterBatch(this);
+    }
+
+    // A loss that is not finite, or has exploded, takes no step (and computes no gradient); a step
+    // Adam refuses changes nothing. Either way the running statistics the forward pass moved are
+    // put back, so the model is exactly as it was before this batch, and the exception says what
+    // to change.
+    private void trainBatch(Callback[] cbs) {
+        float[][] saved = rollback.save();
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            pred = model.forward(batch.x());
+            for (Callback cb : cbs) cb.afterPred(this);
+            NDArray l = loss.apply(pred, batch.y());
+            float value = l.toFloatArray()[0];
+            lossValue = value;
+            if (Double.isNaN(firstLoss) && Float.isFinite(value)) {
+                firstLoss = value;
+            }
+            boolean exploded = firstLoss > 0 && value > EXPLODED * firstLoss;
+            if (!Float.isFinite(value) || exploded) {
+                rollback.restore(saved);
+                throw Divergence.diverged(this, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE,
+                        firstLoss);
+            }
+            for (Callback cb : cbs) cb.afterLoss(this);
+            for (Callback cb : cbs) cb.beforeBackward(this);
+            gc.backward(l);
+        }
+        for (Callback cb : cbs) cb.beforeStep(this);
+        if (!opt.step(lr, mom, fitWd)) {
+            rollback.restore(saved);
+            throw Divergence.diverged(this, Divergence.Kind.STEP_REFUSED, firstLoss);
+        }
+        for (Callback cb : cbs) cb.afterStep(this);
+    }
+
+    // For Divergence's messages.
+    boolean inLrFind() { return finding; }
+
+    String lrSetting() { return lrSetting; }
 
     /** What a jshell user wants to know at a glance. */
     @Override
     public String toString() {
         String lossName = loss.getClass().isHidden() || loss.getClass().isSynthetic() ? "custom loss" : loss.toString();
         return "Learner(model: " + model.getClass().getSimpleName() + ", data: " + dls + ", loss: " + lossName
+                + (metrics.isEmpty() ? "" : ", metrics: " + metrics.stream().map(Metric::name).toList())
                 + ", wd: " + fmt(wd) + ", epochs trained: " + epochsTrained + ", last fit: " + lastFit + ")";
     }
 }

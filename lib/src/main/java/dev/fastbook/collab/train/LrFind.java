@@ -168,8 +168,4 @@ public final class LrFind implements Displayable {
         return Displayable.htmlAndText("<pre>" + Display.escape(toString()) + "</pre><img src=\"data:image/png;base64," + png + "\"/>",
                 toString());
     }
-
-    static {
-        Display.ensureRegistered();
-    }
 }

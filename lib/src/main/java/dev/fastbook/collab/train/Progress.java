@@ -7,95 +7,82 @@ import dev.fastbook.collab.display.LiveDisplay;
 import java.util.Map;
 
 /**
- * How training shows itself: in a notebook, fastai's progress bar and results table, redrawn in
- * place; in a plain JVM, the same table printed a line per epoch.
+ * fastai's {@code ProgressCallback}: in a notebook, the progress bar and results table, redrawn in
+ * place; in a plain JVM, the same table printed a line per epoch. A quiet learner has none.
  */
-abstract class Progress {
+abstract class Progress implements Callback {
     static Progress create() {
         return Display.inNotebook() ? new Notebook() : new Console();
     }
 
-    /** Shows nothing (fastai's {@code no_bar()} with {@code no_logging()}), e.g. inside a sweep. */
-    static Progress silent() {
-        return new Progress() {
-            @Override void begin(ResultsTable table, int epochs, int batchesPerEpoch) {}
-            @Override void batch(int epoch, int batch, double smoothLoss) {}
-            @Override void epoch(ResultsTable table, ResultsTable.Row row) {}
-            @Override void end(ResultsTable table) {}
-        };
+    /** After the Recorder, which fills the table, and before callbacks at the default order. */
+    @Override
+    public int order() {
+        return -10;
     }
-
-    abstract void begin(ResultsTable table, int epochs, int batchesPerEpoch);
-
-    /** Called after every training batch; cheap unless it is time to redraw. */
-    abstract void batch(int epoch, int batch, double smoothLoss);
-
-    abstract void epoch(ResultsTable table, ResultsTable.Row row);
-
-    abstract void end(ResultsTable table);
 
     static final class Console extends Progress {
         @Override
-        void begin(ResultsTable table, int epochs, int batchesPerEpoch) {
-            System.out.println(ResultsTable.header().strip());
+        public void beforeFit(Learner<?> learn) {
+            System.out.println(learn.results().headerLine());
         }
 
         @Override
-        void batch(int epoch, int batch, double smoothLoss) {}
-
-        @Override
-        void epoch(ResultsTable table, ResultsTable.Row row) {
-            System.out.println(ResultsTable.line(row).strip());
+        public void afterEpoch(Learner<?> learn) {
+            ResultsTable table = learn.results();
+            System.out.println(table.line(table.last()));
             System.out.flush();
         }
-
-        @Override
-        void end(ResultsTable table) {}
     }
 
     static final class Notebook extends Progress {
         private static final long REDRAW_NANOS = 300_000_000L;
         private LiveDisplay handle;
         private ResultsTable table;
-        private int epochs, batches, shownEpoch;
+        private int shownEpoch;
         private long epochStart, lastDraw;
 
         @Override
-        void begin(ResultsTable table, int epochs, int batchesPerEpoch) {
-            this.table = table;
-            this.epochs = epochs;
-            this.batches = batchesPerEpoch;
+        public void beforeFit(Learner<?> learn) {
+            table = learn.results();
             epochStart = lastDraw = System.nanoTime();
             shownEpoch = 0;
-            handle = Display.show(view(bar(0, epochs, "")));
+            handle = Display.show(view(bar(0, learn.nEpoch(), "")));
         }
 
+        /** Cheap unless it is time to redraw. */
         @Override
-        void batch(int epoch, int batch, double smoothLoss) {
+        public void afterBatch(Learner<?> learn) {
+            if (!learn.training()) {
+                return;
+            }
             long now = System.nanoTime();
-            if (epoch != shownEpoch) {
-                shownEpoch = epoch;
+            if (learn.epoch() != shownEpoch) {
+                shownEpoch = learn.epoch();
                 epochStart = now;
             }
             if (now - lastDraw < REDRAW_NANOS) {
                 return;
             }
             lastDraw = now;
+            int batch = learn.iter(), batches = learn.nIter();
             double elapsed = (now - epochStart) / 1e9;
             double left = batch == 0 ? 0 : elapsed / (batch + 1) * (batches - batch - 1);
             String inner = bar(batch + 1, batches, ResultsTable.time(elapsed) + "&lt;" + ResultsTable.time(left)
-                    + " " + ResultsTable.fmt(smoothLoss));
-            handle.update(view(bar(epoch, epochs, "") + "\n" + inner));
+                    + " " + ResultsTable.fmt(learn.recorder().smoothLoss()));
+            handle.update(view(bar(learn.epoch(), learn.nEpoch(), "") + "\n" + inner));
         }
 
         @Override
-        void epoch(ResultsTable table, ResultsTable.Row row) {
-            handle.update(view(bar(row.epoch() + 1, epochs, "")));
+        public void afterEpoch(Learner<?> learn) {
+            handle.update(view(bar(learn.epoch() + 1, learn.nEpoch(), "")));
         }
 
         @Override
-        void end(ResultsTable table) {
-            handle.update(table);
+        public void cleanupFit(Learner<?> learn) {
+            if (handle != null) {
+                handle.update(table);
+            }
         }
 
         private Object view(String progressHtml) {

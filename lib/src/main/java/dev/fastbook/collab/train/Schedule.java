@@ -1,6 +1,6 @@
 package dev.fastbook.collab.train;
 
-/** fastai's annealing functions and the one-cycle policy built from them. */
+/** fastai's annealing functions and the one-cycle policy built from them (a callback, as fastai's ParamScheduler). */
 public final class Schedule {
     private Schedule() {}
 
@@ -17,9 +17,11 @@ public final class Schedule {
     /**
      * fastai's {@code fit_one_cycle} schedule at position {@code pos} in [0, 1] of all training
      * batches: the learning rate warms from lrMax/div to lrMax over the first pctStart, then
-     * anneals to lrMax/divFinal; momentum goes 0.95 -> 0.85 -> 0.95 over the same phases.
+     * anneals to lrMax/divFinal; momentum goes 0.95 -> 0.85 -> 0.95 over the same phases. As a
+     * callback it sets each training batch's learning rate and momentum from {@code learn.pctTrain()}.
      */
-    public record OneCycle(double lrMax, double div, double divFinal, double pctStart, double momHigh, double momLow) {
+    public record OneCycle(double lrMax, double div, double divFinal, double pctStart, double momHigh, double momLow)
+            implements Callback {
         public static OneCycle of(double lrMax) {
             return new OneCycle(lrMax, 25, 1e5, 0.25, 0.95, 0.85);
         }
@@ -34,6 +36,20 @@ public final class Schedule {
             return pos < pctStart
                     ? cos(momHigh, momLow, pos / pctStart)
                     : cos(momLow, momHigh, (pos - pctStart) / (1 - pctStart));
+        }
+
+        /** Before the Recorder, which records the rate each batch used. */
+        @Override
+        public int order() {
+            return -30;
+        }
+
+        @Override
+        public void beforeBatch(Learner<?> learn) {
+            if (learn.training()) {
+                learn.setLr(lr(learn.pctTrain()));
+                learn.setMom(mom(learn.pctTrain()));
+            }
         }
     }
 }
