@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.train.Loss;
+import dev.fastbook.collab.train.Metric;
 
 /**
  * Bayesian Personalised Ranking (Rendle et al., 2009) around any model that scores
@@ -63,6 +64,12 @@ public class Bpr<M extends Module> extends Module {
                 return "BPRLoss()";
             }
         };
+    }
+
+    /** The share of pairs whose rated item outscores the unrated one (a sampled AUC), as a results-table column. */
+    public static Metric pairAccuracy() {
+        return Metric.higherIsBetter("pair_accuracy",
+                (margin, ignored) -> margin.gt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat());
     }
 
     @Override
