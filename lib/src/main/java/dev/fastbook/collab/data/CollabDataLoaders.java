@@ -2,15 +2,11 @@ package dev.fastbook.collab.data;
 
 import dev.fastbook.collab.core.Vocab;
 import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.FloatColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.LongColumn;
-import tech.tablesaw.api.NumberColumn;
-import tech.tablesaw.api.ShortColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,31 +16,26 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * fastai's {@code CollabDataLoaders}: a random 80/20 split of a ratings table, user and item
- * vocabularies, and a training and a validation {@link DataLoader} of
+ * fastai's {@code CollabDataLoaders}: a ratings table split into training and validation rows, the
+ * vocabularies learnt from training, and a training and a validation {@link DataLoader} of
  * {@code (user index, item index) -> rating} batches.
  *
  * <pre>{@code
  * var dls = CollabDataLoaders.from(ratings).itemName("title").bs(64).seed(42).build();
- * for (Batch b : dls.train()) { try (b) { ... } }
+ * var dls = CollabDataLoaders.fromCsv(Path.of("ratings.csv")).build();
+ * var dls = CollabDataLoaders.from(u1base).valid(u1test).build();       // a given validation table
+ * var dls = CollabDataLoaders.from(ratings).validPctByUser(0.25).seed(42).build();
+ * var dls = CollabDataLoaders.from(rated).catNames("gender", "occupation").contNames("age").build();
  * }</pre>
  *
- * <p>Columns not named in the builder are found by name (user/userId, movie/movieId/item/title,
- * rating/score). fastai takes the first three columns by position; here a table whose rating
- * column has another name must name it, because by position a MovieLens table without ratings
- * would silently train on its timestamps.
+ * <p>Which column is which is decided by {@link ColumnRoles} (names first, then fastai's rule of
+ * first, second, third column, printed when used); which rows validate by {@link Splitter}; the
+ * codes by {@link Categorify} and {@link Normalize}. Rows of a given validation or test table
+ * whose user or item training never saw are coded {@code #na#} (index 0), as fastai does, and
+ * counted ({@link #naRows()}).
  */
 public final class CollabDataLoaders implements DataLoaders {
-    private static final List<String> USER_NAMES = List.of("user", "userid", "users", "customer", "customerid");
-    private static final List<String> ITEM_NAMES = List.of("movie", "movieid", "item", "itemid", "title",
-            "product", "productid", "book", "bookid");
-    private static final List<String> RATING_NAMES = List.of("rating", "ratings", "score", "stars", "value");
-
-    private final String userName;
-    private final String itemName;
-    private final String ratingName;
-    private final Vocab users;
-    private final Vocab items;
+    private final RowEncoder enc;
     private final DataLoader train;
     private final DataLoader valid;
     private final double minRating, maxRating;
@@ -54,387 +45,129 @@ public final class CollabDataLoaders implements DataLoaders {
         if (t == null || t.rowCount() == 0) {
             throw new IllegalArgumentException("The ratings table is empty: load some ratings first (e.g. MovieLens.ratings()).");
         }
-        if (!(b.validPct > 0 && b.validPct < 1)) {
-            throw new IllegalArgumentException("validPct must be between 0 and 1 (exclusive), got " + b.validPct);
-        }
         if (b.bs < 1) {
             throw new IllegalArgumentException("The batch size must be at least 1, got " + b.bs);
         }
-        ratingName = ratingColumn(t, b.ratingName);
-        userName = idColumn(t, b.userName, USER_NAMES, 0, "user", ratingName, null);
-        itemName = idColumn(t, b.itemName, ITEM_NAMES, 1, "item", ratingName, userName);
-        Column<?> ratingCol = t.column(ratingName);
-        double[] range = checkRatings(ratingCol);
-        minRating = range[0];
-        maxRating = range[1];
-        int n = t.rowCount();
-        // fastai's RandomSplitter: a random permutation, the first int(pct * n) rows are validation.
-        // With validFold(k, folds) the k-th of `folds` equal slices of the same permutation is.
-        int foldFrom = b.folds == 0 ? 0 : (int) ((long) b.fold * n / b.folds);
-        int nValid = b.folds == 0 ? (int) (b.validPct * n) : (int) ((long) (b.fold + 1) * n / b.folds) - foldFrom;
-        int nTrain = n - nValid;
-        if (nValid == 0) {
-            long rowsNeeded = (long) Math.ceil(1 / b.validPct);
-            while ((int) (b.validPct * rowsNeeded) < 1) {
-                rowsNeeded++;
+        List<String> extras = new ArrayList<>(b.catNames);
+        extras.addAll(b.contNames);
+        ColumnRoles roles = ColumnRoles.choose(t, b.userName, b.itemName, b.ratingName, extras);
+        roles.checkKinds(t);
+        double[] range = RowEncoder.checkRatings(t.column(roles.rating()));
+        Table validTable = b.validTable == null ? t : b.validTable;
+        Splitter.Split split = split(b, t, roles);
+        int nTrain = split.train().length;
+        if (b.validTable != null) {
+            if (validTable.rowCount() == 0) {
+                throw new IllegalArgumentException("The validation table " + validTable.name() + " is empty.");
             }
-            // Rounded up, so that the advice itself gives at least one row.
-            String pctNeeded = java.math.BigDecimal.valueOf(Math.ceil(1000.0 / n) / 1000).stripTrailingZeros().toPlainString();
-            throw new IllegalArgumentException("No validation rows: " + n + (n == 1 ? " row" : " rows") + " with validPct "
-                    + b.validPct + " gives int(" + b.validPct + " * " + n + ") = 0 rows to validate on, so the valid"
-                    + " loss could not be measured. Use at least " + rowsNeeded + " rows"
-                    + (n < 2 ? " (one row cannot be both trained and validated on)" : ", or validPct " + pctNeeded + " or more")
-                    + ".");
+            double[] validRange = RowEncoder.checkRatings(RowEncoder.column(validTable, roles.rating(), "rating"));
+            range = new double[] {Math.min(range[0], validRange[0]), Math.max(range[1], validRange[1])};
         }
         if (b.bs > nTrain) {
             throw new IllegalArgumentException("Batch size " + b.bs + " does not fit: there are " + nTrain
                     + " training rows. Use a batch size between 1 and " + nTrain + ".");
         }
-
-        Random split = b.seed == null ? new Random() : new Random(b.seed);
-        int[] perm = permutation(n, split);
-        if (foldFrom > 0) {
-            // the fold's slice first: it is the validation set
-            int[] rotated = new int[n];
-            System.arraycopy(perm, foldFrom, rotated, 0, nValid);
-            System.arraycopy(perm, 0, rotated, nValid, foldFrom);
-            System.arraycopy(perm, foldFrom + nValid, rotated, foldFrom + nValid, n - foldFrom - nValid);
-            perm = rotated;
-        }
-        Codes u = codes(t.column(userName), perm, nValid);
-        Codes it = codes(t.column(itemName), perm, nValid);
-        users = u.vocab;
-        items = it.vocab;
-
-        int[] validUser = new int[nValid], validItem = new int[nValid];
-        int[] trainUser = new int[nTrain], trainItem = new int[nTrain];
-        float[] validRating = new float[nValid], trainRating = new float[nTrain];
-        RatingReader r = ratingReader(ratingCol);
-        for (int k = 0; k < nValid; k++) {
-            int row = perm[k];
-            validUser[k] = u.code(row);
-            validItem[k] = it.code(row);
-            validRating[k] = r.get(row);
-        }
-        for (int k = nValid; k < n; k++) {
-            int row = perm[k];
-            trainUser[k - nValid] = u.code(row);
-            trainItem[k - nValid] = it.code(row);
-            trainRating[k - nValid] = r.get(row);
-        }
+        enc = RowEncoder.fit(t, roles, b.catNames, b.contNames, split.train(), b.validTable == null);
+        roles.checkDistinct(t, roles.user(), enc.users.size() - 1, nTrain);
+        roles.checkDistinct(t, roles.item(), enc.items.size() - 1, nTrain);
+        minRating = range[0];
+        maxRating = range[1];
         DataLoader.Shuffler shuffler = new DataLoader.Shuffler(b.seed == null ? new Random() : new Random(b.seed + 1));
-        train = new DataLoader(trainUser, trainItem, trainRating, b.bs, true, shuffler);
-        valid = new DataLoader(validUser, validItem, validRating, b.bs, false, null);
+        train = enc.loader(t, split.train(), b.bs, true, shuffler);
+        valid = enc.loader(validTable, split.valid(), b.bs, false, null);
+        String guess = roles.guessLine();
+        if (guess != null) {
+            System.out.println(guess);
+        }
+        if (b.validTable != null && valid.naRows() > 0) {
+            System.out.println(naLine(valid, "validation"));
+        }
     }
 
-    // ---- choosing columns -------------------------------------------------------------------
-
-    private static String key(String columnName) {
-        return columnName.toLowerCase(Locale.ROOT).replaceAll("[ _\\-]", "");
-    }
-
-    private static String byName(Table t, List<String> candidates, String... taken) {
-        for (String want : candidates) {
-            for (String c : t.columnNames()) {
-                if (key(c).equals(want) && !Arrays.asList(taken).contains(c)) {
-                    return c;
-                }
+    private static Splitter.Split split(Builder b, Table t, ColumnRoles roles) {
+        int n = t.rowCount();
+        int ways = (b.validTable != null ? 1 : 0) + (b.folds > 0 ? 1 : 0) + (b.validPctByUser != null ? 1 : 0);
+        if (ways > 1) {
+            throw new IllegalArgumentException("Choose one way to validate: valid(table), validFold(fold, folds) or"
+                    + " validPctByUser(pct); this builder was given " + ways + " of them.");
+        }
+        if (b.validTable != null) {
+            return new Splitter.Split(allRows(n), allRows(b.validTable.rowCount()));
+        }
+        Random random = b.seed == null ? new Random() : new Random(b.seed);
+        if (b.folds > 0) {
+            return Splitter.fold(n, b.fold, b.folds, random);
+        }
+        if (b.validPctByUser != null) {
+            Splitter.Split s = Splitter.byUser(t.column(roles.user()), b.validPctByUser, random);
+            if (s.valid().length == 0 || s.train().length == 0) {
+                throw new IllegalArgumentException("validPctByUser(" + b.validPctByUser + ") leaves " + s.train().length
+                        + " training and " + s.valid().length + " validation rows in " + n + " rows: each user's rows are"
+                        + " split by that share, so use a share nearer 0.5 or a table with more ratings per user.");
             }
+            return s;
         }
-        return null;
+        Splitter.checkPct(b.validPct);
+        if ((int) (b.validPct * n) == 0) {
+            throw noValidationRows(n, b.validPct);
+        }
+        return Splitter.random(n, b.validPct, random);
     }
 
-    private static boolean cannotBeRatings(Column<?> c) {
-        String k = key(c.name());
-        return k.contains("time") || k.contains("date") || k.equals("ts") || !(c instanceof NumberColumn);
+    private static IllegalArgumentException noValidationRows(int n, double validPct) {
+        long rowsNeeded = (long) Math.ceil(1 / validPct);
+        while ((int) (validPct * rowsNeeded) < 1) {
+            rowsNeeded++;
+        }
+        // Rounded up, so that the advice itself gives at least one row.
+        String pctNeeded = java.math.BigDecimal.valueOf(Math.ceil(1000.0 / n) / 1000).stripTrailingZeros().toPlainString();
+        return new IllegalArgumentException("No validation rows: " + n + (n == 1 ? " row" : " rows") + " with validPct "
+                + validPct + " gives int(" + validPct + " * " + n + ") = 0 rows to validate on, so the valid"
+                + " loss could not be measured. Use at least " + rowsNeeded + " rows"
+                + (n < 2 ? " (one row cannot be both trained and validated on)" : ", or validPct " + pctNeeded + " or more")
+                + ".");
     }
 
-    private static String ratingColumn(Table t, String named) {
-        if (named != null) {
-            requireColumn(t, named, "rating");
-            Column<?> c = t.column(named);
-            if (!(c instanceof NumberColumn)) {
-                throw new IllegalArgumentException("The rating column '" + named + "' holds " + c.type().name()
-                        + " values, not numbers. The table's columns are " + describe(t)
-                        + ": name the one with the ratings with ratingName(...).");
-            }
-            return named;
-        }
-        String found = byName(t, RATING_NAMES);
-        if (found != null) {
-            if (!(t.column(found) instanceof NumberColumn)) {
-                throw new IllegalArgumentException("The column '" + found + "' holds " + t.column(found).type().name()
-                        + " values, not numbers, so it cannot be the ratings. The table's columns are "
-                        + describe(t) + ": name the rating column with ratingName(...).");
-            }
-            return found;
-        }
-        // fastai's positional default, kept only where it cannot be wrong silently: exactly three
-        // columns, the third numeric and not a time.
-        if (t.columnCount() == 3 && !cannotBeRatings(t.column(2))) {
-            return t.column(2).name();
-        }
-        throw new IllegalArgumentException("No rating column in table '" + t.name() + "': its columns are "
-                + describe(t) + ". Name the column that holds the ratings with ratingName(\"...\")"
-                + " (a timestamp or text column is never taken for ratings).");
+    private static int[] allRows(int n) {
+        int[] rows = new int[n];
+        Arrays.setAll(rows, i -> i);
+        return rows;
     }
 
-    private static String idColumn(Table t, String named, List<String> candidates, int position, String what,
-            String... taken) {
-        if (named != null) {
-            requireColumn(t, named, what);
-            for (String other : taken) {
-                if (named.equals(other)) {
-                    throw new IllegalArgumentException("Column '" + named + "' cannot be both the " + what
-                            + " and another of the user, item and rating columns; the table's columns are " + describe(t) + ".");
-                }
-            }
-            return named;
-        }
-        String found = byName(t, candidates, taken);
-        if (found != null) {
-            return found;
-        }
-        // fastai's default: the first column for users, the second for items.
-        if (t.columnCount() > position && !Arrays.asList(taken).contains(t.column(position).name())) {
-            return t.column(position).name();
-        }
-        throw new IllegalArgumentException("No " + what + " column in table '" + t.name() + "': its columns are "
-                + describe(t) + ". Name it with " + what + "Name(\"...\").");
+    private static String naLine(DataLoader dl, String what) {
+        return String.format(Locale.ROOT, "CollabDataLoaders: %,d of %,d %s rows have a user or item not seen in training;"
+                + " they are coded #na# (index 0), as fastai does", dl.naRows(), dl.n(), what);
     }
 
-    private static void requireColumn(Table t, String name, String what) {
-        if (!t.containsColumn(name)) {
-            throw new IllegalArgumentException("No column '" + name + "' (asked for as the " + what + " column) in table "
-                    + t.name() + "; its columns are " + describe(t) + ".");
-        }
-    }
-
-    private static String describe(Table t) {
-        List<String> out = new ArrayList<>();
-        for (Column<?> c : t.columns()) {
-            out.add(c.name() + " (" + c.type().name().toLowerCase(Locale.ROOT) + ")");
-        }
-        return out.toString();
-    }
-
-    // ---- ratings --------------------------------------------------------------------------
-
-    /** A rating by row, read without boxing for the usual column types. */
-    @FunctionalInterface
-    private interface RatingReader {
-        float get(int row);
-    }
-
-    private static RatingReader ratingReader(Column<?> c) {
-        if (c instanceof DoubleColumn d) {
-            return row -> (float) d.getDouble(row);
-        }
-        if (c instanceof FloatColumn f) {
-            return f::getFloat;
-        }
-        if (c instanceof IntColumn i) {
-            return i::getInt;
-        }
-        NumberColumn<?, ?> num = (NumberColumn<?, ?>) c;
-        return row -> (float) num.getDouble(row);
-    }
-
-    // Every rating must be a number: the first bad row is named. Returns {min, max}.
-    private static double[] checkRatings(Column<?> c) {
-        RatingReader r = ratingReader(c);
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < c.size(); i++) {
-            float v = r.get(i);
-            if (c.isMissing(i) || !Float.isFinite(v)) {
-                boolean missing = c.isMissing(i) && !(c instanceof DoubleColumn || c instanceof FloatColumn);
-                throw new IllegalArgumentException("Rating column '" + c.name() + "' has "
-                        + (missing ? "a missing value" : Float.isNaN(v) ? "a missing value (NaN)" : "'" + v + "'")
-                        + " at row " + i + ": ratings must be finite numbers. Drop or fix that row.");
-            }
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        return new double[] {lo, hi};
-    }
-
-    // ---- vocabularies and encoding ---------------------------------------------------------
-
-    /** A column's vocabulary and the code of each row in it. */
-    private abstract static class Codes {
-        Vocab vocab;
-
-        abstract int code(int row);
-    }
-
-    // Text categories (titles) get their vocabulary from the whole table, numbers (user ids) from
-    // the training rows only: that is what fastai's Categorify does in from_df.
-    private static Codes codes(Column<?> c, int[] perm, int nValid) {
-        IntIds ids = IntIds.of(c);
-        if (ids != null) {
-            return intCodes(c, ids, perm, nValid);
-        }
-        Vocab vocab;
-        if (c instanceof StringColumn s) {
-            for (int row = 0; row < s.size(); row++) {
-                if (s.isMissing(row)) {
-                    throw missing(c, row);
-                }
-            }
-            vocab = Vocab.of(c.name(), s.unique().asList());
-        } else {
-            List<Object> trainValues = new ArrayList<>(perm.length - nValid);
-            for (int k = nValid; k < perm.length; k++) {
-                trainValues.add(value(c, perm[k]));
-            }
-            vocab = Vocab.of(c.name(), trainValues);
-        }
-        Codes out = new Codes() {
-            @Override
-            int code(int row) {
-                return vocab.indexOf(value(c, row));
-            }
-        };
-        out.vocab = vocab;
-        return out;
-    }
-
-    private static Object value(Column<?> c, int row) {
-        if (c.isMissing(row)) {
-            throw missing(c, row);
-        }
-        return c.get(row);
-    }
-
-    private static IllegalArgumentException missing(Column<?> c, int row) {
-        return new IllegalArgumentException("Column '" + c.name() + "' has a missing value at row " + row
-                + ": drop or fill missing rows before building DataLoaders.");
-    }
-
-    /** Int ids read without boxing, for Int, Short and Long columns whose values fit an int. */
-    private abstract static class IntIds {
-        abstract int get(int row);
-
-        static IntIds of(Column<?> c) {
-            if (c instanceof IntColumn ic) {
-                return new IntIds() {
-                    @Override
-                    int get(int row) {
-                        return ic.getInt(row);
-                    }
-                };
-            }
-            if (c instanceof ShortColumn sc) {
-                return new IntIds() {
-                    @Override
-                    int get(int row) {
-                        return sc.getShort(row);
-                    }
-                };
-            }
-            if (c instanceof LongColumn lc) {
-                for (int row = 0; row < lc.size(); row++) {
-                    long v = lc.getLong(row);
-                    if (!lc.isMissing(row) && (v < Integer.MIN_VALUE + 1 || v > Integer.MAX_VALUE)) {
-                        // Larger ids work as categories on the general path; only the fast path needs ints.
-                        return null;
-                    }
-                }
-                return new IntIds() {
-                    @Override
-                    int get(int row) {
-                        return (int) lc.getLong(row);
-                    }
-                };
-            }
-            return null;
-        }
-    }
-
-    // Ids spanning at most this many values (and not many more than there are rows) are encoded by
-    // a dense lookup table; others by binary search in the sorted vocabulary.
-    private static final long DENSE_LIMIT = 1 << 25;
-
-    // The fast path for int ids: no String or boxed Integer per row (at 25M rows that was 43 s).
-    private static Codes intCodes(Column<?> c, IntIds ids, int[] perm, int nValid) {
-        int n = perm.length;
-        int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
-        for (int row = 0; row < n; row++) {
-            if (c.isMissing(row)) {
-                throw missing(c, row);
-            }
-            int v = ids.get(row);
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        long range = (long) max - min + 1;
-        Codes out;
-        if (range <= Math.min(DENSE_LIMIT, Math.max(2L * n, 1 << 20))) {
-            int[] lookup = new int[(int) range];
-            for (int k = nValid; k < n; k++) {
-                lookup[ids.get(perm[k]) - min] = 1;
-            }
-            int count = 0;
-            for (int seen : lookup) {
-                count += seen;
-            }
-            int[] sorted = new int[count];
-            int next = 0;
-            for (int v = 0; v < lookup.length; v++) {
-                if (lookup[v] != 0) {
-                    sorted[next] = v + min;
-                    lookup[v] = ++next; // index 0 is #na#: ids only in the validation rows map there
-                }
-            }
-            final int base = min;
-            out = new Codes() {
-                @Override
-                int code(int row) {
-                    return lookup[ids.get(row) - base];
-                }
-            };
-            out.vocab = Vocab.ofInts(c.name(), sorted);
-        } else {
-            int[] train = new int[n - nValid];
-            for (int k = nValid; k < n; k++) {
-                train[k - nValid] = ids.get(perm[k]);
-            }
-            Arrays.sort(train);
-            int count = 0;
-            for (int i = 0; i < train.length; i++) {
-                if (i == 0 || train[i] != train[i - 1]) {
-                    train[count++] = train[i];
-                }
-            }
-            Vocab vocab = Vocab.ofInts(c.name(), Arrays.copyOf(train, count));
-            out = new Codes() {
-                @Override
-                int code(int row) {
-                    return vocab.indexOfInt(ids.get(row));
-                }
-            };
-            out.vocab = vocab;
-        }
-        return out;
-    }
-
-    private static int[] permutation(int n, Random r) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
-    }
-
-    /** Starts a builder; columns not named are found by name (see the class comment). */
+    /** Starts a builder; columns not named are found by name, then by position (see {@link ColumnRoles}). */
     public static Builder from(Table ratings) {
         return new Builder(ratings);
+    }
+
+    /**
+     * fastai's {@code from_csv}: a CSV file with a header line (a UTF-8 byte-order mark is skipped),
+     * its columns found by their names, e.g. {@code userId,movieId,rating} in any order.
+     */
+    public static Builder fromCsv(Path csv) {
+        return new Builder(CsvRatings.read(csv));
+    }
+
+    /**
+     * fastai's {@code dls.test_dl(df)}: the rows of {@code table} (with the training table's
+     * columns) coded under the training vocabularies and statistics, in order, in batches of
+     * {@link #bs()}; users or items training never saw are {@code #na#} and counted in its
+     * {@link DataLoader#naRows()} (and printed when there are any).
+     */
+    public DataLoader testDl(Table table) {
+        if (table == null || table.rowCount() == 0) {
+            throw new IllegalArgumentException("The test table is empty.");
+        }
+        RowEncoder.checkRatings(RowEncoder.column(table, ratingName(), "rating"));
+        DataLoader dl = enc.loader(table, allRows(table.rowCount()), bs(), false, null);
+        if (dl.naRows() > 0) {
+            System.out.println(naLine(dl, "test"));
+        }
+        return dl;
     }
 
     /** The training batches: shuffled anew on every iteration, the last partial batch dropped. */
@@ -449,32 +182,50 @@ public final class CollabDataLoaders implements DataLoaders {
         return valid;
     }
 
-    /** fastai's {@code dls.classes}: the vocabulary of each column, {@code #na#} first. */
+    /** fastai's {@code dls.classes}: the vocabulary of each categorical column, {@code #na#} first. */
     public Map<String, Vocab> classes() {
         Map<String, Vocab> m = new LinkedHashMap<>();
-        m.put(userName, users);
-        m.put(itemName, items);
+        m.put(userName(), enc.users);
+        m.put(itemName(), enc.items);
+        for (Vocab v : enc.cats) {
+            m.put(v.name(), v);
+        }
         return m;
     }
 
     public Vocab users() {
-        return users;
+        return enc.users;
     }
 
     public Vocab items() {
-        return items;
+        return enc.items;
     }
 
     public String userName() {
-        return userName;
+        return enc.roles.user();
     }
 
     public String itemName() {
-        return itemName;
+        return enc.roles.item();
     }
 
     public String ratingName() {
-        return ratingName;
+        return enc.roles.rating();
+    }
+
+    /** The extra categorical columns, in the order they follow user and item in a batch's x. */
+    public List<String> catNames() {
+        return enc.cats.stream().map(Vocab::name).toList();
+    }
+
+    /** The continuous columns, in the order of a batch's xCont. */
+    public List<String> contNames() {
+        return enc.conts.stream().map(Normalize::name).toList();
+    }
+
+    /** Validation rows whose user or item training never saw (coded {@code #na#}). */
+    public int naRows() {
+        return valid.naRows();
     }
 
     public int bs() {
@@ -499,20 +250,36 @@ public final class CollabDataLoaders implements DataLoaders {
         return new double[] {minRating, maxRating};
     }
 
-    /** {@code dls.show_batch()}: {@code n} decoded rows of a shuffled training batch. */
+    /** {@code dls.show_batch()}: {@code n} decoded rows of a shuffled training batch, extra columns too. */
     public Table showBatch(int n) {
         int[] order = train.nextOrder();
         int len = Math.min(n, Math.min(train.bs(), order.length));
-        StringColumn u = StringColumn.create(userName);
-        StringColumn it = StringColumn.create(itemName);
-        DoubleColumn r = DoubleColumn.create(ratingName);
+        List<Column<?>> columns = new ArrayList<>();
+        StringColumn u = StringColumn.create(userName());
+        StringColumn it = StringColumn.create(itemName());
+        List<StringColumn> cats = new ArrayList<>();
+        enc.cats.forEach(v -> cats.add(StringColumn.create(v.name())));
+        List<DoubleColumn> conts = new ArrayList<>();
+        enc.conts.forEach(c -> conts.add(DoubleColumn.create(c.name())));
+        DoubleColumn r = DoubleColumn.create(ratingName());
         for (int k = 0; k < len; k++) {
             int row = order[k];
-            u.append(users.get(train.user(row)));
-            it.append(items.get(train.item(row)));
+            u.append(enc.users.get(train.user(row)));
+            it.append(enc.items.get(train.item(row)));
+            for (int j = 0; j < cats.size(); j++) {
+                cats.get(j).append(enc.cats.get(j).get(train.cat(j, row)));
+            }
+            for (int j = 0; j < conts.size(); j++) {
+                conts.get(j).append(enc.conts.get(j).decode(train.cont(j, row)));
+            }
             r.append(train.rating(row));
         }
-        return Table.create("batch").addColumns(u, it, r);
+        columns.add(u);
+        columns.add(it);
+        columns.addAll(cats);
+        columns.addAll(conts);
+        columns.add(r);
+        return Table.create("batch", columns);
     }
 
     /** Ten rows, as fastai's default. */
@@ -522,19 +289,29 @@ public final class CollabDataLoaders implements DataLoaders {
 
     @Override
     public String toString() {
-        return "CollabDataLoaders(" + userName + ": " + users.size() + ", " + itemName + ": " + items.size()
-                + ", rating: " + ratingName + ", train " + trainSize() + " rows / valid " + validSize()
-                + " rows, bs " + bs() + ")";
+        StringBuilder extras = new StringBuilder();
+        for (Vocab v : enc.cats) {
+            extras.append(", ").append(v.name()).append(": ").append(v.size());
+        }
+        for (Normalize c : enc.conts) {
+            extras.append(", ").append(c.name()).append(" (continuous)");
+        }
+        return "CollabDataLoaders(" + userName() + ": " + users().size() + ", " + itemName() + ": " + items().size()
+                + extras + ", rating: " + ratingName() + ", train " + trainSize() + " rows / valid " + validSize()
+                + " rows" + (naRows() > 0 ? " (" + naRows() + " with #na#)" : "") + ", bs " + bs() + ")";
     }
 
-    /** Options of {@code from_df}: column names, validation share, seed and batch size. */
+    /** Options of {@code from_df}: column names, the split, extra columns, seed and batch size. */
     public static final class Builder {
         private final Table table;
         private String userName, itemName, ratingName;
         private double validPct = 0.2;
+        private Double validPctByUser;
+        private Table validTable;
         private Long seed;
         private int bs = 64;
         private int fold, folds;
+        private List<String> catNames = List.of(), contNames = List.of();
 
         private Builder(Table table) {
             this.table = table;
@@ -546,7 +323,32 @@ public final class CollabDataLoaders implements DataLoaders {
 
         public Builder ratingName(String name) { ratingName = name; return this; }
 
+        /** fastai's {@code valid_pct}: that share of the rows, drawn at random, validates. */
         public Builder validPct(double pct) { validPct = pct; return this; }
+
+        /**
+         * A split stratified by user, as Microsoft Recommenders' {@code python_stratified_split}
+         * with {@code ratio = 1 - pct}: each user's rows, in a random order, split so that about
+         * {@code pct} of them validate. For ranking protocols. Replaces validPct.
+         */
+        public Builder validPctByUser(double pct) {
+            Splitter.checkPct(pct);
+            validPctByUser = pct;
+            return this;
+        }
+
+        /**
+         * A given validation table (an official test file, say) instead of a split: every row of
+         * {@code from}'s table trains, every row of this one validates, coded under the training
+         * vocabularies. Replaces validPct.
+         */
+        public Builder valid(Table validation) {
+            if (validation == null) {
+                throw new IllegalArgumentException("valid(table) needs a table; leave it out to split the ratings instead.");
+            }
+            validTable = validation;
+            return this;
+        }
 
         /**
          * K-fold cross-validation: the rows are shuffled once (by the seed) and cut into {@code folds}
@@ -554,14 +356,23 @@ public final class CollabDataLoaders implements DataLoaders {
          * Replaces validPct. Use the same seed for every fold so the slices do not overlap.
          */
         public Builder validFold(int fold, int folds) {
-            if (folds < 2 || fold < 0 || fold >= folds) {
-                throw new IllegalArgumentException("validFold(fold, folds) needs folds >= 2 and 0 <= fold < folds, got ("
-                        + fold + ", " + folds + ")");
-            }
+            Splitter.checkFold(fold, folds);
             this.fold = fold;
             this.folds = folds;
             return this;
         }
+
+        /**
+         * Extra categorical columns (fastai's {@code cat_names}): each gets its own vocabulary and
+         * follows user and item in a batch's x, as longs.
+         */
+        public Builder catNames(String... names) { catNames = List.of(names); return this; }
+
+        /**
+         * Continuous columns (fastai's {@code cont_names}): normalised with the training rows' mean
+         * and deviation, in a batch's xCont, as floats.
+         */
+        public Builder contNames(String... names) { contNames = List.of(names); return this; }
 
         public Builder seed(long s) { seed = s; return this; }
 

@@ -30,6 +30,10 @@ public final class DataLoader implements Loader {
     private final int bs;
     private final boolean dropLast;
     private final Shuffler shuffler; // null: rows in their stored order
+    // The extra columns, by column then row: categorical codes and normalised continuous values.
+    private final int[][] cats;
+    private final float[][] conts;
+    private final int naRows;
 
     /** The shuffled order, reused by every epoch and shared by the views {@link #withBs} makes. */
     static final class Shuffler {
@@ -63,6 +67,12 @@ public final class DataLoader implements Loader {
     }
 
     DataLoader(int[] user, int[] item, float[] rating, int bs, boolean dropLast, Shuffler shuffler) {
+        this(user, item, rating, new int[0][], new float[0][], 0, bs, dropLast, shuffler);
+    }
+
+    /** With extra columns, and the count of rows whose user or item is {@code #na#} (unseen in training). */
+    DataLoader(int[] user, int[] item, float[] rating, int[][] cats, float[][] conts, int naRows, int bs, boolean dropLast,
+            Shuffler shuffler) {
         if (bs < 1) {
             throw new IllegalArgumentException("The batch size must be at least 1, got " + bs);
         }
@@ -77,12 +87,15 @@ public final class DataLoader implements Loader {
         this.bs = bs;
         this.dropLast = dropLast;
         this.shuffler = shuffler;
+        this.cats = cats;
+        this.conts = conts;
+        this.naRows = naRows;
     }
 
     /** The same rows, order and shuffling generator with another batch (or chunk) size. */
     @Override
     public DataLoader withBs(int batchSize) {
-        return new DataLoader(user, item, rating, batchSize, dropLast, shuffler);
+        return new DataLoader(user, item, rating, cats, conts, naRows, batchSize, dropLast, shuffler);
     }
 
     /** Batches per iteration: with drop-last the last partial batch does not count. */
@@ -107,6 +120,23 @@ public final class DataLoader implements Loader {
         return shuffler != null;
     }
 
+    /**
+     * Rows whose user or item was never seen in training, so it codes to {@code #na#} (index 0),
+     * as fastai encodes them; 0 for a training loader.
+     */
+    public int naRows() {
+        return naRows;
+    }
+
+    /** Extra categorical columns (after user and item in x) and continuous ones (in xCont). */
+    public int nCat() {
+        return cats.length;
+    }
+
+    public int nCont() {
+        return conts.length;
+    }
+
     /** Whether the last partial batch is left out, as fastai does for training. */
     public boolean dropLast() {
         return dropLast;
@@ -125,7 +155,7 @@ public final class DataLoader implements Loader {
         return new Iterator<>() {
             private int next;
             private final int cap = Math.min(bs, rating.length);
-            private final long[] x = new long[cap * 2];
+            private final long[] x = new long[cap * (2 + cats.length)];
             private final float[] y = new float[cap];
 
             @Override
@@ -179,7 +209,18 @@ public final class DataLoader implements Loader {
         return rating[row];
     }
 
+    int cat(int column, int row) {
+        return cats[column][row];
+    }
+
+    float cont(int column, int row) {
+        return conts[column][row];
+    }
+
     private Batch batch(int[] order, int from, int len, long[] x, float[] y) {
+        if (cats.length + conts.length > 0) {
+            return batchWithExtras(order, from, len, x, y);
+        }
         for (int k = 0; k < len; k++) {
             int row = order == null ? from + k : order[from + k];
             x[2 * k] = user[row];
@@ -198,9 +239,38 @@ public final class DataLoader implements Loader {
         }
     }
 
+    // x holds user, item and the extra categories per row; the continuous columns go to xCont.
+    private Batch batchWithExtras(int[] order, int from, int len, long[] x, float[] y) {
+        int width = 2 + cats.length, nCont = conts.length;
+        float[] xc = new float[len * nCont];
+        for (int k = 0; k < len; k++) {
+            int row = order == null ? from + k : order[from + k];
+            x[width * k] = user[row];
+            x[width * k + 1] = item[row];
+            for (int j = 0; j < cats.length; j++) {
+                x[width * k + 2 + j] = cats[j][row];
+            }
+            for (int j = 0; j < nCont; j++) {
+                xc[nCont * k + j] = conts[j][row];
+            }
+            y[k] = rating[row];
+        }
+        NDManager m = Tensors.manager().newSubManager();
+        try {
+            var xs = m.create(java.nio.LongBuffer.wrap(x, 0, len * width), new Shape(len, width));
+            var ys = m.create(java.nio.FloatBuffer.wrap(y, 0, len), new Shape(len, 1));
+            var cs = nCont == 0 ? null : m.create(java.nio.FloatBuffer.wrap(xc), new Shape(len, nCont));
+            return new Batch(xs, ys, m, cs);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
     @Override
     public String toString() {
         return "DataLoader(" + rating.length + " rows, bs " + bs + ", " + size() + (size() == 1 ? " batch" : " batches")
-                + (shuffler != null ? ", shuffled" : "") + (dropLast ? ", drop last" : "") + ")";
+                + (shuffler != null ? ", shuffled" : "") + (dropLast ? ", drop last" : "")
+                + (naRows > 0 ? ", " + naRows + " with #na#" : "") + ")";
     }
 }
