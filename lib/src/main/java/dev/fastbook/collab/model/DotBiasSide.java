@@ -61,9 +61,9 @@ public class DotBiasSide extends Module {
 
     @Override
     public NDArray forward(NDArray x) {
-        NDList columns = x.split(2, 1);
-        NDArray users = columns.get(0).squeeze(1);
-        NDArray items = columns.get(1).squeeze(1);
+        // the first two columns; any others (a loader's extra columns) are ignored: the side columns are looked up
+        NDArray users = x.get(":, 0");
+        NDArray items = x.get(":, 1");
         NDArray u = uWeight.forward(users).concat(uBias.forward(users), 1);
         NDArray i = iWeight.forward(items).concat(iBias.forward(items), 1);
         u = addSide(u, userSide, userCodes, users);

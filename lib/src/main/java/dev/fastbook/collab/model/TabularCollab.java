@@ -58,9 +58,9 @@ public class TabularCollab extends Module {
 
     @Override
     public NDArray forward(NDArray x) {
-        NDList columns = x.split(2, 1);
-        NDArray users = columns.get(0).squeeze(1);
-        NDArray items = columns.get(1).squeeze(1);
+        // the first two columns; any others (a loader's extra columns) are ignored: the side columns are looked up
+        NDArray users = x.get(":, 0");
+        NDArray items = x.get(":, 1");
         List<NDArray> cats = new ArrayList<>(List.of(users, items));
         if (userCodes != null) {
             NDArray c = DotBiasSide.gather(userCodes, users);

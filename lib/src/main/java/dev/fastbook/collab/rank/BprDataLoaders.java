@@ -59,7 +59,8 @@ public record BprDataLoaders(BprLoader train, BprLoader valid) implements DataLo
         for (Batch b : loader.withBs(n)) {
             try (b) {
                 long[] x = b.x().toLongArray();
-                for (int r = 0; r + 1 < x.length; r += 2) {
+                int width = (int) b.x().getShape().get(1);
+                for (int r = 0; r + 1 < x.length; r += width) {
                     if (x[r] != 0 && x[r + 1] != 0) {
                         u[k] = (int) x[r];
                         i[k++] = (int) x[r + 1];
