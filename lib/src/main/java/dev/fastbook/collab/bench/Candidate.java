@@ -9,7 +9,6 @@ import dev.fastbook.collab.model.SideFeatures;
 import dev.fastbook.collab.model.TabularCollab;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.Learner;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.Arrays;
@@ -70,23 +69,9 @@ record Candidate(String family, int factors, int[] layers, String side, int epoc
             }
         }
         if (side.equals("genres") || side.equals("all")) {
-            s.itemFlags(genres, "movie", genreNames(genres));
+            s.itemFlags(genres, "movie", SideFeatures.flagColumns(genres, "movie"));
         }
         return s;
-    }
-
-    static String[] genreNames(Table genres) {
-        return genres.columnNames().stream().filter(c -> !c.equals("movie")).toArray(String[]::new);
-    }
-
-    /** u.user with ml-1m's age brackets added as a category ({@code ageGroup}). */
-    static Table withAgeGroups(Table users) {
-        StringColumn g = StringColumn.create("ageGroup");
-        for (int age : users.intColumn("age")) {
-            g.append(age < 18 ? "under 18" : age < 25 ? "18-24" : age < 35 ? "25-34" : age < 45 ? "35-44"
-                    : age < 50 ? "45-49" : age < 56 ? "50-55" : "56+");
-        }
-        return users.copy().addColumns(g);
     }
 
     /** The setting as the RESULT lines print it. */

@@ -30,10 +30,15 @@ public final class RankingTask {
     private final int[] testUsers;
     private final int[] trainItems;
     private final int distinctTrainItems;
+    private final dev.fastbook.collab.core.Vocab userVocab;
+    private final dev.fastbook.collab.core.Vocab itemVocab;
 
-    private RankingTask(int nUsers, int nItems, int[][] rowsTrain, int[][] rowsTest) {
-        this.nUsers = nUsers;
-        this.nItems = nItems;
+    private RankingTask(dev.fastbook.collab.core.Vocab userVocab, dev.fastbook.collab.core.Vocab itemVocab,
+            int[][] rowsTrain, int[][] rowsTest) {
+        this.userVocab = userVocab;
+        this.itemVocab = itemVocab;
+        this.nUsers = userVocab.size();
+        this.nItems = itemVocab.size();
         this.trainItems = rowsTrain[1];
         this.seen = group(rowsTrain, nUsers, false);
         this.relevant = group(rowsTest, nUsers, true);
@@ -53,7 +58,7 @@ public final class RankingTask {
 
     /** Training rows to leave out, validation rows to find. */
     public static RankingTask of(CollabDataLoaders dls) {
-        return new RankingTask(dls.users().size(), dls.items().size(), rows(dls.train()), rows(dls.valid()));
+        return new RankingTask(dls.users(), dls.items(), rows(dls.train()), rows(dls.valid()));
     }
 
     /** The scores of every item for every user from a model of {@code [user, item]} rows. */
@@ -82,6 +87,20 @@ public final class RankingTask {
     /** Catalogue coverage of the lists: distinct recommended items over distinct training items. */
     public double coverage(float[][] scores, int k) {
         return RankingMetrics.coverage(lists(scores, k), distinctTrainItems);
+    }
+
+    /** One user's k best unseen items, by name (the item column's values), best first. */
+    public List<String> topK(Object user, float[][] scores, int k) {
+        int u = userVocab.requireFromTraining(user);
+        int[] list = TopKLists.of(scores, seen, new int[] {u}, k)[u];
+        return java.util.Arrays.stream(list).mapToObj(itemVocab::get).toList();
+    }
+
+    /** One user's test items that training saw, by name. */
+    public List<String> relevant(Object user) {
+        int u = userVocab.requireFromTraining(user);
+        return relevant[u] == null ? List.of()
+                : java.util.Arrays.stream(relevant[u]).filter(i -> i > 0).mapToObj(itemVocab::get).toList();
     }
 
     public int users() {

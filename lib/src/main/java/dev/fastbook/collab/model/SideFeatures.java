@@ -97,6 +97,25 @@ public final class SideFeatures {
         return this;
     }
 
+    /**
+     * A copy of a users table with its {@code age} also as a category, {@code ageGroup}, in ml-1m's
+     * brackets (under 18, 18-24, 25-34, 35-44, 45-49, 50-55, 56+): a dot product's side embedding
+     * needs groups, not a number.
+     */
+    public static Table withAgeGroups(Table users) {
+        tech.tablesaw.api.StringColumn g = tech.tablesaw.api.StringColumn.create("ageGroup");
+        for (int age : users.intColumn("age")) {
+            g.append(age < 18 ? "under 18" : age < 25 ? "18-24" : age < 35 ? "25-34" : age < 45 ? "35-44"
+                    : age < 50 ? "45-49" : age < 56 ? "50-55" : "56+");
+        }
+        return users.copy().addColumns(g);
+    }
+
+    /** Every column of a flags table but its id column (e.g. the genres of {@code MovieLens.genres()}). */
+    public static String[] flagColumns(Table flags, String idColumn) {
+        return flags.columnNames().stream().filter(c -> !c.equals(idColumn)).toArray(String[]::new);
+    }
+
     public Vocab users() {
         return users;
     }
