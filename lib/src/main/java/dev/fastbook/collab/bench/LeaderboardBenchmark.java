@@ -29,10 +29,12 @@ import java.util.function.Function;
  * then one final fit per chosen setting scored once on the test. Prints a {@code SEARCH} line per
  * tried setting and the {@code RESULT leaderboard ...} lines with the chosen settings beside them.
  *
- * <p>Arguments: {@code [--folds u1,u2,u3,u4,u5] [--no-ranking] [--seed 42]}.
+ * <p>Arguments: {@code [--folds u1,u2,u3,u4,u5] [--no-ranking] [--seed 42] [--bag 1]}; {@code --bag n} averages
+ * the ensemble over n seeds of each member.
  */
 public final class LeaderboardBenchmark {
     private final long seed;
+    private int bag = 1;
     private final Table users;
     private final Table genres;
 
@@ -46,17 +48,20 @@ public final class LeaderboardBenchmark {
         List<String> folds = List.of("u1", "u2", "u3", "u4", "u5");
         boolean ranking = true;
         long seed = 42;
+        int bag = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--bag" -> bag = Integer.parseInt(args[++i]);
                 case "--folds" -> folds = List.of(args[++i].split(","));
                 case "--no-ranking" -> ranking = false;
                 case "--seed" -> seed = Long.parseLong(args[++i]);
-                default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; use --folds u1,u2 --no-ranking --seed 42");
+                default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; use --folds u1,u2 --no-ranking --seed 42 --bag 3");
             }
         }
         long t0 = System.nanoTime();
         MovieLens.Dataset ds = MovieLens.dataset("ml-100k");
         LeaderboardBenchmark b = new LeaderboardBenchmark(seed, dev.fastbook.collab.model.SideFeatures.withAgeGroups(ds.users()), ds.genres());
+        b.bag = bag;
         Map<String, List<Double>> byModel = new LinkedHashMap<>();
         Map<String, String> settings = new HashMap<>();
         // u1 (the papers' protocol) first, then the ranking protocol, then the other folds for the mean
@@ -161,6 +166,21 @@ public final class LeaderboardBenchmark {
                 bestSet = set;
             }
         }
+        // --bag n: the same ensemble with each member also trained from n - 1 more seeds, kept if it validates better
+        int seeds = 1;
+        if (bag > 1) {
+            List<float[]> vp = new ArrayList<>(bestSet.stream().map(Tried::valid).toList());
+            for (int k = 1; k < bag; k++) {
+                for (Tried t : bestSet) {
+                    CollabDataLoaders d = searchDls.get(t.c().bs());
+                    vp.add(Predictions.of(t.c().train(d, users, genres, seed + k), d.valid()));
+                }
+            }
+            double r = RatingMetrics.of(Predictions.mean(vp), y).rmse();
+            System.out.printf(Locale.ROOT, "SEARCH protocol=%s family=ensemble valid_rmse=%.4f  [%s, %d seeds each]%n",
+                    protocol, r, names(bestSet), bag);
+            seeds = r < bestRmse ? bag : 1;
+        }
         // final fits on the whole training file, each scored once on the test file
         Map<String, Final> out = new LinkedHashMap<>();
         out.put("dot-chapter", score(chapter, split));
@@ -168,9 +188,15 @@ public final class LeaderboardBenchmark {
         out.put("dot-side", score(side.c(), split));
         out.put("tabular-side", score(tab.c(), split));
         Map<Candidate, Final> byCandidate = Map.of(dot.c(), out.get("dot-tuned"), side.c(), out.get("dot-side"), tab.c(), out.get("tabular-side"));
-        List<float[]> preds = bestSet.stream().map(t -> byCandidate.get(t.c()).testPredictions()).toList();
+        List<float[]> preds = new ArrayList<>(bestSet.stream().map(t -> byCandidate.get(t.c()).testPredictions()).toList());
+        for (int k = 1; k < seeds; k++) {
+            for (Tried t : bestSet) {
+                preds.add(score(t.c(), split, seed + k).testPredictions());
+            }
+        }
         float[] yTest = Predictions.targets(finalDls(split, 256).valid());
-        out.put("ensemble", new Final("mean of " + names(bestSet), RatingMetrics.of(Predictions.mean(preds), yTest), null));
+        out.put("ensemble", new Final("mean of " + names(bestSet) + (seeds > 1 ? ", " + seeds + " seeds each" : ""),
+                RatingMetrics.of(Predictions.mean(preds), yTest), null));
         return out;
     }
 
@@ -192,8 +218,12 @@ public final class LeaderboardBenchmark {
     }
 
     private Final score(Candidate c, OfficialSplit split) {
+        return score(c, split, seed);
+    }
+
+    private Final score(Candidate c, OfficialSplit split, long modelSeed) {
         CollabDataLoaders dls = finalDls(split, c.bs());
-        Module m = c.train(dls, users, genres, seed);
+        Module m = c.train(dls, users, genres, modelSeed);
         float[] p = Predictions.of(m, dls.valid());
         return new Final(c.family() + " " + c.describe(), RatingMetrics.of(p, Predictions.targets(dls.valid())), p);
     }
