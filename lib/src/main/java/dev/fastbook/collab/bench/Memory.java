@@ -1,6 +1,10 @@
 package dev.fastbook.collab.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,6 +34,18 @@ final class Memory {
             return -1;
         }
         return -1;
+    }
+
+    /** Heap in use after the most recent garbage collection, in MiB (what the live objects need). */
+    static long heapLiveMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage afterGc = pool.getCollectionUsage();
+            if (pool.getType() == MemoryType.HEAP && afterGc != null) {
+                bytes += afterGc.getUsed();
+            }
+        }
+        return bytes >> 20;
     }
 
     static double median(double[] values) {
