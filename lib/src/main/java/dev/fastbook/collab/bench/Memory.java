@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Figures the benchmarks print: resident memory from /proc (Linux; -1 elsewhere) and medians. */
+/** Figures the benchmarks print: resident memory from /proc (Linux; -1 elsewhere), heap, CPU time and medians. */
 final class Memory {
     private Memory() {}
 
@@ -46,6 +46,16 @@ final class Memory {
             }
         }
         return bytes >> 20;
+    }
+
+    /** CPU seconds this process has used so far, all threads (-1 where the JVM cannot say). */
+    static double cpuSeconds() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            long nanos = sun.getProcessCpuTime();
+            return nanos < 0 ? -1 : nanos / 1e9;
+        }
+        return -1;
     }
 
     static double median(double[] values) {
