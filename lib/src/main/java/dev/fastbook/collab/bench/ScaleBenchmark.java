@@ -27,7 +27,8 @@ import java.util.Locale;
  * machine shared with other jobs the wall-clock seconds grow with the load, the CPU seconds much less.
  *
  * <p>Arguments: {@code --ratings-csv FILE [--epochs 1] [--bs 4096] [--lr 5e-3] [--wd 0.1]
- * [--factors 50] [--seed 42] [--sparse]}.
+ * [--factors 50] [--seed 42] [--sparse] [--no-topk]}; {@code --no-topk} stops after training (for timing the
+ * optimiser at a catalogue's full size on fewer ratings); its RESULT line then says {@code topk_all_s=NaN}.
  */
 public final class ScaleBenchmark {
     public static void main(String[] args) throws Exception {
@@ -35,11 +36,12 @@ public final class ScaleBenchmark {
         int epochs = 1, bs = 4096, factors = 50;
         double lr = 5e-3, wd = 0.1;
         long seed = 42;
-        boolean sparse = false;
+        boolean sparse = false, topK = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--sparse")) {
-                sparse = true;
+            if (a.equals("--sparse") || a.equals("--no-topk")) {
+                sparse |= a.equals("--sparse");
+                topK &= !a.equals("--no-topk");
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -55,7 +57,7 @@ public final class ScaleBenchmark {
                 case "--factors" -> factors = Integer.parseInt(v);
                 case "--seed" -> seed = Long.parseLong(v);
                 default -> throw new IllegalArgumentException("Unknown option " + a
-                        + "; use --ratings-csv --epochs --bs --lr --wd --factors --seed --sparse");
+                        + "; use --ratings-csv --epochs --bs --lr --wd --factors --seed --sparse --no-topk");
             }
         }
         if (csv == null || !Files.isRegularFile(csv)) {
@@ -89,12 +91,15 @@ public final class ScaleBenchmark {
         double[] times = results.rows().stream().mapToDouble(ResultsTable.Row::seconds).toArray();
         double perEpoch = Memory.median(times.length > 1 ? Arrays.copyOfRange(times, 1, times.length) : times);
 
-        t = System.nanoTime();
-        var top = Recommender.of(learn).excludeRated(ratings).topK(10);
-        double topkS = seconds(t);
-        double topkCpu = cpuLap(cpuMark);
-        System.out.printf(Locale.ROOT, "topk users=%d k=10 seconds=%.2f cpu_s=%.1f (rated items excluded) rss_mb=%d heap_live_mb=%d%n",
-                top.users(), topkS, topkCpu, Memory.rssKb() / 1024, Memory.heapLiveMb());
+        double topkS = Double.NaN, topkCpu = Double.NaN;
+        if (topK) {
+            t = System.nanoTime();
+            var top = Recommender.of(learn).excludeRated(ratings).topK(10);
+            topkS = seconds(t);
+            topkCpu = cpuLap(cpuMark);
+            System.out.printf(Locale.ROOT, "topk users=%d k=10 seconds=%.2f cpu_s=%.1f (rated items excluded) rss_mb=%d heap_live_mb=%d%n",
+                    top.users(), topkS, topkCpu, Memory.rssKb() / 1024, Memory.heapLiveMb());
+        }
 
         System.out.printf(Locale.ROOT,
                 "RESULT scale load_s=%.2f loaders_s=%.2f s_per_epoch=%.3f final_valid_mse=%.6f peak_rss_mb=%d topk_all_s=%.2f users=%d items=%d ratings=%d mode=%s heap_max_mb=%d fit_cpu_s=%.1f topk_cpu_s=%.1f%n",
