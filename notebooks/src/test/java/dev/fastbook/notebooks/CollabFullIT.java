@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,11 +35,14 @@ class CollabFullIT {
     }
 
     @Test
-    void noCellRaisesAnErrorAndItRunsInUnderAMinute() {
+    void noCellRaisesAnErrorAndItRunsInUnderNinetySecondsOnAnIdleMachine() {
         nb.assertNoErrors();
-        // the issue's budget for ml-latest-small; runMillis includes the kernel start
-        assertTrue(nb.runMillis() < 90_000, () -> "ran in " + nb.runMillis() + " ms");
-        System.out.println("[08_collab_full] executed in " + nb.runMillis() + " ms");
+        // the issue's budget for ml-latest-small (runMillis includes the kernel start), on an idle machine; on a
+        // shared one the wall clock stretches with the load, so the budget does too (it still catches a runaway)
+        double busy = Math.max(1, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+                / Runtime.getRuntime().availableProcessors());
+        assertTrue(nb.runMillis() < 90_000 * busy, () -> String.format(
+                "ran in %.1f s, over the budget of 90 s x %.1f (load average per core)", nb.runMillis() / 1000.0, busy));
     }
 
     @Test
@@ -97,10 +101,15 @@ class CollabFullIT {
         assertTrue(mean.find(), out);
         double m = Double.parseDouble(mean.group(1));
         assertEquals(rmses.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), m, 6e-4, out);
-        // the chapter's model should be in the company of classic algorithms (Surprise: 0.919-0.963 except k-NN/random)
-        assertEquals(SURPRISE_SVD_RMSE, m, 0.03, () -> "mean RMSE " + m + " beside Surprise's SVD " + SURPRISE_SVD_RMSE);
+        // at the chapter's settings (issue 13: about 0.904 on an 80/20 split) the biased dot product is ahead of
+        // Surprise's SVD, its nearest published relative; far off either way means the protocol broke
+        assertTrue(m > 0.87 && m < SURPRISE_SVD_RMSE, () -> "mean RMSE " + m + " in (0.87, Surprise's SVD " + SURPRISE_SVD_RMSE + ")");
+        String code = nb.cell("validFold(fold, 5)").source();
+        assertTrue(code.contains(".bs(64)") && code.contains("fitOneCycle(5, 5e-3, 0.1)"), () -> "the chapter's settings:\n" + code);
         String said = String.join("\n", nb.markdown());
         assertTrue(said.contains(String.format("%.3f", m)), () -> "the prose quotes the measured mean " + m);
+        assertTrue(said.replaceAll("\\s+", " ").contains("never used to choose an epoch or a setting"),
+                "the notebook says how the protocols differ");
     }
 
     @Test

@@ -16,7 +16,7 @@ import tech.tablesaw.api.Table;
  * {@code RESULT load_s=<seconds> rows=<n> heap_used_mb=<heap held by the table after a GC> heap_peak_mb=<sum of the heap pools' peaks, an upper bound>}.
  *
  * <p>Usage: {@code java -Xmx2g -cp ... dev.fastbook.collab.bench.LoadBenchmark /path/ratings.csv}
- * (a folder such as {@code ../shared/data/ml-latest-small}, or a name such as {@code ml-25m}, also works).
+ * (a MovieLens folder, or a release name such as {@code ml-25m}, also works).
  */
 public final class LoadBenchmark {
     private LoadBenchmark() {

@@ -1,11 +1,15 @@
 package dev.fastbook.collab.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Figures the benchmarks print: resident memory from /proc (Linux; -1 elsewhere) and medians. */
+/** Figures the benchmarks print: resident memory from /proc (Linux; -1 elsewhere), heap, CPU time and medians. */
 final class Memory {
     private Memory() {}
 
@@ -28,6 +32,28 @@ final class Memory {
             }
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+        return -1;
+    }
+
+    /** Heap in use after the most recent garbage collection, in MiB (what the live objects need). */
+    static long heapLiveMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage afterGc = pool.getCollectionUsage();
+            if (pool.getType() == MemoryType.HEAP && afterGc != null) {
+                bytes += afterGc.getUsed();
+            }
+        }
+        return bytes >> 20;
+    }
+
+    /** CPU seconds this process has used so far, all threads (-1 where the JVM cannot say). */
+    static double cpuSeconds() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            long nanos = sun.getProcessCpuTime();
+            return nanos < 0 ? -1 : nanos / 1e9;
         }
         return -1;
     }

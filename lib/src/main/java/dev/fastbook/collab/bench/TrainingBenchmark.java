@@ -14,7 +14,7 @@ import java.util.Arrays;
 
 /**
  * The chapter's collab_learner training on MovieLens 100k, timed like
- * shared/bench/pytorch_reference.py: one row per epoch, then
+ * environment/bench-ref/train_reference.py: one row per epoch, then
  * {@code RESULT s_per_epoch=<median of epochs 2..n> final_valid_mse=<x>} and memory figures.
  *
  * <p>Arguments: {@code [--epochs 5] [--lr 5e-3] [--wd 0.1] [--bs 64] [--factors 50] [--seed 42]}.

@@ -85,8 +85,8 @@ public final class Tensors {
         return random;
     }
 
-    // Set before the engine loads: never reach for the network, and use one intra-op thread,
-    // which measured fastest on the 2-core machines this runs on.
+    // Set before the engine loads: never reach for the network, and one intra-op thread: the per-batch
+    // ops are small, and the optimiser runs its own threads beside them (README, "Other commands").
     private static void configureEngine() {
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("ai.djl.pytorch.num_threads", "1");
