@@ -177,6 +177,7 @@ async function main() {
       if (!seen.length || seen[seen.length - 1].status !== s) seen.push({ status: s, ms: Math.round(performance.now() - t0) });
     };
     poll();
+    window.__statusPollOnce = poll;
     window.__statusPoll = setInterval(poll, 50);
   });
   await until('the notebook to load', () => window.__panel().context.isReady && window.__panel().sessionContext.isReady, null, KERNEL_TIMEOUT);
@@ -188,6 +189,8 @@ async function main() {
     idleAtOpen = false;
   }
   const atOpen = await page.evaluate(() => {
+    // One last look: kernelIdle may have seen "idle" between two of the poll's 50 ms ticks.
+    window.__statusPollOnce();
     clearInterval(window.__statusPoll);
     return window.__statuses;
   });
