@@ -30,15 +30,7 @@ public class EmbeddingNN extends Module {
             embeds.add(new Embedding(e.n(), e.f()));
             width += e.f();
         }
-        int in = width;
-        for (int h : hidden) {
-            layers.add(new Sequential(new Linear(in, h, false), Layers.relu(), new BatchNorm1d(h)));
-            in = h;
-        }
-        layers.add(new Linear(in, 1, true));
-        if (yRange != null) {
-            layers.add(Layers.sigmoidRange(yRange.lo(), yRange.hi()));
-        }
+        MlpHead.append(layers, width, hidden, yRange);
     }
 
     // Refused here, before a weight exists: a size below 1 otherwise fails deep inside the engine
@@ -51,12 +43,7 @@ public class EmbeddingNN extends Module {
                         + " and one factor (getEmbSz(dls) gives fastai's sizes).");
             }
         }
-        for (int i = 0; i < hidden.length; i++) {
-            if (hidden[i] < 1) {
-                throw new IllegalArgumentException("Hidden layer " + (i + 1) + " of " + hidden.length + " (layers[" + i
-                        + "]) has size " + hidden[i] + ": each layer needs at least 1 unit, e.g. new int[] {100, 50}.");
-            }
-        }
+        MlpHead.checkHidden(hidden);
     }
 
     @Override

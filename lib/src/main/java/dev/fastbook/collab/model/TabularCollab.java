@@ -25,6 +25,7 @@ public class TabularCollab extends Module {
     private final int nUserCats;
 
     public TabularCollab(SideFeatures side, int[] hidden, YRange yRange) {
+        MlpHead.checkHidden(hidden);
         int nUsers = side.users().size();
         int nItems = side.items().size();
         nUserCats = side.userCats.size();
@@ -45,15 +46,7 @@ public class TabularCollab extends Module {
         itemCont = SideFeatures.matrix(itemCols, nItems);
         int nCont = side.userCont.size() + itemCols.size();
         bnCont = nCont == 0 ? null : new BatchNorm1d(nCont);
-        int in = width + nCont;
-        for (int h : hidden) {
-            layers.add(new Sequential(new Linear(in, h, false), Layers.relu(), new BatchNorm1d(h)));
-            in = h;
-        }
-        layers.add(new Linear(in, 1, true));
-        if (yRange != null) {
-            layers.add(Layers.sigmoidRange(yRange.lo(), yRange.hi()));
-        }
+        MlpHead.append(layers, width + nCont, hidden, yRange);
     }
 
     @Override
