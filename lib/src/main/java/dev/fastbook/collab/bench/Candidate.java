@@ -74,6 +74,20 @@ record Candidate(String family, int factors, int[] layers, String side, int epoc
         return s;
     }
 
+    /** The setting as keys under {@code prefix} (e.g. {@code u1.dot.factors=100}), for the choices file. */
+    void putInto(java.util.Map<String, String> out, String prefix) {
+        if (family.equals("tabular")) {
+            out.put(prefix + ".layers", Arrays.stream(layers).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+        } else {
+            out.put(prefix + ".factors", Integer.toString(factors));
+        }
+        out.put(prefix + ".side", side);
+        out.put(prefix + ".epochs", Integer.toString(epochs));
+        out.put(prefix + ".lr", num(lr));
+        out.put(prefix + ".wd", num(wd));
+        out.put(prefix + ".bs", Integer.toString(bs));
+    }
+
     /** The setting as the RESULT lines print it. */
     String describe() {
         String sizes = family.equals("tabular")

@@ -8,6 +8,9 @@ import dev.fastbook.collab.eval.Predictions;
 import dev.fastbook.collab.eval.RankingMetrics;
 import dev.fastbook.collab.eval.RankingTask;
 import dev.fastbook.collab.eval.RatingMetrics;
+import dev.fastbook.collab.implicit.Ease;
+import dev.fastbook.collab.implicit.Interactions;
+import dev.fastbook.collab.implicit.Rp3Beta;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.rank.Bpr;
@@ -15,12 +18,18 @@ import dev.fastbook.collab.rank.BprDataLoaders;
 import dev.fastbook.collab.train.Learner;
 import tech.tablesaw.api.Table;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -29,12 +38,16 @@ import java.util.function.Function;
  * then one final fit per chosen setting scored once on the test. Prints a {@code SEARCH} line per
  * tried setting and the {@code RESULT leaderboard ...} lines with the chosen settings beside them.
  *
- * <p>Arguments: {@code [--folds u1,u2,u3,u4,u5] [--no-ranking] [--seed 42] [--bag 1]}; {@code --bag n} averages
- * the ensemble over n seeds of each member.
+ * <p>Arguments: {@code [--folds u1,u2,u3,u4,u5] [--no-ranking] [--no-ratings] [--seed 42] [--bag 3]
+ * [--choices FILE]}; {@code --bag n} also tries the ensemble averaged over n seeds of each member and keeps it
+ * when it validates better; {@code --choices} writes the chosen settings (u1's and the ranking protocol's) there
+ * as sorted {@code key=value} lines, the file {@code 08_collab_benchmarks} reads.
  */
 public final class LeaderboardBenchmark {
     private final long seed;
-    private int bag = 1;
+    private int bag = 3;
+    /** The chosen settings, by key, for the choices file. */
+    private final Map<String, String> choices = new TreeMap<>();
     private final Table users;
     private final Table genres;
 
@@ -48,14 +61,18 @@ public final class LeaderboardBenchmark {
         List<String> folds = List.of("u1", "u2", "u3", "u4", "u5");
         boolean ranking = true;
         long seed = 42;
-        int bag = 1;
+        int bag = 3;
+        boolean ratings = true;
+        Path choicesFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bag" -> bag = Integer.parseInt(args[++i]);
                 case "--folds" -> folds = List.of(args[++i].split(","));
                 case "--no-ranking" -> ranking = false;
+                case "--no-ratings" -> ratings = false;
+                case "--choices" -> choicesFile = Path.of(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
-                default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; use --folds u1,u2 --no-ranking --seed 42 --bag 3");
+                default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; use --folds u1,u2 --no-ranking --no-ratings --seed 42 --bag 3 --choices FILE");
             }
         }
         long t0 = System.nanoTime();
@@ -65,13 +82,16 @@ public final class LeaderboardBenchmark {
         Map<String, List<Double>> byModel = new LinkedHashMap<>();
         Map<String, String> settings = new HashMap<>();
         // u1 (the papers' protocol) first, then the ranking protocol, then the other folds for the mean
-        List<String> order = new ArrayList<>(folds);
+        List<String> order = ratings ? new ArrayList<>(folds) : List.of();
         boolean rankingDone = !ranking;
+        if (!ratings && ranking) {
+            b.ranking(ds.ratings());
+        }
         for (String fold : order) {
             long tf = System.nanoTime();
             OfficialSplit split = ds.split(fold);
             System.out.println("== " + split.describe());
-            Map<String, Final> results = b.ratings(fold, split, fold.equals("u1"));
+            Map<String, Final> results = b.ratings(fold, split, fold.equals("u1"), fold.equals("u1") ? b.choices : new TreeMap<>());
             for (Map.Entry<String, Final> e : results.entrySet()) {
                 byModel.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().metrics().rmse());
                 settings.merge(e.getKey(), fold + ": " + e.getValue().setting(), (a, c) -> a + "; " + c);
@@ -85,7 +105,7 @@ public final class LeaderboardBenchmark {
                 rankingDone = true;
             }
         }
-        if (folds.size() == 5) {
+        if (ratings && folds.size() == 5) {
             for (Map.Entry<String, List<Double>> e : byModel.entrySet()) {
                 double mean = e.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
                 System.out.printf(Locale.ROOT, "RESULT leaderboard protocol=ml-100k-u1u5 model=%s rmse=%.4f  [folds %s; %s]%n",
@@ -93,7 +113,25 @@ public final class LeaderboardBenchmark {
                         settings.get(e.getKey()));
             }
         }
+        if (choicesFile != null) {
+            b.writeChoices(choicesFile);
+        }
         System.out.printf(Locale.ROOT, "TIME leaderboard total_s=%.0f%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    // Sorted key=value lines and no date, so the same choices write the same file.
+    private void writeChoices(Path file) {
+        StringBuilder text = new StringBuilder("# written by environment/bench --leaderboard (seed " + seed
+                + "): the settings chosen on validation carved from the training data\n");
+        choices.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the chosen settings to " + file + ": " + e.getMessage(), e);
+        }
+        System.out.println("(chosen settings written to " + file + ")");
     }
 
     record Final(String setting, RatingMetrics metrics, float[] testPredictions) {}
@@ -103,7 +141,7 @@ public final class LeaderboardBenchmark {
 
     // ---- rating protocols (u1..u5) ---------------------------------------------------------
 
-    private Map<String, Final> ratings(String fold, OfficialSplit split, boolean fullGrid) {
+    private Map<String, Final> ratings(String fold, OfficialSplit split, boolean fullGrid, Map<String, String> chosen) {
         String protocol = "ml-100k-" + fold;
         Map<Integer, CollabDataLoaders> searchDls = new HashMap<>();
         // the validation part: 10% of the training file at random, the same rows whatever the batch size
@@ -181,6 +219,11 @@ public final class LeaderboardBenchmark {
                     protocol, r, names(bestSet), bag);
             seeds = r < bestRmse ? bag : 1;
         }
+        dot.c().putInto(chosen, fold + ".dot");
+        side.c().putInto(chosen, fold + ".side");
+        tab.c().putInto(chosen, fold + ".tabular");
+        chosen.put(fold + ".ensemble", names(bestSet));
+        chosen.put(fold + ".ensemble.seeds", Integer.toString(seeds));
         // final fits on the whole training file, each scored once on the test file
         Map<String, Final> out = new LinkedHashMap<>();
         out.put("dot-chapter", score(chapter, split));
@@ -241,6 +284,56 @@ public final class LeaderboardBenchmark {
         // the search: a stratified 20% of the training part validates
         CollabDataLoaders searchDls = CollabDataLoaders.from(train).validPctByUser(0.2).seed(seed).bs(1024).build();
         RankingTask searchTask = RankingTask.of(searchDls);
+        Interactions searchX = Interactions.of(searchDls);
+        // EASE: its one setting, lambda
+        double lambda = Double.NaN;
+        double bestEase = -1;
+        for (double l : new double[] {100, 200, 300, 400, 500, 600, 800}) {
+            double ndcg = ndcg(searchTask, Ease.fit(searchX, l).scores());
+            System.out.printf(Locale.ROOT, "SEARCH protocol=%s family=ease valid_ndcg_at_10=%.4f  [lambda=%s]%n", protocol, ndcg, Candidate.num(l));
+            if (ndcg > bestEase) {
+                bestEase = ndcg;
+                lambda = l;
+            }
+        }
+        // RP3beta: alpha and beta at 100 neighbours, then the neighbourhood's size
+        double[] rp3 = null;
+        double bestRp3 = -1;
+        List<double[]> grid = new ArrayList<>();
+        for (double a : new double[] {0.5, 0.75, 1.0}) {
+            for (double bt : new double[] {0.25, 0.5, 0.75}) {
+                grid.add(new double[] {a, bt, 100});
+            }
+        }
+        for (int step = 0; step < 2; step++) {
+            for (double[] g : grid) {
+                double ndcg = ndcg(searchTask, Rp3Beta.fit(searchX, g[0], g[1], (int) g[2]).scores());
+                System.out.printf(Locale.ROOT, "SEARCH protocol=%s family=rp3beta valid_ndcg_at_10=%.4f  [%s]%n", protocol, ndcg, rp3Setting(g));
+                if (ndcg > bestRp3) {
+                    bestRp3 = ndcg;
+                    rp3 = g;
+                }
+            }
+            grid = List.of(new double[] {rp3[0], rp3[1], 25}, new double[] {rp3[0], rp3[1], 50}, new double[] {rp3[0], rp3[1], 200});
+        }
+        // the blend: EASE's and RP3beta's scores, each standardised per user, weighted by w and 1 - w
+        float[][] easeValid = standardised(Ease.fit(searchX, lambda).scores());
+        float[][] rp3Valid = standardised(Rp3Beta.fit(searchX, rp3[0], rp3[1], (int) rp3[2]).scores());
+        double blendW = 1;
+        double bestBlend = bestEase;
+        for (double w : new double[] {0.25, 0.5, 0.75}) {
+            double ndcg = ndcg(searchTask, blend(easeValid, rp3Valid, w));
+            System.out.printf(Locale.ROOT, "SEARCH protocol=%s family=ease+rp3beta valid_ndcg_at_10=%.4f  [ease weight=%s]%n", protocol, ndcg, Candidate.num(w));
+            if (ndcg > bestBlend) {
+                bestBlend = ndcg;
+                blendW = w;
+            }
+        }
+        choices.put("stratified75.blend.easeWeight", Candidate.num(blendW));
+        choices.put("stratified75.ease.lambda", Candidate.num(lambda));
+        choices.put("stratified75.rp3beta.alpha", Candidate.num(rp3[0]));
+        choices.put("stratified75.rp3beta.beta", Candidate.num(rp3[1]));
+        choices.put("stratified75.rp3beta.neighbours", Integer.toString((int) rp3[2]));
         BprSetting best = null;
         double bestNdcg = -1;
         List<Function<BprSetting, BprSetting>> steps = List.of(
@@ -249,16 +342,28 @@ public final class LeaderboardBenchmark {
                 x -> new BprSetting(x.factors(), 30, x.lr(), x.wd(), x.bs()));
         for (Function<BprSetting, BprSetting> step : steps) {
             BprSetting s = step.apply(best);
-            RankingMetrics m = searchTask.evaluate(s.train(searchDls, seed), 10);
+            RankingMetrics m = rank(searchTask, searchTask.scores(s.train(searchDls, seed)));
             System.out.printf(Locale.ROOT, "SEARCH protocol=%s family=bpr valid_ndcg_at_10=%.4f  [%s]%n", protocol, m.ndcg(), s);
             if (m.ndcg() > bestNdcg) {
                 bestNdcg = m.ndcg();
                 best = s;
             }
         }
+        choices.put("stratified75.bpr.factors", Integer.toString(best.factors()));
+        choices.put("stratified75.bpr.epochs", Integer.toString(best.epochs()));
+        choices.put("stratified75.bpr.lr", Candidate.num(best.lr()));
+        choices.put("stratified75.bpr.wd", Candidate.num(best.wd()));
+        choices.put("stratified75.bpr.bs", Integer.toString(best.bs()));
         // final: train on the whole 75%, score the 25% once
         CollabDataLoaders finalDls = CollabDataLoaders.from(train).valid(test).seed(seed).bs(64).build();
         RankingTask task = RankingTask.of(finalDls);
+        Interactions finalX = Interactions.of(finalDls);
+        float[][] easeScores = Ease.fit(finalX, lambda).scores();
+        float[][] rp3Scores = Rp3Beta.fit(finalX, rp3[0], rp3[1], (int) rp3[2]).scores();
+        print(protocol, "ease", task, easeScores, "lambda=" + Candidate.num(lambda));
+        print(protocol, "rp3beta", task, rp3Scores, rp3Setting(rp3));
+        print(protocol, "ease+rp3beta", task, blend(standardised(easeScores), standardised(rp3Scores), blendW),
+                "standardised scores, ease weight=" + Candidate.num(blendW));
         print(protocol, "popularity", task, task.popularity(), "most rated in training");
         Candidate chapter = Candidate.dot(50, 5, 5e-3, 0.1, 64);
         print(protocol, "dot-mse", task, task.scores(chapter.train(finalDls, users, genres, seed)),
@@ -268,8 +373,53 @@ public final class LeaderboardBenchmark {
         System.out.printf(Locale.ROOT, "(%s: %.0f s)%n", protocol, (System.nanoTime() - t0) / 1e9);
     }
 
+    // Each user's scores minus their mean, over their standard deviation, so two models' scales can be mixed.
+    private static float[][] standardised(float[][] scores) {
+        float[][] out = new float[scores.length][];
+        for (int u = 0; u < scores.length; u++) {
+            double mean = 0, sq = 0;
+            for (float v : scores[u]) {
+                mean += v;
+            }
+            mean /= scores[u].length;
+            for (float v : scores[u]) {
+                sq += (v - mean) * (v - mean);
+            }
+            double sd = Math.sqrt(sq / scores[u].length);
+            out[u] = new float[scores[u].length];
+            for (int i = 0; i < scores[u].length; i++) {
+                out[u][i] = sd > 0 ? (float) ((scores[u][i] - mean) / sd) : 0;
+            }
+        }
+        return out;
+    }
+
+    private static float[][] blend(float[][] a, float[][] b, double w) {
+        float[][] out = new float[a.length][];
+        for (int u = 0; u < a.length; u++) {
+            out[u] = new float[a[u].length];
+            for (int i = 0; i < a[u].length; i++) {
+                out[u][i] = (float) (w * a[u][i] + (1 - w) * b[u][i]);
+            }
+        }
+        return out;
+    }
+
+    private static String rp3Setting(double[] g) {
+        return "alpha=" + Candidate.num(g[0]) + " beta=" + Candidate.num(g[1]) + " neighbours=" + (int) g[2];
+    }
+
+    // Every ranking model's top 10 goes through this one call: the task's top-k selection and rated-item exclusion.
+    private static RankingMetrics rank(RankingTask task, float[][] scores) {
+        return task.evaluate(scores, 10);
+    }
+
+    private static double ndcg(RankingTask task, float[][] scores) {
+        return rank(task, scores).ndcg();
+    }
+
     private static void print(String protocol, String model, RankingTask task, float[][] scores, String setting) {
-        RankingMetrics m = task.evaluate(scores, 10);
+        RankingMetrics m = rank(task, scores);
         System.out.printf(Locale.ROOT, "RESULT leaderboard protocol=%s model=%s ndcg_at_10=%.4f precision_at_10=%.4f"
                 + " recall_at_10=%.4f map_at_10=%.4f coverage=%.3f  [%s]%n", protocol, model, m.ndcg(), m.precision(),
                 m.recall(), m.map(), task.coverage(scores, 10), setting);
