@@ -316,20 +316,6 @@ public final class LeaderboardBenchmark {
             }
             grid = List.of(new double[] {rp3[0], rp3[1], 25}, new double[] {rp3[0], rp3[1], 50}, new double[] {rp3[0], rp3[1], 200});
         }
-        // the blend: EASE's and RP3beta's scores, each standardised per user, weighted by w and 1 - w
-        float[][] easeValid = standardised(Ease.fit(searchX, lambda).scores());
-        float[][] rp3Valid = standardised(Rp3Beta.fit(searchX, rp3[0], rp3[1], (int) rp3[2]).scores());
-        double blendW = 1;
-        double bestBlend = bestEase;
-        for (double w : new double[] {0.25, 0.5, 0.75}) {
-            double ndcg = ndcg(searchTask, blend(easeValid, rp3Valid, w));
-            System.out.printf(Locale.ROOT, "SEARCH protocol=%s family=ease+rp3beta valid_ndcg_at_10=%.4f  [ease weight=%s]%n", protocol, ndcg, Candidate.num(w));
-            if (ndcg > bestBlend) {
-                bestBlend = ndcg;
-                blendW = w;
-            }
-        }
-        choices.put("stratified75.blend.easeWeight", Candidate.num(blendW));
         choices.put("stratified75.ease.lambda", Candidate.num(lambda));
         choices.put("stratified75.rp3beta.alpha", Candidate.num(rp3[0]));
         choices.put("stratified75.rp3beta.beta", Candidate.num(rp3[1]));
@@ -362,8 +348,6 @@ public final class LeaderboardBenchmark {
         float[][] rp3Scores = Rp3Beta.fit(finalX, rp3[0], rp3[1], (int) rp3[2]).scores();
         print(protocol, "ease", task, easeScores, "lambda=" + Candidate.num(lambda));
         print(protocol, "rp3beta", task, rp3Scores, rp3Setting(rp3));
-        print(protocol, "ease+rp3beta", task, blend(standardised(easeScores), standardised(rp3Scores), blendW),
-                "standardised scores, ease weight=" + Candidate.num(blendW));
         print(protocol, "popularity", task, task.popularity(), "most rated in training");
         Candidate chapter = Candidate.dot(50, 5, 5e-3, 0.1, 64);
         print(protocol, "dot-mse", task, task.scores(chapter.train(finalDls, users, genres, seed)),
@@ -371,38 +355,6 @@ public final class LeaderboardBenchmark {
         CollabDataLoaders bprDls = CollabDataLoaders.from(train).valid(test).seed(seed).bs(best.bs()).build();
         print(protocol, "dot-bpr", task, task.scores(best.train(bprDls, seed)), best.toString());
         System.out.printf(Locale.ROOT, "(%s: %.0f s)%n", protocol, (System.nanoTime() - t0) / 1e9);
-    }
-
-    // Each user's scores minus their mean, over their standard deviation, so two models' scales can be mixed.
-    private static float[][] standardised(float[][] scores) {
-        float[][] out = new float[scores.length][];
-        for (int u = 0; u < scores.length; u++) {
-            double mean = 0, sq = 0;
-            for (float v : scores[u]) {
-                mean += v;
-            }
-            mean /= scores[u].length;
-            for (float v : scores[u]) {
-                sq += (v - mean) * (v - mean);
-            }
-            double sd = Math.sqrt(sq / scores[u].length);
-            out[u] = new float[scores[u].length];
-            for (int i = 0; i < scores[u].length; i++) {
-                out[u][i] = sd > 0 ? (float) ((scores[u][i] - mean) / sd) : 0;
-            }
-        }
-        return out;
-    }
-
-    private static float[][] blend(float[][] a, float[][] b, double w) {
-        float[][] out = new float[a.length][];
-        for (int u = 0; u < a.length; u++) {
-            out[u] = new float[a[u].length];
-            for (int i = 0; i < a[u].length; i++) {
-                out[u][i] = (float) (w * a[u][i] + (1 - w) * b[u][i]);
-            }
-        }
-        return out;
     }
 
     private static String rp3Setting(double[] g) {
