@@ -113,8 +113,10 @@ public final class LeaderboardBenchmark {
                         settings.get(e.getKey()));
             }
         }
-        if (choicesFile != null) {
+        if (choicesFile != null && ratings && folds.contains("u1") && ranking) {
             b.writeChoices(choicesFile);
+        } else if (choicesFile != null) {
+            System.out.println("(chosen settings not written: the file holds u1's and the ranking protocol's, so it needs both)");
         }
         System.out.printf(Locale.ROOT, "TIME leaderboard total_s=%.0f%n", (System.nanoTime() - t0) / 1e9);
     }

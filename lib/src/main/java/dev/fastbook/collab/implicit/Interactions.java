@@ -2,7 +2,7 @@ package dev.fastbook.collab.implicit;
 
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.Loader;
+import dev.fastbook.collab.data.DataLoader;
 
 import java.util.Arrays;
 import java.util.BitSet;
@@ -135,7 +135,7 @@ public final class Interactions {
     }
 
     // Every row of a ratings loader as {users, items}, through its public batches.
-    private static int[][] rows(Loader loader) {
+    private static int[][] rows(DataLoader loader) {
         int n = loader.n();
         int[] u = new int[n];
         int[] i = new int[n];

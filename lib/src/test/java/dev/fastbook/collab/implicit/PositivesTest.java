@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.eval.RankingTask;
-import dev.fastbook.collab.rank.BprDataLoaders;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
