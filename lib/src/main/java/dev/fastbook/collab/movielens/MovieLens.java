@@ -42,7 +42,7 @@ import tech.tablesaw.api.Table;
  * forbids redistributing it, hence the download.
  *
  * <p>The ratings are parsed from bytes into int and float arrays ({@code RatingsParser}); a 25M-row
- * ratings.csv loads in seconds ({@code dev.fastbook.collab.bench.LoadBenchmark} measures it).
+ * ratings.csv loads in seconds ({@code environment/bench --main LoadBenchmark} measures it).
  */
 public final class MovieLens {
 

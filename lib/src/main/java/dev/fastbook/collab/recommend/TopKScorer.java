@@ -32,8 +32,11 @@ final class TopKScorer {
      * mmap each time, and its page faults cost more than the product (README, "The full MovieLens").
      */
     static int maxBlockFloats = 7_500_000;
-    /** At most this many users per matrix product; more stops paying off. */
-    static int maxBlockUsers = 1024;
+    /**
+     * At most this many users per matrix product; more stops paying off. The system property
+     * {@code fastbook.recommend.blockUsers} sets it, for measurements.
+     */
+    static int maxBlockUsers = Integer.getInteger("fastbook.recommend.blockUsers", 1024);
 
     private TopKScorer() {}
 
