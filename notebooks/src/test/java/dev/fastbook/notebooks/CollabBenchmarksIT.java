@@ -46,7 +46,7 @@ class CollabBenchmarksIT {
     /** The file environment/bench --leaderboard --choices writes (committed). */
     static Map<String, String> choicesFile() throws IOException {
         Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(Path.of("../environment/benchmarks/leaderboard-choices.properties"))) {
+        try (Reader in = Files.newBufferedReader(ExecutedNotebook.repo().resolve("environment/benchmarks/leaderboard-choices.properties"))) {
             p.load(in);
         }
         Map<String, String> out = new TreeMap<>();

@@ -113,12 +113,34 @@ public final class LeaderboardBenchmark {
                         settings.get(e.getKey()));
             }
         }
+        printPublished(ratings, ranking);
         if (choicesFile != null && ratings && folds.contains("u1") && ranking) {
             b.writeChoices(choicesFile);
         } else if (choicesFile != null) {
             System.out.println("(chosen settings not written: the file holds u1's and the ranking protocol's, so it needs both)");
         }
         System.out.printf(Locale.ROOT, "TIME leaderboard total_s=%.0f%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    // The published rows to read ours beside, each with its protocol and source (figures as their authors report them).
+    private static void printPublished(boolean ratings, boolean ranking) {
+        String papers = "the papers' READMEs; Papers with Code 'u1 splits'";
+        if (ratings) {
+            for (String[] p : new String[][] {{"GC-MC", "0.910"}, {"GC-MC+side-features", "0.905"}, {"IGMC", "0.905"},
+                    {"GraphRec", "0.904"}, {"GraphRec+features", "0.897"}, {"Sparse-FC", "0.895"}, {"GLocal-K", "0.8889"},
+                    {"GHRS(demographics)", "0.887"}}) {
+                System.out.printf(Locale.ROOT, "PUBLISHED protocol=ml-100k-u1 model=%s rmse=%s  [%s]%n", p[0], p[1], papers);
+            }
+        }
+        if (ranking) {
+            String recommenders = "recommenders-team/recommenders README, ml-100k stratified 75/25 (their own random draw)";
+            for (String[] p : new String[][] {{"FastAI-EmbeddingDotBias", "0.148", "0.130"}, {"SVD", "0.096", "0.091"},
+                    {"SAR", "0.383", "-"}, {"NCF", "0.396", "0.347"}, {"LightGCN", "0.420", "0.380"}, {"BPR(Cornac)", "0.442", "0.388"},
+                    {"BiVAE", "0.475", "0.412"}}) {
+                System.out.printf(Locale.ROOT, "PUBLISHED protocol=ml-100k-stratified75 model=%s ndcg_at_10=%s precision_at_10=%s  [%s]%n",
+                        p[0], p[1], p[2], recommenders);
+            }
+        }
     }
 
     // Sorted key=value lines and no date, so the same choices write the same file.
