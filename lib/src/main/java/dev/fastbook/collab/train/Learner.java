@@ -263,6 +263,7 @@ public class Learner<M extends Module> {
                 t.check(this); // before the Recorder starts a new table: a refused fit changes nothing
             }
         }
+        OneFitAtATime.check(this, "fit"); // before anything changes: a refused fit leaves the learner as it was
         String at = " at " + setting + ", wd " + fmt(wd);
         lastFit = "fit " + epochs + " epochs" + at + ": running";
         try {
