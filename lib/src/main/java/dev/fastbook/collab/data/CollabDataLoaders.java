@@ -6,6 +6,8 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,6 +64,7 @@ public final class CollabDataLoaders implements DataLoaders {
         ColumnRoles roles = ColumnRoles.choose(t, b.userName, b.itemName, b.ratingName, extras);
         roles.checkKinds(t);
         double[] range = RowEncoder.checkRatings(t, roles.rating());
+        t = b.duplicates.apply(t, roles.user(), roles.item(), roles.rating());
         Table validTable = b.validTable == null ? t : b.validTable;
         Splitter.Split split = split(b, t, roles);
         int nTrain = split.train().length;
@@ -140,7 +143,12 @@ public final class CollabDataLoaders implements DataLoaders {
      * its columns found by their names, e.g. {@code userId,movieId,rating} in any order.
      */
     public static Builder fromCsv(Path csv) {
-        return new Builder(CsvRatings.read(csv));
+        return fromCsv(csv, StandardCharsets.UTF_8);
+    }
+
+    /** As {@link #fromCsv(Path)} for a file in {@code charset}; bytes it cannot decode are an error naming the line. */
+    public static Builder fromCsv(Path csv, Charset charset) {
+        return new Builder(CsvRatings.read(csv, charset));
     }
 
     /**
@@ -303,6 +311,7 @@ public final class CollabDataLoaders implements DataLoaders {
         private int bs = 64;
         private int fold, folds;
         private List<String> catNames = List.of(), contNames = List.of();
+        private Duplicates duplicates = Duplicates.KEEP;
 
         private Builder(Table table) {
             this.table = table;
@@ -364,6 +373,9 @@ public final class CollabDataLoaders implements DataLoaders {
          * and deviation, in a batch's xCont, as floats.
          */
         public Builder contNames(String... names) { contNames = List.of(names); return this; }
+
+        /** Rows rating a (user, item) pair already rated: kept (fastai's way, the default), averaged or refused; reported once. */
+        public Builder duplicates(Duplicates choice) { duplicates = java.util.Objects.requireNonNull(choice, "duplicates"); return this; }
 
         public Builder seed(long s) { seed = s; return this; }
 
