@@ -165,6 +165,21 @@ public abstract class Module extends AbstractBlock {
         return self;
     }
 
+    /**
+     * Checks, without reading them in, that {@code file} holds parameters of this model's sizes
+     * (as {@link #load(Path)} would); the IOException says what differs.
+     */
+    public void checkSaved(Path file) throws IOException {
+        java.io.ByteArrayOutputStream mine = new java.io.ByteArrayOutputStream();
+        saveParameters(new DataOutputStream(mine));
+        long size = Files.size(file);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(mine.size() + 1);
+        }
+        new SavedLayout(mine.toByteArray(), parameters()).check(bytes, size, file, getClass().getSimpleName());
+    }
+
     private void restore(byte[] saved) throws IOException {
         try {
             loadParameters(Tensors.manager(), new DataInputStream(new java.io.ByteArrayInputStream(saved)));

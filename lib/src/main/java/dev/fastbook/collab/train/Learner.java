@@ -95,7 +95,7 @@ public class Learner<M extends Module> {
 
     /** fastai's {@code metrics=...}: columns of the results table, computed over the whole validation set. */
     public Learner<M> metrics(Metric... ms) {
-        metrics = List.of(ms);
+        metrics = Checks.metricNames(List.of(ms));
         return this;
     }
 
