@@ -55,6 +55,14 @@ final class Checks {
         }
     }
 
+    static void batches(dev.fastbook.collab.data.Loader train, String what) {
+        if (train.size() == 0) {
+            throw new IllegalArgumentException("Cannot " + what + ": the training loader gives no batch (" + train.n()
+                    + " rows in batches of " + train.bs() + ", the last partial batch dropped). Use a batch size of at"
+                    + " most " + train.n() + ".");
+        }
+    }
+
     /** The results table's own columns, which no metric may be named. */
     static final java.util.List<String> TABLE_COLUMNS = java.util.List.of("epoch", "train_loss", "valid_loss", "time");
 

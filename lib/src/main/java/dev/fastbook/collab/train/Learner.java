@@ -264,6 +264,7 @@ public class Learner<M extends Module> {
             }
         }
         OneFitAtATime.check(this, "fit"); // before anything changes: a refused fit leaves the learner as it was
+        Checks.batches(dls.train(), "fit");
         String at = " at " + setting + ", wd " + fmt(wd);
         lastFit = "fit " + epochs + " epochs" + at + ": running";
         try {
@@ -303,6 +304,7 @@ public class Learner<M extends Module> {
         if (numIt < 1) {
             throw new IllegalArgumentException("numIt must be at least 1, got " + numIt);
         }
+        Checks.batches(dls.train(), "lrFind");
         LrFinder finder = new LrFinder(startLr, endLr, numIt);
         int nb = dls.train().size();
         try {
