@@ -43,6 +43,10 @@ final class CsvRatings {
             if (causedByCoding(e)) {
                 throw notDecodable(csv, charset);
             }
+            MalformedDataException width = CsvWidths.firstMismatch(csv, charset);
+            if (width != null) {
+                throw width;
+            }
             if (e instanceof IllegalArgumentException) {
                 throw e;
             }

@@ -74,10 +74,12 @@ public enum Duplicates {
         long contradictory = pairs.values().stream().filter(p -> p.other >= 0).count();
         Pair shown = example != null ? example : pairs.values().iterator().next();
         int second = example != null ? example.other : secondRow(keys, shown.first);
+        // a table read by fromCsv is named after its file: there row r is line r + 2 (after the header)
+        String lines = t.name().endsWith(".csv") ? String.format(Locale.ROOT, " (lines %d and %d of %s)", shown.first + 2,
+                second + 2, t.name()) : "";
         String what = String.format(Locale.ROOT, "%,d rows of %s rate a (%s, %s) pair already rated (%,d pairs, %,d of them"
-                + " with different ratings), e.g. rows %d and %d (lines %d and %d of a CSV with a header line): %s %s, %s %s,"
-                + " ratings %s and %s", extraRows, t.name(), user, item, pairs.size(), contradictory, shown.first, second,
-                shown.first + 2, second + 2, user, t.column(user).getString(shown.first), item,
+                + " with different ratings), e.g. rows %d and %d%s: %s %s, %s %s, ratings %s and %s", extraRows, t.name(),
+                user, item, pairs.size(), contradictory, shown.first, second, lines, user, t.column(user).getString(shown.first), item,
                 t.column(item).getString(shown.first), r.getString(shown.first), r.getString(second));
         switch (this) {
             case REFUSE -> throw new IllegalArgumentException("CollabDataLoaders: " + what + ". Remove the repeats, or choose"

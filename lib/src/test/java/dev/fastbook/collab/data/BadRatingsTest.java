@@ -58,7 +58,7 @@ class BadRatingsTest {
     void repeatedPairsAreReportedOnceAndKeptAveragedOrRefused() {
         String kept = printed(() -> CollabDataLoaders.from(ratings()).seed(1).bs(2).build());
         String line = "CollabDataLoaders: 2 rows of ratings rate a (user, item) pair already rated (2 pairs, 1 of them with"
-                + " different ratings), e.g. rows 2 and 3 (lines 4 and 5 of a CSV with a header line): user 2, item 10,"
+                + " different ratings), e.g. rows 2 and 3: user 2, item 10,"
                 + " ratings 5 and 1; all kept, as fastai does";
         assertTrue(kept.contains(line), kept);
         assertEquals(1, kept.split("rate a \\(user, item\\) pair", -1).length - 1, "reported once: " + kept);
@@ -73,5 +73,19 @@ class BadRatingsTest {
                 .seed(1).bs(2).build());
         assertTrue(averaged.contains("each pair averaged into one row"), averaged);
         assertEquals(6, avg[0].trainSize() + avg[0].validSize(), "one row per pair");
+    }
+
+    @Test
+    void aShortFirstRowIsBlamedOnItsOwnLine(@TempDir Path tmp) throws Exception {
+        Path csv = tmp.resolve("ratings.csv");
+        Files.writeString(csv, "userId,movieId,rating,timestamp\n1,2\n1,3,4.0,964982703\n");
+        var e = assertThrows(MalformedDataException.class, () -> CollabDataLoaders.fromCsv(csv));
+        assertEquals(2, e.line(), e.getMessage());
+        assertTrue(e.getMessage().endsWith("ratings.csv, line 2: this row has 2 comma-separated fields but the header line has 4:"
+                + " \"1,2\". Complete or remove the row (a truncated copy?)."), e.getMessage());
+        // a quoted title with a comma is one field
+        Files.writeString(csv, "userId,title,rating\n1,\"Misérables, Les (1995)\",4\n2,\"Net, The\",3\n2,Heat\n");
+        e = assertThrows(MalformedDataException.class, () -> CollabDataLoaders.fromCsv(csv));
+        assertEquals(4, e.line(), e.getMessage());
     }
 }
