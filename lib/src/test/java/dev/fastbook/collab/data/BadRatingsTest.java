@@ -28,6 +28,7 @@ class BadRatingsTest {
         Files.write(csv, text.toString().getBytes(StandardCharsets.ISO_8859_1));
         var e = assertThrows(MalformedDataException.class, () -> CollabDataLoaders.fromCsv(csv));
         assertEquals(2, e.line(), e.getMessage());
+        System.out.println("[BadRatingsTest] " + e.getMessage());
         assertTrue(e.getMessage().contains("ratings.csv, line 2: the bytes are not UTF-8 text (1,Mis")
                 && e.getMessage().contains("fromCsv(path, StandardCharsets.ISO_8859_1)"), e.getMessage());
 

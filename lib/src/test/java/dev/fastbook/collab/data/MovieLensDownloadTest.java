@@ -395,6 +395,7 @@ class MovieLensDownloadTest {
         URI source = URI.create("http://example.org/ml-100k.zip");
         Path into = Files.createDirectory(tmp.resolve("out"));
         IOException ratio = assertThrows(IOException.class, () -> ZipExtractor.extract(zipFile, "ml-100k", into, source));
+        System.out.println("[MovieLensDownloadTest] " + ratio.getMessage());
         assertTrue(ratio.getMessage().contains("unpacks to more than") && ratio.getMessage().contains("at ml-100k/u.data")
                 && ratio.getMessage().contains("100 times the zip's") && ratio.getMessage().contains("it is not a MovieLens release"),
                 ratio.getMessage());
