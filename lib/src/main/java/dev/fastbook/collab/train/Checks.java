@@ -55,7 +55,7 @@ final class Checks {
         }
     }
 
-    static void batches(dev.fastbook.collab.data.Loader train, String what) {
+    static void batches(dev.fastbook.collab.data.DataLoader train, String what) {
         if (train.size() == 0) {
             throw new IllegalArgumentException("Cannot " + what + ": the training loader gives no batch (" + train.n()
                     + " rows in batches of " + train.bs() + ", the last partial batch dropped). Use a batch size of at"

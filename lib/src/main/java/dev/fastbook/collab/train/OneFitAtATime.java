@@ -9,14 +9,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * is refused with the reason instead of dying mid-epoch or giving irreproducible weights.
  */
 final class OneFitAtATime {
-    private record Holder(Learner<?> learner, Thread thread) {}
+    private record Holder(Learner<?, ?> learner, Thread thread) {}
 
     private static final AtomicReference<Holder> HOLDER = new AtomicReference<>();
 
     private OneFitAtATime() {}
 
     /** Takes the JVM's one fit for {@code learn}; true when this call took it (and must release it). */
-    static boolean enter(Learner<?> learn, String what) {
+    static boolean enter(Learner<?, ?> learn, String what) {
         while (!HOLDER.compareAndSet(null, new Holder(learn, Thread.currentThread()))) {
             if (HOLDER.get() != null) {
                 check(learn, what);
@@ -27,7 +27,7 @@ final class OneFitAtATime {
     }
 
     /** Refuses {@code what} while another learner, or another thread, holds the fit; changes nothing. */
-    static void check(Learner<?> learn, String what) {
+    static void check(Learner<?, ?> learn, String what) {
         Holder other = HOLDER.get();
         if (other == null || other.learner() == learn && other.thread() == Thread.currentThread()) {
             return; // free, or the same learner's own nested call, e.g. from one of its callbacks

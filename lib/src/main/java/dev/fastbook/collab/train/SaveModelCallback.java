@@ -70,7 +70,7 @@ public class SaveModelCallback extends TrackerCallback {
     }
 
     @Override
-    public void beforeFit(Learner<?> learn) {
+    public void beforeFit(Learner<?, ?> learn) {
         super.beforeFit(learn);
         if (fname != null && Files.exists(fname)) {
             try {
@@ -86,7 +86,7 @@ public class SaveModelCallback extends TrackerCallback {
     }
 
     @Override
-    public void afterEpoch(Learner<?> learn) {
+    public void afterEpoch(Learner<?, ?> learn) {
         super.afterEpoch(learn);
         if (!newBest) {
             return;
@@ -102,7 +102,7 @@ public class SaveModelCallback extends TrackerCallback {
                         + e.getMessage(), e);
             }
         } else {
-            weights = Rollback.weights(learn.model());
+            weights = BufferSnapshot.weights(learn.model());
         }
         if (withOpt) {
             opt = learn.opt().snapshot();
@@ -110,7 +110,7 @@ public class SaveModelCallback extends TrackerCallback {
     }
 
     @Override
-    public void afterFit(Learner<?> learn) {
+    public void afterFit(Learner<?, ?> learn) {
         if (bestEpoch < 0 && nanEpoch >= 0) {
             System.out.println("SaveModelCallback kept no epoch: " + monitor() + " was NaN in every epoch from epoch " + nanEpoch
                     + ", and a NaN is never an improvement. The model holds the last epoch's weights.");
@@ -122,7 +122,7 @@ public class SaveModelCallback extends TrackerCallback {
     }
 
     /** Puts the best epoch's weights (and optimiser state, with {@link #withOpt}) into the learner. */
-    public void restore(Learner<?> learn) {
+    public void restore(Learner<?, ?> learn) {
         if (bestEpoch < 0) {
             throw new IllegalStateException("No epoch has been kept yet: fit with this callback first.");
         }
@@ -134,7 +134,7 @@ public class SaveModelCallback extends TrackerCallback {
                         + ": " + e.getMessage(), e);
             }
         } else {
-            Rollback.restoreWeights(learn.model(), weights);
+            BufferSnapshot.restoreWeights(learn.model(), weights);
         }
         if (opt != null) {
             learn.opt().restore(opt);

@@ -1,5 +1,6 @@
 package dev.fastbook.collab.data;
 
+import dev.fastbook.collab.formats.MalformedDataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.DoubleColumn;

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class BadSettingsTest {
     private static final Table RATINGS = Fixtures.synthetic(60, 40, 0.5, 5);
 
-    private static Learner<EmbeddingDotBias> learner() {
+    private static Learner<CollabDataLoaders, EmbeddingDotBias> learner() {
         Tensors.seed(3);
         return CollabLearner.collabLearner(CollabDataLoaders.from(RATINGS).bs(64).seed(42).build(), 5, null).quiet();
     }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class TwoFitsAtOnceTest {
     private static final Table RATINGS = Fixtures.synthetic(60, 40, 0.5, 3);
 
-    private static Learner<?> learner(long seed) {
+    private static Learner<?, ?> learner(long seed) {
         Tensors.seed(seed);
         CollabDataLoaders dls = CollabDataLoaders.from(RATINGS).bs(64).seed(42).build();
         return CollabLearner.collabLearner(dls, 5, null).quiet();
@@ -28,13 +28,13 @@ class TwoFitsAtOnceTest {
 
     @Test
     void aSecondFitFromAnotherThreadIsRefusedWithTheReasonAndTheFirstFinishes() throws Exception {
-        Learner<?> first = learner(1);
-        Learner<?> second = learner(2);
+        Learner<?, ?> first = learner(1);
+        Learner<?, ?> second = learner(2);
         CountDownLatch inFit = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         first.addCb(new Callback() {
             @Override
-            public void afterBatch(Learner<?> l) {
+            public void afterBatch(Learner<?, ?> l) {
                 inFit.countDown();
                 try {
                     release.await(60, TimeUnit.SECONDS);
