@@ -135,7 +135,7 @@ final class SavedModel {
             case "EmbeddingDotBias" -> {
                 int factors = whole(p, "factors", propsFile);
                 long[] sizes = {users.size(), factors, items.size(), factors, users.size(), 1, items.size(), 1};
-                requireFits(sizes, "factors=" + factors + " with " + users.size() + " " + users.name() + "s and "
+                DeclaredSizes.requireFits(sizes, "factors=" + factors + " with " + users.size() + " " + users.name() + "s and "
                         + items.size() + " " + items.name() + "s", propsFile);
                 return EmbeddingDotBias.fromClasses(factors, users, items, range(p, propsFile));
             }
@@ -155,7 +155,7 @@ final class SavedModel {
                             + users.size() + " users and " + items.size() + " items of users.txt and items.txt: the files are"
                             + " from different saves. Save the model again.");
                 }
-                requireFits(nnSizes(embSzs, hidden), "embSzs=" + p.getProperty("embSzs") + " and hidden=" + p.getProperty("hidden"), propsFile);
+                DeclaredSizes.requireFits(DeclaredSizes.nn(embSzs, hidden), "embSzs=" + p.getProperty("embSzs") + " and hidden=" + p.getProperty("hidden"), propsFile);
                 return new EmbeddingNN(embSzs, hidden, range(p, propsFile));
             }
             default -> {
@@ -171,55 +171,6 @@ final class SavedModel {
                 }
                 return m;
             }
-        }
-    }
-
-    /** EmbeddingNN's weight matrices as (rows, columns) pairs: the embeddings, then each Linear. */
-    private static long[] nnSizes(List<EmbSz> embSzs, int[] hidden) {
-        List<Long> out = new ArrayList<>();
-        long width = 0;
-        for (EmbSz e : embSzs) {
-            out.add((long) e.n());
-            out.add((long) e.f());
-            width += e.f();
-        }
-        for (int h : hidden) {
-            out.add(width);
-            out.add((long) h);
-            width = h;
-        }
-        out.add(width);
-        out.add(1L);
-        return out.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    /**
-     * Refuses declared sizes (pairs of rows and columns) whose weights alone need more bytes than
-     * model.params holds, before any memory is allocated for them: an edited size otherwise
-     * exhausts memory or crashes the JVM inside the engine.
-     */
-    private static void requireFits(long[] sizes, String declared, Path propsFile) throws IOException {
-        Path params = propsFile.resolveSibling("model.params");
-        if (!Files.isRegularFile(params)) {
-            throw new NoSuchFileException(params.toString()); // a concurrent save may have replaced the version: the folder retries
-        }
-        long fileBytes = Files.size(params);
-        if (fileBytes == 0) {
-            throw new IOException(params + " is empty (0 bytes): it is not a saved model; save it again.");
-        }
-        long bytes = 0;
-        try {
-            for (int i = 0; i < sizes.length; i += 2) {
-                bytes = Math.addExact(bytes, Math.multiplyExact(Math.multiplyExact(sizes[i], sizes[i + 1]), Float.BYTES));
-            }
-        } catch (ArithmeticException e) {
-            bytes = Long.MAX_VALUE;
-        }
-        if (bytes > fileBytes) {
-            throw new IOException(propsFile + " declares " + declared + ", weights of "
-                    + (bytes == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(bytes)) + " bytes, but " + params.getFileName()
-                    + " holds " + fileBytes + ": " + params.getFileName() + " ends too early (a truncated copy), or the sizes were"
-                    + " edited, or the files are from different saves. Save the model again.");
         }
     }
 
