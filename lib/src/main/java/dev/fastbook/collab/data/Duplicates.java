@@ -40,8 +40,7 @@ public enum Duplicates {
 
     /** {@code t} as this choice wants it; prints one line when any pair is rated more than once. */
     Table apply(Table t, String user, String item, String rating) {
-        long[] keys = keys(t, user, item);
-        long[] sorted = keys.clone();
+        long[] sorted = keys(t, user, item); // sorted in place; the row order is rebuilt only when a pair repeats
         Arrays.sort(sorted);
         LongOpenHashSet repeated = new LongOpenHashSet();
         for (int i = 1; i < sorted.length; i++) {
@@ -52,6 +51,8 @@ public enum Duplicates {
         if (repeated.isEmpty()) {
             return t;
         }
+        long[] keys = keys(t, user, item);
+        String name = t.name() == null ? "the table" : t.name();
         NumericColumn<?> r = t.numberColumn(rating);
         Long2ObjectLinkedOpenHashMap<Pair> pairs = new Long2ObjectLinkedOpenHashMap<>();
         int extraRows = 0;
@@ -75,10 +76,10 @@ public enum Duplicates {
         Pair shown = example != null ? example : pairs.values().iterator().next();
         int second = example != null ? example.other : secondRow(keys, shown.first);
         // a table read by fromCsv is named after its file: there row r is line r + 2 (after the header)
-        String lines = t.name().endsWith(".csv") ? String.format(Locale.ROOT, " (lines %d and %d of %s)", shown.first + 2,
-                second + 2, t.name()) : "";
+        String lines = name.endsWith(".csv") ? String.format(Locale.ROOT, " (lines %d and %d of %s)", shown.first + 2,
+                second + 2, name) : "";
         String what = String.format(Locale.ROOT, "%,d rows of %s rate a (%s, %s) pair already rated (%,d pairs, %,d of them"
-                + " with different ratings), e.g. rows %d and %d%s: %s %s, %s %s, ratings %s and %s", extraRows, t.name(),
+                + " with different ratings), e.g. rows %d and %d%s: %s %s, %s %s, ratings %s and %s", extraRows, name,
                 user, item, pairs.size(), contradictory, shown.first, second, lines, user, t.column(user).getString(shown.first), item,
                 t.column(item).getString(shown.first), r.getString(shown.first), r.getString(second));
         switch (this) {
