@@ -69,9 +69,10 @@ public class SaveModelCallback extends TrackerCallback {
         return this;
     }
 
+    // Called by the learner before the fit starts (and again at its start): a refused fit changes nothing.
     @Override
-    public void beforeFit(Learner<?, ?> learn) {
-        super.beforeFit(learn);
+    void check(Learner<?, ?> learn) {
+        super.check(learn);
         if (fname != null && Files.exists(fname)) {
             try {
                 learn.model().checkSaved(fname);
@@ -81,6 +82,11 @@ public class SaveModelCallback extends TrackerCallback {
                         + " or delete the file if it is not needed.", e);
             }
         }
+    }
+
+    @Override
+    public void beforeFit(Learner<?, ?> learn) {
+        super.beforeFit(learn);
         weights = null;
         opt = null;
     }

@@ -75,12 +75,15 @@ class BadSettingsTest {
         Path notes = tmp.resolve("notes.txt");
         Files.writeString(notes, "my notes, not a model\n");
         var learn = learner();
+        learn.fit(1, 1e-2);
+        String before = learn.toString();
         var e = assertThrows(IllegalArgumentException.class,
                 () -> learn.fit(1, 1e-2, 0.01, new SaveModelCallback().fname(notes)));
         assertTrue(e.getMessage().startsWith("SaveModelCallback's fname " + notes + " exists and is not a saved copy of this"
                 + " model's parameters") && e.getMessage().contains("Choose another fname"), e.getMessage());
         assertEquals("my notes, not a model\n", Files.readString(notes));
-        assertTrue(learn.results().size() == 0, "nothing trained");
+        assertEquals(1, learn.results().size(), "the last fit's table is kept");
+        assertEquals(before, learn.toString(), "a refused fit changes nothing");
 
         Path best = tmp.resolve("best.params");
         learn.fit(1, 1e-2, 0.01, new SaveModelCallback().fname(best));
