@@ -389,6 +389,19 @@ class MovieLensDownloadTest {
     }
 
     @Test
+    void aServerThatSendsMoreThanAnyReleaseIsStopped() throws Exception {
+        byte[] endless = new byte[300_000];
+        URI url = serve(endless, 0); // 0: chunked, no length announced
+        var limits = new HttpDownload.Limits(Duration.ofSeconds(5), Duration.ofMinutes(1), 0, Duration.ofSeconds(60), 100_000);
+        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
+        assertTrue(e.getMessage().contains("the server sent more than 100000 bytes, more than any MovieLens zip: it is not"
+                + " sending the data set (-Dfastbook.download.maxBytes raises the limit)"), e.getMessage());
+        assertEquals(List.of(), leftovers());
+        assertEquals(2L << 30, HttpDownload.Limits.defaults().maxBytes());
+    }
+
+    @Test
     void extractionStopsAtTheSizeAndRatioLimits(@TempDir Path tmp) throws Exception {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("u.data", "0".repeat(4 << 20)); // 4 MiB of one byte: a few KiB zipped
