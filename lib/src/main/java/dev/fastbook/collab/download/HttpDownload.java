@@ -36,6 +36,7 @@ public final class HttpDownload {
         /** The largest MovieLens zip (ml-latest) is about 335 MB; a server sending more is not sending one. */
         static final long DEFAULT_MAX_BYTES = 2L << 30;
 
+        /** These limits with the default {@code maxBytes}. */
         public Limits(Duration readTimeout, Duration deadline, long minBytesPerSecond, Duration rateWindow) {
             this(readTimeout, deadline, minBytesPerSecond, rateWindow, DEFAULT_MAX_BYTES);
         }
