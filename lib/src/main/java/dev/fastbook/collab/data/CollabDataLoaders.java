@@ -5,14 +5,11 @@ import dev.fastbook.collab.formats.CsvRatings;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -91,7 +88,7 @@ public final class CollabDataLoaders implements DataLoaders {
             System.out.println(guess);
         }
         if (b.validTable != null && valid.naRows() > 0) {
-            System.out.println(naLine(valid, "validation"));
+            System.out.println(valid.naLine("validation"));
         }
     }
 
@@ -103,7 +100,7 @@ public final class CollabDataLoaders implements DataLoaders {
                     + " validPctByUser(pct); this builder was given " + ways + " of them.");
         }
         if (b.validTable != null) {
-            return new Splitter.Split(allRows(n), allRows(b.validTable.rowCount()));
+            return new Splitter.Split(Splitter.allRows(n), Splitter.allRows(b.validTable.rowCount()));
         }
         Random random = b.seed == null ? new Random() : new Random(b.seed);
         if (b.folds > 0) {
@@ -121,17 +118,6 @@ public final class CollabDataLoaders implements DataLoaders {
         return Splitter.random(n, b.validPct, random);
     }
 
-    private static int[] allRows(int n) {
-        int[] rows = new int[n];
-        Arrays.setAll(rows, i -> i);
-        return rows;
-    }
-
-    private static String naLine(TabDataLoader dl, String what) {
-        return String.format(Locale.ROOT, "CollabDataLoaders: %,d of %,d %s rows have a user or item not seen in training;"
-                + " they are coded #na# (index 0), as fastai does", dl.naRows(), dl.n(), what);
-    }
-
     /** Starts a builder; columns not named are found by name, then by position (see {@link ColumnRoles}). */
     public static Builder from(Table ratings) {
         return new Builder(ratings);
@@ -142,11 +128,11 @@ public final class CollabDataLoaders implements DataLoaders {
      * its columns found by their names, e.g. {@code userId,movieId,rating} in any order.
      */
     public static Builder fromCsv(Path csv) {
-        return fromCsv(csv, StandardCharsets.UTF_8);
+        return fromCsv(csv, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** As {@link #fromCsv(Path)} for a file in {@code charset}; bytes it cannot decode are an error naming the line. */
-    public static Builder fromCsv(Path csv, Charset charset) {
+    public static Builder fromCsv(Path csv, java.nio.charset.Charset charset) {
         return new Builder(CsvRatings.read(csv, charset));
     }
 
@@ -161,9 +147,9 @@ public final class CollabDataLoaders implements DataLoaders {
             throw new IllegalArgumentException("The test table is empty.");
         }
         RowEncoder.checkRatings(table, ratingName());
-        TabDataLoader dl = enc.loader(table, allRows(table.rowCount()), bs(), false, null);
+        TabDataLoader dl = enc.loader(table, Splitter.allRows(table.rowCount()), bs(), false, null);
         if (dl.naRows() > 0) {
-            System.out.println(naLine(dl, "test"));
+            System.out.println(dl.naLine("test"));
         }
         return dl;
     }
