@@ -1,8 +1,8 @@
 package dev.fastbook.collab.bench;
 
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.MovieLens;
-import dev.fastbook.collab.data.OfficialSplit;
+import dev.fastbook.collab.movielens.MovieLens;
+import dev.fastbook.collab.movielens.OfficialSplit;
 import dev.fastbook.collab.data.Splitter;
 import dev.fastbook.collab.eval.Predictions;
 import dev.fastbook.collab.eval.RankingMetrics;
@@ -10,8 +10,8 @@ import dev.fastbook.collab.eval.RankingTask;
 import dev.fastbook.collab.eval.RatingMetrics;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.Module;
-import dev.fastbook.collab.rank.Bpr;
-import dev.fastbook.collab.rank.BprDataLoaders;
+import dev.fastbook.collab.implicit.Bpr;
+import dev.fastbook.collab.implicit.BprDataLoaders;
 import dev.fastbook.collab.train.Learner;
 import tech.tablesaw.api.Table;
 

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import dev.fastbook.collab.data.MovieLens;
+import dev.fastbook.collab.movielens.MovieLens;
 
 import tech.tablesaw.api.Table;
 

@@ -2,8 +2,8 @@ package dev.fastbook.collab.bench;
 
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.MovieLens;
-import dev.fastbook.collab.interpret.Recommender;
+import dev.fastbook.collab.movielens.MovieLens;
+import dev.fastbook.collab.recommend.Recommender;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.CollabLearner;

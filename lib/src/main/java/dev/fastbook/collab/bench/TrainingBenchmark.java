@@ -1,7 +1,7 @@
 package dev.fastbook.collab.bench;
 
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.MovieLens;
+import dev.fastbook.collab.movielens.MovieLens;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.CollabLearner;
@@ -53,7 +53,7 @@ public final class TrainingBenchmark {
         System.out.printf("MEMORY rss_before_fit_mb=%d rss_after_fit_mb=%d peak_rss_mb=%d%n",
                 rss0 / 1024, Memory.rssKb() / 1024, Memory.peakRssKb() / 1024);
         // Top-10 unseen titles for all 943 users: the median of a few timed runs after a warm-up.
-        var recommender = dev.fastbook.collab.interpret.Recommender.of(learn).excludeRated(ratings);
+        var recommender = dev.fastbook.collab.recommend.Recommender.of(learn).excludeRated(ratings);
         double[] ms = new double[7];
         for (int i = -3; i < ms.length; i++) {
             long t = System.nanoTime();

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.DataLoaders;
-import dev.fastbook.collab.data.Loader;
+import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.train.optim.SparseGradients;
@@ -283,7 +283,7 @@ public class Learner<M extends Module> {
     }
 
     /** fastai's {@code lr_find()}: 100 batches from 1e-7 to 10; weights and optimiser restored. */
-    public LrFind lrFind() {
+    public SuggestedLRs lrFind() {
         return lrFind(1e-7, 10, 100);
     }
 
@@ -293,7 +293,7 @@ public class Learner<M extends Module> {
      * weights, running statistics and optimiser state are put back as they were. It runs the
      * loop with its own callback only, so results() and the recorder keep the last fit.
      */
-    public LrFind lrFind(double startLr, double endLr, int numIt) {
+    public SuggestedLRs lrFind(double startLr, double endLr, int numIt) {
         Checks.lr("startLr", startLr);
         Checks.lr("endLr", endLr);
         if (startLr >= endLr) {
@@ -302,7 +302,7 @@ public class Learner<M extends Module> {
         if (numIt < 1) {
             throw new IllegalArgumentException("numIt must be at least 1, got " + numIt);
         }
-        LrFinder finder = new LrFinder(startLr, endLr, numIt);
+        LRFinder finder = new LRFinder(startLr, endLr, numIt);
         int nb = dls.train().size();
         try {
             // As fastai: as many passes over the training loader as numIt needs, each reshuffled.
@@ -322,7 +322,7 @@ public class Learner<M extends Module> {
      * fastai's {@code validate(dl=...)}: the mean loss and each metric over every row of {@code dl}
      * (a test set, say), in evaluation mode: {@code {valid_loss=..., rmse=...}}.
      */
-    public Map<String, Double> validate(Loader dl) {
+    public Map<String, Double> validate(DataLoader dl) {
         Evaluation ev = new Evaluation(metrics);
         loop.validate(dl, ev);
         return ev.values();

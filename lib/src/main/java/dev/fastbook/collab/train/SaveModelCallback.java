@@ -92,7 +92,7 @@ public class SaveModelCallback extends TrackerCallback {
                         + e.getMessage(), e);
             }
         } else {
-            weights = Rollback.weights(learn.model());
+            weights = BufferSnapshot.weights(learn.model());
         }
         if (withOpt) {
             opt = learn.opt().snapshot();
@@ -120,7 +120,7 @@ public class SaveModelCallback extends TrackerCallback {
                         + ": " + e.getMessage(), e);
             }
         } else {
-            Rollback.restoreWeights(learn.model(), weights);
+            BufferSnapshot.restoreWeights(learn.model(), weights);
         }
         if (opt != null) {
             learn.opt().restore(opt);

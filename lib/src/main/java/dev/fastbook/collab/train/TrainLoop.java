@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
-import dev.fastbook.collab.data.Loader;
+import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.model.Module;
 
 /**
@@ -22,7 +22,7 @@ final class TrainLoop {
     private final Learner<?> learn;
     private final Module model;
     private final Loss loss;
-    private Rollback rollback;
+    private BufferSnapshot rollback;
     private double firstLoss = Double.NaN;
 
     Callback[] running; // null outside a loop
@@ -44,7 +44,7 @@ final class TrainLoop {
     boolean fit(int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
         learn.opt();
         if (rollback == null) {
-            rollback = new Rollback(model);
+            rollback = new BufferSnapshot(model);
         }
         running = cbs;
         nEpoch = epochs;
@@ -77,7 +77,7 @@ final class TrainLoop {
     }
 
     /** A validation pass on its own, its figures gathered by {@code ev}. */
-    void validate(Loader dl, Evaluation ev) {
+    void validate(DataLoader dl, Evaluation ev) {
         if (running != null) {
             throw new IllegalStateException("validate() cannot run inside a fit or lrFind; use a metric (learn.metrics(...)).");
         }
@@ -106,7 +106,7 @@ final class TrainLoop {
         Callback[] cbs = running;
         try {
             for (Callback cb : cbs) cb.beforeEpoch(learn);
-            Loader train = learn.loaders().train();
+            DataLoader train = learn.loaders().train();
             try {
                 training = true;
                 model.train();
@@ -131,8 +131,8 @@ final class TrainLoop {
 
     // Validation needs no gradients and, in eval mode, no batch statistics, so it runs in large
     // chunks: the mean over all rows is the same, with far fewer calls into the engine.
-    private void validPass(Loader valid) {
-        Loader chunks = valid.withBs(VALID_CHUNK);
+    private void validPass(DataLoader valid) {
+        DataLoader chunks = valid.withBs(VALID_CHUNK);
         training = false;
         model.eval();
         nIter = chunks.size();
@@ -145,7 +145,7 @@ final class TrainLoop {
 
     // fastai's all_batches: the loader owns the order and the batch size; each batch's arrays,
     // and everything computed from them, are freed when it is done.
-    private void allBatches(Loader dl) {
+    private void allBatches(DataLoader dl) {
         iter = 0;
         for (Batch b : dl) {
             try (b; NDScope scope = new NDScope()) {

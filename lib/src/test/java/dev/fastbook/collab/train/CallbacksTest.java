@@ -207,7 +207,7 @@ class CallbacksTest {
         for (Path file : new Path[] {null, dir.resolve("best.bin")}) {
             var learn = learner().metrics(scripted(3, 1, 2, 5));
             List<List<float[]>> perEpoch = new ArrayList<>();
-            learn.afterEpoch(r -> perEpoch.add(Rollback.weights(learn.model())));
+            learn.afterEpoch(r -> perEpoch.add(BufferSnapshot.weights(learn.model())));
             var save = new SaveModelCallback("scripted").withOpt(true);
             if (file != null) {
                 save.fname(file);
@@ -225,7 +225,7 @@ class CallbacksTest {
             });
             learn.fitOneCycle(4, 5e-3, 0.1, save);
             assertEquals(1, save.bestEpoch());
-            List<float[]> now = Rollback.weights(learn.model());
+            List<float[]> now = BufferSnapshot.weights(learn.model());
             for (int i = 0; i < now.size(); i++) {
                 assertArrayEquals(perEpoch.get(1).get(i), now.get(i), "weights of epoch 1, " + file);
             }
@@ -251,7 +251,7 @@ class CallbacksTest {
             @Override
             public void beforeBatch(Learner<?> l) {
                 if (l.training() && l.epoch() == 2) {
-                    atFailure.add(Rollback.weights(l.model()));
+                    atFailure.add(BufferSnapshot.weights(l.model()));
                     throw new IllegalStateException("boom");
                 }
             }
@@ -260,7 +260,7 @@ class CallbacksTest {
         var e = assertThrows(IllegalStateException.class, () -> learn.fitOneCycle(3, 5e-3, 0.1, save));
         assertEquals("boom", e.getMessage());
         assertEquals(0, save.bestEpoch());
-        List<float[]> now = Rollback.weights(learn.model());
+        List<float[]> now = BufferSnapshot.weights(learn.model());
         for (int i = 0; i < now.size(); i++) {
             assertArrayEquals(atFailure.get(0).get(i), now.get(i), "the weights the failure left, not epoch 0's");
         }

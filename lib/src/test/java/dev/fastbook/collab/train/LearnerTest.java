@@ -112,10 +112,10 @@ class LearnerTest {
     void lrFindSuggestsAndRestoresTheWeights() {
         var learn = learner();
         float[] before = learn.model().iWeight.weight().toFloatArray();
-        LrFind found = learn.lrFind(1e-6, 10, 60);
+        SuggestedLRs found = learn.lrFind(1e-6, 10, 60);
         assertArrayEquals(before, learn.model().iWeight.weight().toFloatArray());
         assertEquals(0, learn.opt().steps());
-        // what the suggestions are is LrFindTest's job, on a curve with known answers
+        // what the suggestions are is LRFinderTest's job, on a curve with known answers
         assertTrue(found.suggestions().keySet().containsAll(List.of("valley", "minimum", "steep")));
         assertTrue(found.toString().startsWith("SuggestedLRs(valley="), found.toString());
     }
@@ -405,7 +405,7 @@ class LearnerTest {
         List<float[]> before = weights(learn); // with BatchNorm's running statistics
         float[][] state = learn.opt().state(learn.opt().describe().get(0).split(" ")[0]);
         long steps = learn.opt().steps();
-        LrFind found = learn.lrFind(1e-5, 10, 200);
+        SuggestedLRs found = learn.lrFind(1e-5, 10, 200);
         assertTrue(found.toString().startsWith("SuggestedLRs"));
         assertSameWeights(before, learn);
         float[][] after = learn.opt().state(learn.opt().describe().get(0).split(" ")[0]);
