@@ -185,22 +185,27 @@ public final class CollabDataLoaders implements DataLoaders {
         return m;
     }
 
+    /** The user vocabulary: index 0 is {@code #na#}, then the users of the training rows, sorted. */
     public Vocab users() {
         return enc.users;
     }
 
+    /** The item vocabulary (titles or ids), index 0 {@code #na#}. */
     public Vocab items() {
         return enc.items;
     }
 
+    /** The column read as users. */
     public String userName() {
         return enc.roles.user();
     }
 
+    /** The column read as items. */
     public String itemName() {
         return enc.roles.item();
     }
 
+    /** The column read as ratings. */
     public String ratingName() {
         return enc.roles.rating();
     }
@@ -220,14 +225,17 @@ public final class CollabDataLoaders implements DataLoaders {
         return valid.naRows();
     }
 
+    /** Rows per training batch. */
     public int bs() {
         return train.bs();
     }
 
+    /** Training rows. */
     public int trainSize() {
         return train.n();
     }
 
+    /** Validation rows. */
     public int validSize() {
         return valid.n();
     }
@@ -309,10 +317,13 @@ public final class CollabDataLoaders implements DataLoaders {
             this.table = table;
         }
 
+        /** The users' column by name, instead of the guess from names and positions. */
         public Builder userName(String name) { userName = name; return this; }
 
+        /** The items' column by name (the chapter passes {@code "title"}). */
         public Builder itemName(String name) { itemName = name; return this; }
 
+        /** The ratings' column by name. */
         public Builder ratingName(String name) { ratingName = name; return this; }
 
         /** fastai's {@code valid_pct}: that share of the rows, drawn at random, validates. */
@@ -366,10 +377,13 @@ public final class CollabDataLoaders implements DataLoaders {
          */
         public Builder contNames(String... names) { contNames = List.of(names); return this; }
 
+        /** The seed of the split and of every epoch's shuffle: the same seed, the same batches. */
         public Builder seed(long s) { seed = s; return this; }
 
+        /** Rows per batch (fastai's {@code bs}; 64 by default). */
         public Builder bs(int batchSize) { bs = batchSize; return this; }
 
+        /** Splits, builds the vocabularies and encodes the rows; refuses columns it cannot read, saying which. */
         public CollabDataLoaders build() {
             return new CollabDataLoaders(this);
         }

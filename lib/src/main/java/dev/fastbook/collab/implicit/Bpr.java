@@ -27,6 +27,7 @@ public class Bpr<M extends Module> extends Module {
         this.scorer = scorer;
     }
 
+    /** The model that scores (user, item) pairs, trained through the pairwise loss. */
     public M scorer() {
         return scorer;
     }
