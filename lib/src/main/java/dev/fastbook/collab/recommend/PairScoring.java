@@ -15,8 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * worker threads. The dot product's faster route, one matrix product per block, is {@link TopKScorer}.
  */
 final class PairScoring {
-    /** Pairs per call of the model: 64K rows of an MLP with 100 hidden units take about 50 MB. */
-    static int maxPairs = 1 << 16;
+    /**
+     * Pairs per call of the model: 64K rows of an MLP with 100 hidden units take about 50 MB. The system
+     * property {@code fastbook.recommend.maxPairs} sets it, for measurements.
+     */
+    static int maxPairs = Integer.getInteger("fastbook.recommend.maxPairs", 1 << 16);
 
     private final Module model;
     private final PairScorer scorer;

@@ -33,8 +33,11 @@ final class TopKScorer {
      * "The full MovieLens").
      */
     static int maxBlockFloats = 7_500_000;
-    /** At most this many users per matrix product; more stops paying off. */
-    static int maxBlockUsers = 1024;
+    /**
+     * At most this many users per matrix product; more stops paying off. The system property
+     * {@code fastbook.recommend.blockUsers} sets it, for measurements.
+     */
+    static int maxBlockUsers = Integer.getInteger("fastbook.recommend.blockUsers", 1024);
 
     private TopKScorer() {}
 

@@ -64,7 +64,7 @@ public final class Adam {
     }
 
     /** With a thread count, for measurements (1 = single-threaded). */
-    Adam(Module model, boolean lazy, SparseGradients sparse, int threads) {
+    public Adam(Module model, boolean lazy, SparseGradients sparse, int threads) {
         this.cpu = new CpuPass(threads);
         this.lazy = lazy;
         this.sparse = sparse;

@@ -1,10 +1,12 @@
-package dev.fastbook.collab.recommend;
+package dev.fastbook.bench;
 
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbeddingNN;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.movielens.MovieLens;
+import dev.fastbook.collab.recommend.Recommender;
+import dev.fastbook.collab.recommend.TopK;
 import dev.fastbook.collab.train.CollabLearner;
 import dev.fastbook.collab.train.Learner;
 import tech.tablesaw.api.Table;
@@ -18,11 +20,11 @@ import java.util.Locale;
  * rated items excluded. For each release named (default ml-100k and ml-latest-small): trains one
  * epoch, then prints one {@code RESULT} line with the median of 3 timed runs after a warm-up, in
  * wall-clock seconds and in the process's CPU seconds (steadier on a shared machine), and the load average.
- * Run with the test classpath (README, "Any model recommends"); {@code -Dpairs=N} sets the pairs per call.
+ * Run: {@code environment/bench --main NeuralTopKTime [release...]} (README, "Any model recommends");
+ * {@code -Dfastbook.recommend.maxPairs=N} sets the pairs per call.
  */
 public final class NeuralTopKTime {
     public static void main(String[] args) {
-        PairScoring.maxPairs = Integer.getInteger("pairs", PairScoring.maxPairs);
         for (String name : args.length > 0 ? args : new String[] {"ml-100k", "ml-latest-small"}) {
             Tensors.seed(42);
             Table ratings = MovieLens.dataset(name).ratings();
@@ -43,8 +45,8 @@ public final class NeuralTopKTime {
             Arrays.sort(cpu);
             Arrays.sort(s);
             long pairs = (long) top.users() * (dls.items().size() - 1);
-            System.out.printf(Locale.ROOT, "RESULT data=%s model=EmbeddingNN(100,50) pairs_per_call=%d users=%d items=%d pairs_scored=%d"
-                    + " rated_excluded=%d topk10_seconds=%.2f (runs %s) cpu_seconds=%.2f threads=%d load=%.1f%n", name, PairScoring.maxPairs, top.users(), dls.items().size() - 1,
+            System.out.printf(Locale.ROOT, "RESULT data=%s model=EmbeddingNN(100,50) pairs_per_call=%s users=%d items=%d pairs_scored=%d"
+                    + " rated_excluded=%d topk10_seconds=%.2f (runs %s) cpu_seconds=%.2f threads=%d load=%.1f%n", name, System.getProperty("fastbook.recommend.maxPairs", "default"), top.users(), dls.items().size() - 1,
                     pairs, ratings.rowCount(), s[1], Arrays.toString(s), cpu[1], Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }

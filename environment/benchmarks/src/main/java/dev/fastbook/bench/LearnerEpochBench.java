@@ -1,8 +1,9 @@
-package dev.fastbook.collab.train;
+package dev.fastbook.bench;
 
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.YRange;
+import dev.fastbook.collab.train.CollabLearner;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -15,7 +16,7 @@ import java.util.Random;
  * factors, bs 4096, lr 5e-3, wd 0.1) on random ratings (default 2M, so the loaders build fast):
  * the exact step is O(weights), so seconds per batch x 4,883 batches estimates an ML-25M epoch.
  *
- * <p>Run: {@code java -cp lib/target/classes:lib/target/test-classes:<deps> dev.fastbook.collab.train.LearnerEpochBench [exact|lazy] [ratings]}
+ * <p>Run: {@code environment/bench --main LearnerEpochBench [exact|lazy] [ratings]}
  */
 public final class LearnerEpochBench {
     public static void main(String[] args) {

@@ -1,4 +1,4 @@
-package dev.fastbook.collab.bench;
+package dev.fastbook.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -15,7 +15,7 @@ import tech.tablesaw.api.Table;
  * Times loading a ratings file (or a MovieLens folder, or a release by name) and prints
  * {@code RESULT load_s=<seconds> rows=<n> heap_used_mb=<heap held by the table after a GC> heap_peak_mb=<sum of the heap pools' peaks, an upper bound>}.
  *
- * <p>Usage: {@code java -Xmx2g -cp ... dev.fastbook.collab.bench.LoadBenchmark /path/ratings.csv}
+ * <p>Usage: {@code environment/bench --main LoadBenchmark /path/ratings.csv}
  * (a MovieLens folder, or a release name such as {@code ml-25m}, also works).
  */
 public final class LoadBenchmark {

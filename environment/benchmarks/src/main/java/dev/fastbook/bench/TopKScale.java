@@ -1,9 +1,11 @@
-package dev.fastbook.collab.recommend;
+package dev.fastbook.bench;
 
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
+import dev.fastbook.collab.recommend.Recommender;
+import dev.fastbook.collab.recommend.TopK;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,18 +13,20 @@ import java.util.SplittableRandom;
 
 /**
  * Not a unit test: times top-K for every user at the MovieLens-25M shape (162,541 users x 59,047
- * items, 50 factors, 25M rated pairs excluded) with a random model. Run with the test classpath:
- * {@code java -Xmx3g -cp ... dev.fastbook.collab.interpret.TopKScale [users items factors ratings k [blockUsers]]}.
+ * items, 50 factors, 25M rated pairs excluded) with a random model. Run:
+ * {@code environment/bench --main TopKScale [users items factors ratings k [blockUsers [runs]]]} (with about 3 GB of heap).
  */
 public final class TopKScale {
+    private static final String BLOCK_USERS = "fastbook.recommend.blockUsers";
+
     public static void main(String[] args) {
         int nUsers = args.length > 0 ? Integer.parseInt(args[0]) : 162_541;
         int nItems = args.length > 1 ? Integer.parseInt(args[1]) : 59_047;
         int factors = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         int nRatings = args.length > 3 ? Integer.parseInt(args[3]) : 25_000_095;
         int k = args.length > 4 ? Integer.parseInt(args[4]) : 10;
-        if (args.length > 5) {
-            TopKScorer.maxBlockUsers = Integer.parseInt(args[5]);
+        if (args.length > 5) { // read when the recommender's scorer is first used
+            System.setProperty(BLOCK_USERS, String.valueOf(Integer.parseInt(args[5])));
         }
         long t0 = System.nanoTime();
         Tensors.seed(1);
@@ -54,7 +58,7 @@ public final class TopKScale {
             long t3 = System.nanoTime();
             TopK top = rec.topK(k);
             long t4 = System.nanoTime();
-            System.out.printf("RESULT topk_all_s=%.2f users=%d items=%d k=%d block=%d%n", (t4 - t3) / 1e9, top.users(), nItems, k, TopKScorer.maxBlockUsers);
+            System.out.printf("RESULT topk_all_s=%.2f users=%d items=%d k=%d block=%s%n", (t4 - t3) / 1e9, top.users(), nItems, k, System.getProperty(BLOCK_USERS, "default"));
             System.out.println(top);
         }
         Runtime rt = Runtime.getRuntime();

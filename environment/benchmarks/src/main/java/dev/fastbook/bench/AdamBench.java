@@ -1,4 +1,4 @@
-package dev.fastbook.collab.train.optim;
+package dev.fastbook.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,6 +9,8 @@ import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.Loss;
+import dev.fastbook.collab.train.optim.Adam;
+import dev.fastbook.collab.train.optim.SparseGradients;
 
 import java.util.Locale;
 import java.util.Random;
@@ -19,9 +21,7 @@ import java.util.Random;
  * (wall, and CPU of the calling thread), and the epoch estimate (4,883 steps: 20M training
  * ratings / 4096). Arguments: {@code [steps=40] [exact|lazy] [threads=2]}.
  *
- * <p>Run from the repository root after {@code mvn -pl lib test-compile}:
- * {@code java -cp lib/target/classes:lib/target/test-classes:$(cat cp.txt) dev.fastbook.collab.train.optim.AdamBench 300 exact 2}
- * with {@code cp.txt} from {@code mvn -pl lib dependency:build-classpath -Dmdep.outputFile=cp.txt}.
+ * <p>Run: {@code environment/bench --main AdamBench 300 exact 2}.
  */
 public final class AdamBench {
     static final int STEPS_PER_EPOCH = 4883;

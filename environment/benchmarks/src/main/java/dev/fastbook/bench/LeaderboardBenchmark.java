@@ -1,4 +1,4 @@
-package dev.fastbook.collab.bench;
+package dev.fastbook.bench;
 
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.movielens.MovieLens;

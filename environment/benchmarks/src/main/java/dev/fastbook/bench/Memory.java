@@ -1,4 +1,4 @@
-package dev.fastbook.collab.bench;
+package dev.fastbook.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
