@@ -29,7 +29,7 @@ public final class NeuralTopKTime {
             Tensors.seed(42);
             Table ratings = MovieLens.dataset(name).ratings();
             CollabDataLoaders dls = CollabDataLoaders.from(ratings).bs(1024).seed(42).build();
-            Learner<EmbeddingNN> learn = CollabLearner.collabLearnerNn(dls, new int[] {100, 50}, YRange.of(0, 5.5)).quiet();
+            Learner<CollabDataLoaders, EmbeddingNN> learn = CollabLearner.collabLearnerNn(dls, new int[] {100, 50}, YRange.of(0, 5.5)).quiet();
             learn.fitOneCycle(1, 5e-3, 0.01);
             Recommender rec = Recommender.of(learn).excludeRated(ratings);
             TopK top = rec.topK(10); // warm-up

@@ -81,7 +81,7 @@ public final class ScaleBenchmark {
         System.out.printf(Locale.ROOT, "loaders %s seconds=%.2f cpu_s=%.1f rss_mb=%d heap_live_mb=%d%n",
                 dls, loadersS, cpuLap(cpuMark), Memory.rssKb() / 1024, Memory.heapLiveMb());
 
-        Learner<EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
+        Learner<CollabDataLoaders, EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
         learn.lazyUpdates(sparse);
         learn.afterEpoch(row -> System.out.printf(Locale.ROOT, "epoch %d train_loss=%.6f valid_loss=%.6f seconds=%.1f rss_mb=%d%n",
                 row.epoch(), row.trainLoss(), row.validLoss(), row.seconds(), Memory.rssKb() / 1024));

@@ -39,7 +39,7 @@ public final class TrainingBenchmark {
         Tensors.seed(seed);
         Table ratings = MovieLens.ratings().joinOn("movie").inner(MovieLens.movies());
         CollabDataLoaders dls = CollabDataLoaders.from(ratings).itemName("title").bs(bs).seed(seed).build();
-        Learner<EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
+        Learner<CollabDataLoaders, EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
         long rss0 = Memory.rssKb();
         // Resident memory after every epoch: it should stay flat however long training runs.
         learn.afterEpoch(row -> System.out.printf("rss epoch=%d mb=%d%n", row.epoch(), Memory.rssKb() / 1024));

@@ -77,14 +77,14 @@ public final class Recommender {
      * vocabularies of its DataLoaders: the collab learner's {@code EmbeddingDotBias} or
      * {@code EmbeddingNN}, or your own {@code Module} whose {@code forward} takes (user, item) rows.
      */
-    public static Recommender of(Learner<? extends Module> learn) {
+    public static Recommender of(Learner<?, ?> learn) {
         if (learn == null) {
             throw new IllegalArgumentException("Give a trained learner, not null.");
         }
         if (learn.model() instanceof EmbeddingDotBias d && d.userClasses() != null) {
             return new Recommender(d, d.userClasses(), d.itemClasses());
         }
-        Object dls = learn.loaders();
+        Object dls = learn.dls();
         if (dls instanceof CollabDataLoaders c) {
             return new Recommender(learn.model(), c.users(), c.items());
         }

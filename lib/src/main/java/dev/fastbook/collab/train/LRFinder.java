@@ -29,20 +29,20 @@ final class LRFinder implements Callback {
     }
 
     @Override
-    public void beforeFit(Learner<?> learn) {
+    public void beforeFit(Learner<?, ?> learn) {
         savedOpt = learn.opt().snapshot();
         savedWeights = BufferSnapshot.weights(learn.model());
         smoother.beginFit();
     }
 
     @Override
-    public void beforeBatch(Learner<?> learn) {
+    public void beforeBatch(Learner<?, ?> learn) {
         learn.setLr(Schedule.exp(startLr, endLr, (double) it / numIt));
         learn.setMom(0.9);
     }
 
     @Override
-    public void afterBatch(Learner<?> learn) {
+    public void afterBatch(Learner<?, ?> learn) {
         double smooth = smoother.batch(learn.lr(), learn.loss());
         lrs.add(learn.lr());
         losses.add(smooth);
@@ -54,12 +54,12 @@ final class LRFinder implements Callback {
     }
 
     @Override
-    public void beforeValidate(Learner<?> learn) {
+    public void beforeValidate(Learner<?, ?> learn) {
         throw new CancelValidException();
     }
 
     @Override
-    public void cleanupFit(Learner<?> learn) {
+    public void cleanupFit(Learner<?, ?> learn) {
         Module model = learn.model();
         if (savedOpt != null) {
             learn.opt().restore(savedOpt);

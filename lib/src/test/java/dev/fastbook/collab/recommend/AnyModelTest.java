@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class AnyModelTest {
     static Table ratings;
     static CollabDataLoaders dls;
-    static Learner<EmbeddingNN> nn;
+    static Learner<CollabDataLoaders, EmbeddingNN> nn;
 
     /** The chapter's first model, as a user writes it: a dot product with no biases. */
     public static class DotProduct extends Module {

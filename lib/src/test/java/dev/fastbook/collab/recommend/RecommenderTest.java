@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class RecommenderTest {
     static Table ratings;
-    static Learner<EmbeddingDotBias> learn;
+    static Learner<CollabDataLoaders, EmbeddingDotBias> learn;
 
     @BeforeAll
     static void train() {

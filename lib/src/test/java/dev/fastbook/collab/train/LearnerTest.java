@@ -24,7 +24,7 @@ class LearnerTest {
         return CollabDataLoaders.from(RATINGS).bs(64).seed(42).build();
     }
 
-    private static Learner<EmbeddingDotBias> learner() {
+    private static Learner<CollabDataLoaders, EmbeddingDotBias> learner() {
         Tensors.seed(42);
         return CollabLearner.collabLearner(dls(), 8, YRange.of(0, 5.5));
     }
@@ -149,11 +149,11 @@ class LearnerTest {
 
     // ---- bad settings are refused before a weight moves ------------------------------------
 
-    private static List<float[]> weights(Learner<?> learn) {
+    private static List<float[]> weights(Learner<?, ?> learn) {
         return learn.model().parameterArrays().stream().map(a -> a.toFloatArray()).toList();
     }
 
-    private static void assertSameWeights(List<float[]> expected, Learner<?> learn) {
+    private static void assertSameWeights(List<float[]> expected, Learner<?, ?> learn) {
         List<float[]> now = weights(learn);
         assertEquals(expected.size(), now.size());
         for (int i = 0; i < now.size(); i++) {
@@ -161,7 +161,7 @@ class LearnerTest {
         }
     }
 
-    private static void assertFiniteWeights(Learner<?> learn) {
+    private static void assertFiniteWeights(Learner<?, ?> learn) {
         for (float[] w : weights(learn)) {
             for (float v : w) {
                 assertTrue(Float.isFinite(v), "a weight is " + v);
@@ -169,7 +169,7 @@ class LearnerTest {
         }
     }
 
-    private static String refused(Learner<?> learn, Runnable fit) {
+    private static String refused(Learner<?, ?> learn, Runnable fit) {
         List<float[]> before = weights(learn);
         var e = assertThrows(IllegalArgumentException.class, fit::run);
         assertSameWeights(before, learn);
@@ -218,7 +218,7 @@ class LearnerTest {
     private static final class NanOnce implements Loss {
         final int at;
         int trainingCalls;
-        Learner<?> learn;
+        Learner<?, ?> learn;
         List<float[]> weightsBeforeFailingBatch;
 
         NanOnce(int at) {
@@ -265,7 +265,7 @@ class LearnerTest {
     private static final class InterruptOnce implements Loss {
         final int at;
         int trainingCalls;
-        Learner<?> learn;
+        Learner<?, ?> learn;
 
         InterruptOnce(int at) {
             this.at = at;

@@ -47,14 +47,14 @@ class TrainingRefusesTest {
         List<Double> losses = new ArrayList<>();
         learn.addCb(new Callback() {
             @Override
-            public void beforeBatch(Learner<?> l) {
+            public void beforeBatch(Learner<?, ?> l) {
                 if (l.training()) {
                     before[0] = BufferSnapshot.weights(l.model());
                 }
             }
 
             @Override
-            public void afterLoss(Learner<?> l) {
+            public void afterLoss(Learner<?, ?> l) {
                 if (l.training()) {
                     losses.add(l.loss());
                 }
