@@ -78,11 +78,13 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return this;
     }
 
+    /** Adds callbacks for every later fit, as fastai's {@code add_cbs}. */
     public Learner<D, M> addCbs(Callback... more) {
         cbs.addAll(List.of(more));
         return this;
     }
 
+    /** Removes a callback added before, as fastai's {@code remove_cb}. */
     public Learner<D, M> removeCb(Callback cb) {
         cbs.remove(cb);
         return this;
@@ -99,6 +101,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return this;
     }
 
+    /** The metrics shown as columns of the results table, in order. */
     public List<Metric> metrics() {
         return metrics;
     }
@@ -122,6 +125,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return this;
     }
 
+    /** Whether fits print nothing (see {@link #quiet()}). */
     public boolean isQuiet() {
         return quiet;
     }
@@ -133,6 +137,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return this;
     }
 
+    /** The model being trained. */
     public M model() {
         return model;
     }
@@ -145,10 +150,12 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return dls;
     }
 
+    /** The loss, as fastai's {@code loss_func}. */
     public Loss lossFunc() {
         return loss;
     }
 
+    /** The recorder: every batch's loss and learning rate and every epoch's results, for plots. */
     public Recorder recorder() {
         return recorder;
     }
@@ -181,8 +188,10 @@ public class Learner<D extends DataLoaders, M extends Module> {
 
     // ---- what a callback reads (and, for lr and mom, sets) during a fit ------------------
 
+    /** The epoch running now, from 0 (for callbacks). */
     public int epoch() { return loop.epoch; }
 
+    /** Epochs in the running fit (for callbacks). */
     public int nEpoch() { return loop.nEpoch; }
 
     /** The batch's index in its loader (training or validation). */
@@ -200,6 +209,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
     /** The learning rate this training batch's step uses. */
     public double lr() { return loop.lr; }
 
+    /** The momentum of the running batch (Adam's beta1). */
     public double mom() { return loop.mom; }
 
     /** The weight decay of the running fit, else the default one. */
@@ -208,6 +218,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
     /** For a callback's {@code beforeBatch}: the learning rate of this batch's step. */
     public void setLr(double lr) { loop.lr = lr; }
 
+    /** Sets the momentum for the running batch; a callback calls it in {@code beforeBatch}. */
     public void setMom(double mom) { loop.mom = mom; }
 
     /** The batch being run ({@code x}, {@code y}); its arrays are freed after {@code afterBatch}. */
@@ -237,6 +248,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
         fit(epochs, lr, wd);
     }
 
+    /** Trains {@code epochs} epochs at a constant learning rate with weight decay {@code wd}; {@code extra} callbacks apply to this fit only. Refuses a setting that cannot train, before any weight moves. */
     public void fit(int epochs, double lr, double wd, Callback... extra) {
         Checks.settings(epochs, "lr", lr, wd);
         fitWith(epochs, wd, "lr " + fmt(lr), lr, 0.9, extra);
