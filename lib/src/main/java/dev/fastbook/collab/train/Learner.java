@@ -97,7 +97,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
 
     /** fastai's {@code metrics=...}: columns of the results table, computed over the whole validation set. */
     public Learner<D, M> metrics(Metric... ms) {
-        metrics = List.of(ms);
+        metrics = Checks.metricNames(List.of(ms));
         return this;
     }
 
@@ -125,7 +125,6 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return this;
     }
 
-    /** Whether fits print nothing (see {@link #quiet()}). */
     public boolean isQuiet() {
         return quiet;
     }
@@ -150,7 +149,6 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return dls;
     }
 
-    /** The loss, as fastai's {@code loss_func}. */
     public Loss lossFunc() {
         return loss;
     }
@@ -191,7 +189,6 @@ public class Learner<D extends DataLoaders, M extends Module> {
     /** The epoch running now, from 0 (for callbacks). */
     public int epoch() { return loop.epoch; }
 
-    /** Epochs in the running fit (for callbacks). */
     public int nEpoch() { return loop.nEpoch; }
 
     /** The batch's index in its loader (training or validation). */
@@ -269,6 +266,8 @@ public class Learner<D extends DataLoaders, M extends Module> {
                 t.check(this); // before the Recorder starts a new table: a refused fit changes nothing
             }
         }
+        OneFitAtATime.check(this, "fit"); // before anything changes: a refused fit leaves the learner as it was
+        Checks.batches(dls.train(), "fit");
         String at = " at " + setting + ", wd " + fmt(wd);
         lastFit = "fit " + epochs + " epochs" + at + ": running";
         try {
@@ -308,6 +307,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
         if (numIt < 1) {
             throw new IllegalArgumentException("numIt must be at least 1, got " + numIt);
         }
+        Checks.batches(dls.train(), "lrFind");
         LRFinder finder = new LRFinder(startLr, endLr, numIt);
         int nb = dls.train().size();
         try {
