@@ -5,7 +5,10 @@ import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.DataLoaders;
 import dev.fastbook.collab.data.Loader;
+import dev.fastbook.collab.data.DataLoader;
+import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.Module;
+import dev.fastbook.collab.train.fused.DotBiasStep;
 import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.train.optim.SparseGradients;
 import java.util.ArrayList;
@@ -54,6 +57,9 @@ public class Learner<M extends Module> {
     private boolean quiet;
     private Adam opt;
     private boolean lazyUpdates;
+    private Boolean fused; // null: whenever it applies
+    private DotBiasStep fusedStep;
+    int fusedThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
     private int epochsTrained;
     private String lastFit = "not trained yet";
 
@@ -109,6 +115,11 @@ public class Learner<M extends Module> {
             @Override
             public void afterEpoch(Learner<?> learn) {
                 listener.accept(learn.results().last());
+            }
+
+            @Override
+            public boolean needsTensors() {
+                return false;
             }
         });
     }
@@ -175,6 +186,74 @@ public class Learner<M extends Module> {
         }
         lazyUpdates = on;
         return this;
+    }
+
+    /**
+     * Chooses how fits train: {@code true} for the fused path (the chapter's dot-product model with
+     * MSE and fastai's Adam stepped in plain Java arrays, package {@code train.fused}; a fit then
+     * fails, saying why, where it cannot apply), {@code false} for DJL/PyTorch. Unset, a fit takes
+     * the fused path whenever it applies ({@link #trainingPath()}). Both paths compute the same
+     * steps, to float rounding; lrFind and validation always run on DJL.
+     */
+    public Learner<M> fused(boolean on) {
+        fused = on;
+        return this;
+    }
+
+    /** Which path the next fit takes, and why: {@code "fused"} or {@code "DJL: <reason>"}. */
+    public String trainingPath() {
+        String why = whyNotFused(new Callback[] {recorder, Schedule.OneCycle.of(1e-3)});
+        return why == null ? "fused" : "DJL: " + why;
+    }
+
+    // The fused step for a fit with these callbacks, or null for the DJL path.
+    DotBiasStep fusedStep(Callback[] fitCbs) {
+        if (Boolean.FALSE.equals(fused)) {
+            return null;
+        }
+        String why = whyNotFused(fitCbs);
+        if (why != null) {
+            if (Boolean.TRUE.equals(fused)) {
+                throw new IllegalStateException("learn.fused(true), but the fused path cannot train this fit: " + why
+                        + ". Use learn.fused(false) for the DJL path.");
+            }
+            return null;
+        }
+        if (fusedStep == null) {
+            fusedStep = new DotBiasStep((EmbeddingDotBias) model, opt(), fusedThreads);
+        }
+        return fusedStep;
+    }
+
+    private String whyNotFused(Callback[] fitCbs) {
+        if (Boolean.FALSE.equals(fused)) {
+            return "learn.fused(false)";
+        }
+        if (model.getClass() != EmbeddingDotBias.class) {
+            return "the model is " + model.getClass().getSimpleName() + ", not EmbeddingDotBias";
+        }
+        if (!(loss instanceof Loss.MseLossFlat)) {
+            return "the loss is " + loss + ", not Loss.mse()";
+        }
+        if (!(dls.train() instanceof DataLoader)) {
+            return "the training batches come from " + dls.train().getClass().getSimpleName() + ", not a DataLoader";
+        }
+        if (lazyUpdates) {
+            return "lazyUpdates(true) is on";
+        }
+        for (var p : model.parameters()) {
+            NDArray a = p.array();
+            if (!p.parameter().requiresGradient() || a.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32
+                    || !"cpu".equals(a.getDevice().getDeviceType())) {
+                return "parameter " + p.name() + " is frozen or not float32 on the CPU";
+            }
+        }
+        for (Callback cb : fitCbs) {
+            if (cb.needsTensors()) {
+                return "callback " + cb.getClass().getName() + " needs tensors (see Callback.needsTensors)";
+            }
+        }
+        return null;
     }
 
     /** The optimiser, created on first fit and kept across fits as fastai does. */

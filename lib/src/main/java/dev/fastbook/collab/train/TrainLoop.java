@@ -7,8 +7,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
+import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.data.Loader;
 import dev.fastbook.collab.model.Module;
+import dev.fastbook.collab.train.fused.DotBiasStep;
 
 /**
  * The {@link Learner}'s one loop (fastai's {@code _do_fit}, {@code _do_epoch},
@@ -24,6 +26,7 @@ final class TrainLoop {
     private final Loss loss;
     private Rollback rollback;
     private double firstLoss = Double.NaN;
+    private DotBiasStep fused; // this fit's fused path, or null
 
     Callback[] running; // null outside a loop
     int nEpoch, epoch, nIter, iter;
@@ -43,6 +46,7 @@ final class TrainLoop {
     // every epoch ran.
     boolean fit(int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
         learn.opt();
+        fused = lrFind ? null : learn.fusedStep(cbs);
         if (rollback == null) {
             rollback = new Rollback(model);
         }
@@ -112,7 +116,11 @@ final class TrainLoop {
                 model.train();
                 nIter = train.size();
                 for (Callback cb : cbs) cb.beforeTrain(learn);
-                allBatches(train);
+                if (fused != null) {
+                    fusedBatches((DataLoader) train);
+                } else {
+                    allBatches(train);
+                }
             } catch (Callback.CancelTrainException e) {
                 // on to afterTrain
             }
@@ -161,6 +169,56 @@ final class TrainLoop {
             }
             iter++;
         }
+    }
+
+    // The training batches on the fused path: the same events and checks as oneBatch and
+    // trainBatch, with each batch's rows as Java arrays and no tensors (batch() and pred() are null).
+    private void fusedBatches(DataLoader dl) {
+        int bs = dl.bs();
+        int[] users = new int[bs], items = new int[bs];
+        float[] ratings = new float[bs];
+        int[] order = dl.epochOrder();
+        fused.load();
+        try {
+            for (iter = 0; iter < nIter; iter++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw Divergence.interrupted(learn);
+                }
+                int n = dl.fill(order, iter, users, items, ratings);
+                pctTrain = (double) (epoch * nIter + iter) / ((long) nIter * nEpoch);
+                try {
+                    for (Callback cb : running) cb.beforeBatch(learn);
+                    fusedBatch(users, items, ratings, n);
+                } catch (Callback.CancelBatchException e) {
+                    fused.discard();
+                }
+                for (Callback cb : running) cb.afterBatch(learn);
+            }
+        } finally {
+            fused.save();
+        }
+    }
+
+    private void fusedBatch(int[] users, int[] items, float[] ratings, int n) {
+        Callback[] cbs = running;
+        float value = fused.forwardBackward(users, items, ratings, n);
+        for (Callback cb : cbs) cb.afterPred(learn);
+        lossValue = value;
+        if (Double.isNaN(firstLoss) && Float.isFinite(value)) {
+            firstLoss = value;
+        }
+        boolean exploded = firstLoss > 0 && value > Learner.EXPLODED * firstLoss;
+        if (!Float.isFinite(value) || exploded) {
+            fused.discard();
+            throw Divergence.diverged(learn, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE, firstLoss);
+        }
+        for (Callback cb : cbs) cb.afterLoss(learn);
+        for (Callback cb : cbs) cb.beforeBackward(learn);
+        for (Callback cb : cbs) cb.beforeStep(learn);
+        if (!fused.step(lr, mom, wd)) {
+            throw Divergence.diverged(learn, Divergence.Kind.STEP_REFUSED, firstLoss);
+        }
+        for (Callback cb : cbs) cb.afterStep(learn);
     }
 
     // fastai's one_batch: forward and loss; when training, backward and an optimiser step.
