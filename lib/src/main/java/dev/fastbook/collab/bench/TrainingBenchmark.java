@@ -43,13 +43,7 @@ public final class TrainingBenchmark {
         Table ratings = MovieLens.ratings().joinOn("movie").inner(MovieLens.movies());
         CollabDataLoaders dls = CollabDataLoaders.from(ratings).itemName("title").bs(bs).seed(seed).build();
         Learner<EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
-        switch (path) {
-            case "fused" -> learn.fused(true);
-            case "djl" -> learn.fused(false);
-            case "auto" -> { }
-            default -> throw new IllegalArgumentException("--path takes fused, djl or auto, not " + path);
-        }
-        System.out.println("training path: " + learn.trainingPath());
+        choosePath(learn, path);
         long rss0 = Memory.rssKb();
         // Resident memory after every epoch: it should stay flat however long training runs.
         learn.afterEpoch(row -> System.out.printf("rss epoch=%d mb=%d%n", row.epoch(), Memory.rssKb() / 1024));
@@ -75,5 +69,16 @@ public final class TrainingBenchmark {
         System.out.printf(java.util.Locale.ROOT, "TOPK users=%d k=10 median_ms=%.1f%n", dls.users().size() - 1, Memory.median(ms));
         System.out.printf(java.util.Locale.ROOT, "RESULT s_per_epoch=%.3f final_valid_mse=%.6f users=%d items=%d%n",
                 median, results.finalValidLoss(), dls.users().size(), dls.items().size());
+    }
+
+    /** {@code --path}: fused, djl or auto (the Learner's own choice); prints the path the fit takes. */
+    static void choosePath(Learner<?> learn, String path) {
+        switch (path) {
+            case "fused" -> learn.fused(true);
+            case "djl" -> learn.fused(false);
+            case "auto" -> { }
+            default -> throw new IllegalArgumentException("--path takes fused, djl or auto, not " + path);
+        }
+        System.out.println("training path: " + learn.trainingPath());
     }
 }

@@ -44,6 +44,11 @@ public class Learner<M extends Module> {
     public static final double DEFAULT_WD = 0.01;
     /** The largest learning rate accepted: the end of lrFind's range, past which training diverges. */
     public static final double MAX_LR = 10;
+    /**
+     * The most weights for which a fit takes the fused path unasked: it keeps its own copy of the
+     * weights, gradient and moving averages (16 bytes a weight), 64 MB at this size.
+     */
+    public static final long FUSED_AUTO_MAX_WEIGHTS = 1L << 22;
     /** A finite loss this many times the first batch's counts as diverged. */
     public static final double EXPLODED = 1e4;
 
@@ -241,12 +246,19 @@ public class Learner<M extends Module> {
         if (lazyUpdates) {
             return "lazyUpdates(true) is on";
         }
+        long weights = 0;
         for (var p : model.parameters()) {
             NDArray a = p.array();
+            weights += a.size();
             if (!p.parameter().requiresGradient() || a.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32
                     || !"cpu".equals(a.getDevice().getDeviceType())) {
                 return "parameter " + p.name() + " is frozen or not float32 on the CPU";
             }
+        }
+        if (fused == null && weights > FUSED_AUTO_MAX_WEIGHTS) {
+            return "the model has " + weights + " weights, above the " + FUSED_AUTO_MAX_WEIGHTS
+                    + " up to which fits take the fused path unasked (it keeps a copy of them, their gradient and"
+                    + " moving averages; learn.fused(true) takes it anyway)";
         }
         for (Callback cb : fitCbs) {
             if (cb.needsTensors()) {

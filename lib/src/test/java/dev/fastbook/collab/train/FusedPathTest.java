@@ -71,6 +71,30 @@ class FusedPathTest {
     }
 
     @Test
+    void aNonFiniteLossStopsBothPathsAtTheSameBatchWithTheWeightsFromBeforeIt() {
+        TrainingDivergedException[] errors = new TrainingDivergedException[2];
+        List<List<float[]>> after = new java.util.ArrayList<>();
+        for (boolean fused : new boolean[] {false, true}) {
+            var learn = learner(fused, 2);
+            float[] w = learn.model().uWeight.weight().toFloatArray();
+            w[5 * 16 + 3] = Float.NaN; // user row 5: the first batch with that user gives a NaN loss
+            Tensors.copyInto(Tensors.manager().create(w, learn.model().uWeight.weight().getShape()),
+                    learn.model().uWeight.weight());
+            errors[fused ? 1 : 0] = assertThrows(TrainingDivergedException.class, () -> learn.fitOneCycle(2, 5e-3, 0.1));
+            after.add(weights(learn));
+            assertEquals(errors[0].batch(), errors[fused ? 1 : 0].batch());
+            assertEquals(errors[0].getMessage(), errors[fused ? 1 : 0].getMessage());
+        }
+        assertTrue(errors[1].getMessage().contains("NaN"), errors[1].getMessage());
+        for (int p = 0; p < after.get(0).size(); p++) {
+            float[] a = after.get(0).get(p), b = after.get(1).get(p);
+            for (int k = 0; k < a.length; k++) {
+                assertEquals(a[k], b[k], TOLERANCE, "parameter " + p + " element " + k); // NaN matches NaN
+            }
+        }
+    }
+
+    @Test
     void seededFusedRunsAreBitIdenticalOnOneOrTwoThreads() {
         var one = learner(true, 1);
         var again = learner(true, 1);
