@@ -207,7 +207,7 @@ public class Learner<M extends Module> {
 
     /** Which path the next fit takes, and why: {@code "fused"} or {@code "DJL: <reason>"}. */
     public String trainingPath() {
-        String why = whyNotFused(new Callback[] {recorder, Schedule.OneCycle.of(1e-3)});
+        String why = whyNotFused(cbs.toArray(Callback[]::new));
         return why == null ? "fused" : "DJL: " + why;
     }
 

@@ -9,6 +9,8 @@ import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.train.optim.AdamMath;
 
+import java.util.Arrays;
+
 /**
  * A training step of {@link EmbeddingDotBias} with MSE loss and fastai's Adam in plain Java arrays,
  * for small batches where the engine's per-operation cost outweighs the arithmetic: the forward
@@ -156,8 +158,8 @@ public final class DotBiasStep {
     public void discard() {
         for (int k = 0; k < lastN; k++) {
             int u = lastUsers[k], i = lastItems[k];
-            java.util.Arrays.fill(user.g, u * f, u * f + f, 0f);
-            java.util.Arrays.fill(item.g, i * f, i * f + f, 0f);
+            Arrays.fill(user.g, u * f, u * f + f, 0f);
+            Arrays.fill(item.g, i * f, i * f + f, 0f);
             userBias.g[u] = 0f;
             itemBias.g[i] = 0f;
         }
@@ -175,15 +177,5 @@ public final class DotBiasStep {
             bad += (userBias.g[lastUsers[k]] - userBias.g[lastUsers[k]]) + (itemBias.g[lastItems[k]] - itemBias.g[lastItems[k]]);
         }
         return bad == 0;
-    }
-
-    /** Steps taken since {@link #load}. */
-    public long steps() {
-        return steps;
-    }
-
-    /** Stops the helper thread, if any. */
-    public void close() {
-        pass.close();
     }
 }
