@@ -18,16 +18,16 @@ class FusedPathTest {
     /** Per-batch losses and final weights agree to this (float rounding of sums in another order). */
     static final double TOLERANCE = 1e-5;
 
-    private static Learner<EmbeddingDotBias> learner(boolean fused, int threads) {
+    private static Learner<CollabDataLoaders, EmbeddingDotBias> learner(boolean fused, int threads) {
         Tensors.seed(42);
         CollabDataLoaders dls = CollabDataLoaders.from(RATINGS).bs(64).seed(42).build();
-        Learner<EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, 16, YRange.of(0, 5.5)).fused(fused).quiet();
+        Learner<CollabDataLoaders, EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, 16, YRange.of(0, 5.5)).fused(fused).quiet();
         learn.fusedThreads = threads;
         return learn;
     }
 
-    private static List<float[]> weights(Learner<?> learn) {
-        return Rollback.weights(learn.model());
+    private static List<float[]> weights(Learner<?, ?> learn) {
+        return BufferSnapshot.weights(learn.model());
     }
 
     @Test
@@ -117,11 +117,11 @@ class FusedPathTest {
         auto.fused(false);
         Callback readsPred = new Callback() {
             @Override
-            public void afterPred(Learner<?> learn) {
+            public void afterPred(Learner<?, ?> learn) {
                 assertNotNull(learn.pred());
             }
         };
-        Learner<EmbeddingDotBias> learn = learner(true, 1);
+        Learner<CollabDataLoaders, EmbeddingDotBias> learn = learner(true, 1);
         var err = assertThrows(IllegalStateException.class, () -> learn.fitOneCycle(1, 5e-3, 0.1, readsPred));
         assertTrue(err.getMessage().contains("needs tensors"), err.getMessage());
         // unset: the fit takes the DJL path for this callback, and the fused one without it
