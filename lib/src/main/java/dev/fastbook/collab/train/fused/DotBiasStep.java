@@ -32,6 +32,7 @@ public final class DotBiasStep {
     private final Adam opt;
     private final DensePass pass;
     private long steps; // since load
+    private double maxAvg; // at least max |gradAvg| over all tables: bounds a step's move
     private int[] lastUsers, lastItems;
     private int lastN;
 
@@ -78,6 +79,12 @@ public final class DotBiasStep {
         for (Table t : tables) {
             System.arraycopy(t.param.getArray().toFloatArray(), 0, t.w, 0, t.w.length);
             opt.copyState(t.param, t.avg, t.sqr);
+        }
+        maxAvg = 0;
+        for (Table t : tables) {
+            for (float a : t.avg) {
+                maxAvg = Math.max(maxAvg, Math.abs(a));
+            }
         }
         steps = 0;
         lastN = 0;
@@ -139,16 +146,24 @@ public final class DotBiasStep {
 
     /**
      * fastai's Adam step over every weight with the gradient of the last {@link #forwardBackward}.
-     * Returns false, changing nothing, when that gradient is not finite (the weights it came from
-     * were not).
+     * Returns false, changing nothing, when it cannot show that every result is finite (as
+     * {@code Adam} argues for its in-place update: finite weights, a gradient within 3e18, a decay
+     * factor within 1 and a move {@code lr/debias * max|gradAvg| / eps} below 1e30 give finite
+     * results): a non-finite gradient, say, from weights that were not finite.
      */
     public boolean step(double lr, double mom, double wd) {
-        if (!gradientFinite()) {
+        AdamMath.Step c = AdamMath.Step.of(lr, mom, wd, opt.steps() + steps + 1);
+        double gMax = gradientMaxAbs();
+        double avgBound = c.mom() * maxAvg + c.damp() * gMax;
+        boolean bounded = gMax <= 3e18 && c.mom() >= 0 && c.mom() <= 1 && Math.abs(c.decay(true)) <= 1
+                && Float.isFinite(c.lr1()) && Float.isFinite(c.inv2()) && c.inv2() > 0
+                && Math.abs((double) c.lr1()) * avgBound / c.eps() < 1e30;
+        if (!bounded) {
             discard();
             return false;
         }
-        AdamMath.Step c = AdamMath.Step.of(lr, mom, wd, opt.steps() + steps + 1);
         pass.run(c);
+        maxAvg = avgBound * (1 + 1e-6); // room for the roundings of mom*a + (1-mom)*g
         discard();
         steps++;
         return true;
@@ -166,16 +181,21 @@ public final class DotBiasStep {
         lastN = 0;
     }
 
-    // Only the touched rows hold a gradient; x - x is 0 exactly when x is finite.
-    private boolean gradientFinite() {
-        float bad = 0;
+    // Only the touched rows hold a gradient; NaN when any is NaN.
+    private double gradientMaxAbs() {
+        float max = 0;
         for (int k = 0; k < lastN; k++) {
             int uo = lastUsers[k] * f, io = lastItems[k] * f;
             for (int j = 0; j < f; j++) {
-                bad += (user.g[uo + j] - user.g[uo + j]) + (item.g[io + j] - item.g[io + j]);
+                max = maxAbs(maxAbs(max, user.g[uo + j]), item.g[io + j]);
             }
-            bad += (userBias.g[lastUsers[k]] - userBias.g[lastUsers[k]]) + (itemBias.g[lastItems[k]] - itemBias.g[lastItems[k]]);
+            max = maxAbs(maxAbs(max, userBias.g[lastUsers[k]]), itemBias.g[lastItems[k]]);
         }
-        return bad == 0;
+        return max;
+    }
+
+    private static float maxAbs(float max, float x) {
+        float a = Math.abs(x);
+        return a > max || a != a ? a : max; // a NaN stays
     }
 }
