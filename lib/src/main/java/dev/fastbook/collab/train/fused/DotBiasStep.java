@@ -17,7 +17,7 @@ import java.util.Arrays;
  * pass (gather the rows, dot, biases, sigmoid range), the loss's gradient into the rows the batch
  * touched, then fastai's exact Adam step ({@link AdamMath}) over every weight of the four tables,
  * as {@link Adam#step} takes it (untouched rows are decayed and pushed by their moving averages
- * too). Nothing is allocated per step.
+ * too). A step allocates nothing but its constants' small record ({@link AdamMath.Step}).
  *
  * <p>{@link #load} copies the weights and the optimiser's state in, {@link #save} copies them back,
  * so the model and {@link Adam} stay the one place the state lives between training phases.
@@ -56,6 +56,8 @@ public final class DotBiasStep {
     }
 
     /**
+     * @param model   the model whose four tables are trained
+     * @param opt     the learner's optimiser: its moving averages, step count and weight-decay choices
      * @param threads threads for the dense Adam pass (1 = the calling thread only); results do not
      *                depend on it
      */
