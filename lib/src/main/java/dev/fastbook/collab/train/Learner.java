@@ -5,10 +5,7 @@ import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.DataLoaders;
 import dev.fastbook.collab.data.DataLoader;
-import dev.fastbook.collab.data.TabDataLoader;
-import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.Module;
-import dev.fastbook.collab.train.fused.DotBiasStep;
 import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.train.optim.SparseGradients;
 import java.util.ArrayList;
@@ -44,11 +41,6 @@ public class Learner<D extends DataLoaders, M extends Module> {
     public static final double DEFAULT_WD = 0.01;
     /** The largest learning rate accepted: the end of lrFind's range, past which training diverges. */
     public static final double MAX_LR = 10;
-    /**
-     * The most weights for which a fit takes the fused path unasked: it keeps its own copy of the
-     * weights, gradient and moving averages (16 bytes a weight), 64 MB at this size.
-     */
-    public static final long FUSED_AUTO_MAX_WEIGHTS = 1L << 22;
     /** A finite loss this many times the first batch's counts as diverged. */
     public static final double EXPLODED = 1e4;
 
@@ -62,9 +54,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
     private boolean quiet;
     private Adam opt;
     private boolean lazyUpdates;
-    private Boolean fused; // null: whenever it applies
-    private DotBiasStep fusedStep;
-    int fusedThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+    final FusedChoice fusedChoice = new FusedChoice(this);
     private int epochsTrained;
     private String lastFit = "not trained yet";
 
@@ -116,17 +106,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
 
     /** Calls {@code listener} with each epoch's row as soon as it is done (e.g. to log or measure). */
     public Learner<D, M> afterEpoch(Consumer<ResultsTable.Row> listener) {
-        return addCb(new Callback() {
-            @Override
-            public void afterEpoch(Learner<?, ?> learn) {
-                listener.accept(learn.results().last());
-            }
-
-            @Override
-            public boolean needsTensors() {
-                return false;
-            }
-        });
+        return addCb(new EpochListener(listener));
     }
 
     /**
@@ -184,82 +164,19 @@ public class Learner<D extends DataLoaders, M extends Module> {
                     + "): call lazyUpdates(" + on + ") before the first fit or lrFind.");
         }
         lazyUpdates = on;
+        fusedChoice.lazy = on;
         return this;
     }
 
-    /**
-     * Chooses how fits train: {@code true} for the fused path (the chapter's dot-product model with
-     * MSE and fastai's Adam stepped in plain Java arrays, package {@code train.fused}; a fit then
-     * fails, saying why, where it cannot apply), {@code false} for DJL/PyTorch. Unset, a fit takes
-     * the fused path whenever it applies ({@link #trainingPath()}). Both paths compute the same
-     * steps, to float rounding; lrFind and validation always run on DJL.
-     */
+    /** true: fits take the fused path (see lib's README; a fit fails saying why where it cannot); false: DJL. */
     public Learner<D, M> fused(boolean on) {
-        fused = on;
+        fusedChoice.fused = on;
         return this;
     }
 
-    /** Which path the next fit takes, and why: {@code "fused"} or {@code "DJL: <reason>"}. */
+    /** The path the next fit takes, and why: {@code "fused"} or {@code "DJL: <reason>"}. */
     public String trainingPath() {
-        String why = whyNotFused(cbs.toArray(Callback[]::new));
-        return why == null ? "fused" : "DJL: " + why;
-    }
-
-    // The fused step for a fit with these callbacks, or null for the DJL path.
-    DotBiasStep fusedStep(Callback[] fitCbs) {
-        if (Boolean.FALSE.equals(fused)) {
-            return null;
-        }
-        String why = whyNotFused(fitCbs);
-        if (why != null) {
-            if (Boolean.TRUE.equals(fused)) {
-                throw new IllegalStateException("learn.fused(true), but the fused path cannot train this fit: " + why
-                        + ". Use learn.fused(false) for the DJL path.");
-            }
-            return null;
-        }
-        if (fusedStep == null) {
-            fusedStep = new DotBiasStep((EmbeddingDotBias) model, opt(), fusedThreads);
-        }
-        return fusedStep;
-    }
-
-    private String whyNotFused(Callback[] fitCbs) {
-        if (Boolean.FALSE.equals(fused)) {
-            return "learn.fused(false)";
-        }
-        if (model.getClass() != EmbeddingDotBias.class) {
-            return "the model is " + model.getClass().getSimpleName() + ", not EmbeddingDotBias";
-        }
-        if (!(loss instanceof Loss.MseLossFlat)) {
-            return "the loss is " + loss + ", not Loss.mse()";
-        }
-        if (!(dls.train() instanceof TabDataLoader)) {
-            return "the training batches come from " + dls.train().getClass().getSimpleName() + ", not a TabDataLoader";
-        }
-        if (lazyUpdates) {
-            return "lazyUpdates(true) is on";
-        }
-        long weights = 0;
-        for (var p : model.parameters()) {
-            NDArray a = p.array();
-            weights += a.size();
-            if (!p.parameter().requiresGradient() || a.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32
-                    || !"cpu".equals(a.getDevice().getDeviceType())) {
-                return "parameter " + p.name() + " is frozen or not float32 on the CPU";
-            }
-        }
-        if (fused == null && weights > FUSED_AUTO_MAX_WEIGHTS) {
-            return "the model has " + weights + " weights, above the " + FUSED_AUTO_MAX_WEIGHTS
-                    + " up to which fits take the fused path unasked (it keeps a copy of them, their gradient and"
-                    + " moving averages; learn.fused(true) takes it anyway)";
-        }
-        for (Callback cb : fitCbs) {
-            if (cb.needsTensors()) {
-                return "callback " + cb.getClass().getName() + " needs tensors (see Callback.needsTensors)";
-            }
-        }
-        return null;
+        return fusedChoice.describe(cbs.toArray(Callback[]::new));
     }
 
     /** The optimiser, created on first fit and kept across fits as fastai does. */

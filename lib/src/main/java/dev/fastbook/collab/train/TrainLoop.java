@@ -72,7 +72,7 @@ final class TrainLoop {
 
     private boolean fitAlone(int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
         learn.opt();
-        fused = lrFind ? null : learn.fusedStep(cbs);
+        fused = lrFind ? null : learn.fusedChoice.stepFor(cbs);
         if (rollback == null) {
             rollback = new BufferSnapshot(model);
         }
@@ -218,7 +218,8 @@ final class TrainLoop {
                 }
                 rows = dl.fill(order, iter, users, items, ratings);
                 pctTrain = (double) (epoch * nIter + iter) / ((long) nIter * nEpoch);
-                withEvents(Callback::beforeBatch, fusedBatch, Callback.CancelBatchException.class, Callback::afterBatch);
+                withEvents(Callback::beforeBatch, fusedBatch, Callback.CancelBatchException.class,
+                        Callback::afterBatch);
             }
         } finally {
             fused.save();
@@ -235,7 +236,8 @@ final class TrainLoop {
         boolean exploded = firstLoss > 0 && value > Learner.EXPLODED * firstLoss;
         if (!Float.isFinite(value) || exploded) {
             fused.discard();
-            throw Divergence.diverged(learn, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE, firstLoss);
+            throw Divergence.diverged(learn, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE,
+                    firstLoss);
         }
         fire(Callback::afterLoss);
         fire(Callback::beforeBackward);

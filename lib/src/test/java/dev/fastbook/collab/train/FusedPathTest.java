@@ -21,8 +21,9 @@ class FusedPathTest {
     private static Learner<CollabDataLoaders, EmbeddingDotBias> learner(boolean fused, int threads) {
         Tensors.seed(42);
         CollabDataLoaders dls = CollabDataLoaders.from(RATINGS).bs(64).seed(42).build();
-        Learner<CollabDataLoaders, EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, 16, YRange.of(0, 5.5)).fused(fused).quiet();
-        learn.fusedThreads = threads;
+        Learner<CollabDataLoaders, EmbeddingDotBias> learn =
+                CollabLearner.collabLearner(dls, 16, YRange.of(0, 5.5)).fused(fused).quiet();
+        learn.fusedChoice.threads = threads;
         return learn;
     }
 
@@ -66,7 +67,8 @@ class FusedPathTest {
         for (int i = 0; i < a.size(); i++) {
             maxLoss = Math.max(maxLoss, Math.abs(a.get(i) - b.get(i)));
         }
-        System.out.printf("fused vs DJL: largest batch-loss difference %.2e, largest weight difference %.2e%n", maxLoss, maxDiff);
+        System.out.printf("fused vs DJL: largest batch-loss difference %.2e, largest weight difference %.2e%n",
+                maxLoss, maxDiff);
         assertTrue(fused.results().finalValidLoss() < 1.5, "it learned: " + fused.results().finalValidLoss());
     }
 
@@ -80,7 +82,8 @@ class FusedPathTest {
             w[5 * 16 + 3] = Float.NaN; // user row 5: the first batch with that user gives a NaN loss
             Tensors.copyInto(Tensors.manager().create(w, learn.model().uWeight.weight().getShape()),
                     learn.model().uWeight.weight());
-            errors[fused ? 1 : 0] = assertThrows(TrainingDivergedException.class, () -> learn.fitOneCycle(2, 5e-3, 0.1));
+            errors[fused ? 1 : 0] =
+                    assertThrows(TrainingDivergedException.class, () -> learn.fitOneCycle(2, 5e-3, 0.1));
             after.add(weights(learn));
             assertEquals(errors[0].batch(), errors[fused ? 1 : 0].batch());
             assertEquals(errors[0].getMessage(), errors[fused ? 1 : 0].getMessage());

@@ -24,6 +24,12 @@ import java.util.Arrays;
  * Every element's arithmetic is the same however the dense pass is split over threads.
  */
 public final class DotBiasStep {
+    /**
+     * The most weights for which the Learner takes this path unasked: it keeps its own copy of the
+     * weights, their gradient and moving averages (16 bytes a weight), 64 MB at this size.
+     */
+    public static final long AUTO_MAX_WEIGHTS = 1L << 22;
+
     private final Table user, item, userBias, itemBias;
     private final Table[] tables;
     private final int f;
