@@ -41,6 +41,7 @@ public interface Callback {
         return true;
     }
 
+    /** Once, before the first epoch of a fit. */
     default void beforeFit(Learner<?, ?> learn) {}
 
     /** At the start of each epoch. */

@@ -79,13 +79,11 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return this;
     }
 
-    /** Adds callbacks for every later fit, as fastai's {@code add_cbs}. */
     public Learner<D, M> addCbs(Callback... more) {
         cbs.addAll(List.of(more));
         return this;
     }
 
-    /** Removes a callback added before, as fastai's {@code remove_cb}. */
     public Learner<D, M> removeCb(Callback cb) {
         cbs.remove(cb);
         return this;
@@ -102,7 +100,6 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return this;
     }
 
-    /** The metrics shown as columns of the results table, in order. */
     public List<Metric> metrics() {
         return metrics;
     }
@@ -194,7 +191,6 @@ public class Learner<D extends DataLoaders, M extends Module> {
 
     // ---- what a callback reads (and, for lr and mom, sets) during a fit ------------------
 
-    /** The epoch running now, from 0 (for callbacks). */
     public int epoch() { return loop.epoch; }
 
     public int nEpoch() { return loop.nEpoch; }
@@ -214,7 +210,6 @@ public class Learner<D extends DataLoaders, M extends Module> {
     /** The learning rate this training batch's step uses. */
     public double lr() { return loop.lr; }
 
-    /** The momentum of the running batch (Adam's beta1). */
     public double mom() { return loop.mom; }
 
     /** The weight decay of the running fit, else the default one. */
@@ -223,7 +218,6 @@ public class Learner<D extends DataLoaders, M extends Module> {
     /** For a callback's {@code beforeBatch}: the learning rate of this batch's step. */
     public void setLr(double lr) { loop.lr = lr; }
 
-    /** Sets the momentum for the running batch; a callback calls it in {@code beforeBatch}. */
     public void setMom(double mom) { loop.mom = mom; }
 
     /** The batch being run ({@code x}, {@code y}); its arrays are freed after {@code afterBatch}. */
@@ -253,7 +247,6 @@ public class Learner<D extends DataLoaders, M extends Module> {
         fit(epochs, lr, wd);
     }
 
-    /** Trains {@code epochs} epochs at a constant learning rate with weight decay {@code wd}; {@code extra} callbacks apply to this fit only. Refuses a setting that cannot train, before any weight moves. */
     public void fit(int epochs, double lr, double wd, Callback... extra) {
         Checks.settings(epochs, "lr", lr, wd);
         fitWith(epochs, wd, "lr " + fmt(lr), lr, 0.9, extra);
