@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * fastai's {@code CollabDataLoaders}: a ratings table split into training and validation rows, the
@@ -89,7 +91,7 @@ public final class CollabDataLoaders implements DataLoaders {
             System.out.println(guess);
         }
         if (b.validTable != null && valid.naRows() > 0) {
-            System.out.println(naLine(valid, "validation"));
+            sayOnce(naLine(valid, "validation"));
         }
     }
 
@@ -125,6 +127,16 @@ public final class CollabDataLoaders implements DataLoaders {
         return rows;
     }
 
+    /** Notices already printed in this JVM (a kernel session): rebuilding the same split says nothing new. */
+    private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
+
+    /** Prints a notice the first time only, as Python's warnings do; {@link #naRows()} keeps the count. */
+    private static void sayOnce(String line) {
+        if (SAID.add(line)) {
+            System.out.println(line);
+        }
+    }
+
     private static String naLine(DataLoader dl, String what) {
         return String.format(Locale.ROOT, "CollabDataLoaders: %,d of %,d %s rows have a user or item not seen in training;"
                 + " they are coded #na# (index 0), as fastai does", dl.naRows(), dl.n(), what);
@@ -156,7 +168,7 @@ public final class CollabDataLoaders implements DataLoaders {
         RowEncoder.checkRatings(table, ratingName());
         DataLoader dl = enc.loader(table, allRows(table.rowCount()), bs(), false, null);
         if (dl.naRows() > 0) {
-            System.out.println(naLine(dl, "test"));
+            sayOnce(naLine(dl, "test"));
         }
         return dl;
     }
