@@ -169,9 +169,13 @@ final class OutputComparison {
         return DURATION.matcher(CLOCK.matcher(text).replaceAll("[time]")).replaceAll("[time]");
     }
 
-    /** Object dumps (java.io.PrintStream@70b460fc), WARNING lines, stack traces and errors anywhere in the outputs. */
+    /**
+     * Object dumps (java.io.PrintStream@70b460fc), WARNING lines, stack traces and errors anywhere in the outputs,
+     * and a library notice (a line starting "CollabDataLoaders:") printed more than once.
+     */
     static List<String> blemishes(ExecutedNotebook nb) {
         List<String> found = new ArrayList<>();
+        java.util.Set<String> notices = new java.util.HashSet<>();
         for (ExecutedNotebook.Cell cell : nb.codeCells()) {
             String where = nb.name() + " cell " + cell.index() + " (" + firstLine(cell.source()) + "): ";
             for (Shown s : shown(cell)) {
@@ -179,6 +183,8 @@ final class OutputComparison {
                 if (s.kind().equals("error")) {
                     found.add(where + "an error: " + text);
                 }
+                text.lines().filter(l -> l.startsWith("CollabDataLoaders:")).filter(l -> !notices.add(l))
+                        .forEach(l -> found.add(where + "printed again: " + l));
                 for (Pattern p : List.of(OBJECT_DUMP, WARNING, STACK_FRAME)) {
                     Matcher m = p.matcher(text);
                     if (m.find()) {
