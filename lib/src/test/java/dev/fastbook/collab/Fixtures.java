@@ -5,6 +5,9 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /** Small synthetic ratings with a real latent structure, so a model can learn them quickly. */
@@ -32,5 +35,18 @@ public final class Fixtures {
             }
         }
         return Table.create("ratings", u, t, y);
+    }
+
+    /** What {@code r} prints to {@code System.out}. */
+    public static String printed(Runnable r) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
     }
 }

@@ -262,15 +262,15 @@ class Chapter08IT {
 
     @Test
     void lowestAndHighestBiasTitles() {
-        for (String marker : List.of("Rankings.lowest(movieBias", "Rankings.highest(movieBias",
-                "Rankings.highest(topBias")) {
+        for (String marker : List.of("Argsort.lowest(movieBias", "Argsort.highest(movieBias",
+                "Argsort.highest(topBias")) {
             List<String> titles = nb.cell(marker).stdout().lines().toList();
             assertEquals(5, titles.size(), () -> marker + ": " + titles);
             assertEquals(5, titles.stream().distinct().count(), () -> marker + ": " + titles);
             titles.forEach(t -> assertTrue(t.matches(".+\\(\\d{4}\\)"), () -> marker + ": a title: " + t));
         }
-        List<String> lowest = nb.cell("Rankings.lowest(movieBias").stdout().lines().toList();
-        List<String> highest = nb.cell("Rankings.highest(movieBias").stdout().lines().toList();
+        List<String> lowest = nb.cell("Argsort.lowest(movieBias").stdout().lines().toList();
+        List<String> highest = nb.cell("Argsort.highest(movieBias").stdout().lines().toList();
         assertTrue(lowest.stream().noneMatch(highest::contains), () -> lowest + " vs " + highest);
     }
 

@@ -1,6 +1,7 @@
 package dev.fastbook.collab.data;
 
 import dev.fastbook.collab.core.Vocab;
+import dev.fastbook.collab.formats.CsvRatings;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -19,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * fastai's {@code CollabDataLoaders}: a ratings table split into training and validation rows, the
- * vocabularies learnt from training, and a training and a validation {@link DataLoader} of
+ * vocabularies learnt from training, and a training and a validation {@link TabDataLoader} of
  * {@code (user index, item index) -> rating} batches.
  *
  * <pre>{@code
@@ -38,8 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CollabDataLoaders implements DataLoaders {
     private final RowEncoder enc;
-    private final DataLoader train;
-    private final DataLoader valid;
+    private final TabDataLoader train;
+    private final TabDataLoader valid;
     private final double minRating, maxRating;
 
     private CollabDataLoaders(Builder b) {
@@ -83,7 +84,7 @@ public final class CollabDataLoaders implements DataLoaders {
         roles.checkDistinct(t, roles.item(), enc.items.size() - 1, nTrain);
         minRating = range[0];
         maxRating = range[1];
-        DataLoader.Shuffler shuffler = new DataLoader.Shuffler(b.seed == null ? new Random() : new Random(b.seed + 1));
+        TabDataLoader.Shuffler shuffler = new TabDataLoader.Shuffler(b.seed == null ? new Random() : new Random(b.seed + 1));
         train = enc.loader(t, split.train(), b.bs, true, shuffler);
         valid = enc.loader(validTable, split.valid(), b.bs, false, null);
         String guess = roles.guessLine();
@@ -137,7 +138,7 @@ public final class CollabDataLoaders implements DataLoaders {
         }
     }
 
-    private static String naLine(DataLoader dl, String what) {
+    private static String naLine(TabDataLoader dl, String what) {
         return String.format(Locale.ROOT, "CollabDataLoaders: %,d of %,d %s rows have a user or item not seen in training;"
                 + " they are coded #na# (index 0), as fastai does", dl.naRows(), dl.n(), what);
     }
@@ -159,14 +160,14 @@ public final class CollabDataLoaders implements DataLoaders {
      * fastai's {@code dls.test_dl(df)}: the rows of {@code table} (with the training table's
      * columns) coded under the training vocabularies and statistics, in order, in batches of
      * {@link #bs()}; users or items training never saw are {@code #na#} and counted in its
-     * {@link DataLoader#naRows()} (and printed when there are any).
+     * {@link TabDataLoader#naRows()} (and printed when there are any).
      */
-    public DataLoader testDl(Table table) {
+    public TabDataLoader testDl(Table table) {
         if (table == null || table.rowCount() == 0) {
             throw new IllegalArgumentException("The test table is empty.");
         }
         RowEncoder.checkRatings(table, ratingName());
-        DataLoader dl = enc.loader(table, allRows(table.rowCount()), bs(), false, null);
+        TabDataLoader dl = enc.loader(table, allRows(table.rowCount()), bs(), false, null);
         if (dl.naRows() > 0) {
             sayOnce(naLine(dl, "test"));
         }
@@ -175,13 +176,13 @@ public final class CollabDataLoaders implements DataLoaders {
 
     /** The training batches: shuffled anew on every iteration, the last partial batch dropped. */
     @Override
-    public DataLoader train() {
+    public TabDataLoader train() {
         return train;
     }
 
     /** The validation batches: every row, in order, the last batch may be short. */
     @Override
-    public DataLoader valid() {
+    public TabDataLoader valid() {
         return valid;
     }
 

@@ -2,7 +2,7 @@ package dev.fastbook.collab.data;
 
 /** What a Learner trains on, as fastai's {@code DataLoaders}: a training and a validation loader. */
 public interface DataLoaders {
-    Loader train();
+    DataLoader train();
 
-    Loader valid();
+    DataLoader valid();
 }

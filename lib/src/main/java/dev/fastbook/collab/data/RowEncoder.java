@@ -56,7 +56,7 @@ final class RowEncoder {
     }
 
     /** A loader of {@code rows} of {@code t}, coded under what training taught. */
-    DataLoader loader(Table t, int[] rows, int bs, boolean training, DataLoader.Shuffler shuffler) {
+    TabDataLoader loader(Table t, int[] rows, int bs, boolean training, TabDataLoader.Shuffler shuffler) {
         int n = rows.length;
         // user, item and rating of a row read in one step, as rows come in a random order
         Categorify.Coder userCoder = Categorify.coder(column(t, roles.user(), "user"), users, n);
@@ -86,7 +86,7 @@ final class RowEncoder {
                 }
             }
         }
-        return new DataLoader(user, item, rating, catCodes, contValues, na, bs, training, shuffler);
+        return new TabDataLoader(user, item, rating, catCodes, contValues, na, bs, training, shuffler);
     }
 
     static Column<?> column(Table t, String name, String what) {

@@ -3,7 +3,7 @@ package dev.fastbook.collab.eval;
 import ai.djl.ndarray.NDScope;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
-import dev.fastbook.collab.data.Loader;
+import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.model.Module;
 
 import java.util.List;
@@ -17,7 +17,7 @@ public final class Predictions {
     private Predictions() {}
 
     /** The model's output for each row, in evaluation mode and without gradients. */
-    public static float[] of(Module model, Loader loader) {
+    public static float[] of(Module model, DataLoader loader) {
         float[] out = new float[loader.n()];
         boolean wasTraining = model.isTraining();
         model.eval();
@@ -43,7 +43,7 @@ public final class Predictions {
     }
 
     /** The ratings ({@code y}) of each row, in order. */
-    public static float[] targets(Loader loader) {
+    public static float[] targets(DataLoader loader) {
         float[] out = new float[loader.n()];
         int k = 0;
         for (Batch b : loader) {
@@ -72,7 +72,7 @@ public final class Predictions {
     }
 
     /** RMSE and MAE of a model on a loader's rows. */
-    public static RatingMetrics score(Module model, Loader loader) {
+    public static RatingMetrics score(Module model, DataLoader loader) {
         return RatingMetrics.of(of(model, loader), targets(loader));
     }
 }

@@ -2,7 +2,8 @@ package dev.fastbook.collab.eval;
 
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.Loader;
+import dev.fastbook.collab.data.DataLoader;
+import dev.fastbook.collab.implicit.Popularity;
 import dev.fastbook.collab.model.Module;
 
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ public final class RankingTask {
     }
 
     // Every row of a loader as {users, items}, through its public batches.
-    private static int[][] rows(Loader loader) {
+    private static int[][] rows(DataLoader loader) {
         int n = loader.n();
         int[] u = new int[n];
         int[] i = new int[n];

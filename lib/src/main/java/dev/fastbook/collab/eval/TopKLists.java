@@ -3,6 +3,7 @@ package dev.fastbook.collab.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.fastbook.collab.core.Tensors;
+import dev.fastbook.collab.implicit.Popularity;
 import dev.fastbook.collab.model.Module;
 
 import java.util.Arrays;

@@ -41,6 +41,6 @@ public final class Similarity {
         }
         float[] sims = cosine(m, target);
         sims[target] = Float.NEGATIVE_INFINITY;
-        return Rankings.highest(sims, labels, n);
+        return Argsort.highest(sims, labels, n);
     }
 }

@@ -32,7 +32,7 @@ final class AccumMetric implements Metric {
     }
 
     @Override
-    public void accumulate(Learner<?> learn) {
+    public void accumulate(Learner<?, ?> learn) {
         float[] p = MeanMetric.flat(learn.pred());
         float[] t = MeanMetric.flat(learn.batch().y());
         MeanMetric.sameCount(name, p, t);

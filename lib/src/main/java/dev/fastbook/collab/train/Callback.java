@@ -6,7 +6,7 @@ package dev.fastbook.collab.train;
  *
  * <pre>{@code
  * learn.addCb(new Callback() {
- *     public void afterEpoch(Learner<?> learn) {
+ *     public void afterEpoch(Learner<?, ?> learn) {
  *         System.out.println("epoch " + learn.epoch() + ": " + learn.results().last().validLoss());
  *     }
  * });
@@ -31,39 +31,39 @@ public interface Callback {
         return 0;
     }
 
-    default void beforeFit(Learner<?> learn) {}
+    default void beforeFit(Learner<?, ?> learn) {}
 
-    default void beforeEpoch(Learner<?> learn) {}
+    default void beforeEpoch(Learner<?, ?> learn) {}
 
-    default void beforeTrain(Learner<?> learn) {}
+    default void beforeTrain(Learner<?, ?> learn) {}
 
-    default void beforeBatch(Learner<?> learn) {}
+    default void beforeBatch(Learner<?, ?> learn) {}
 
-    default void afterPred(Learner<?> learn) {}
+    default void afterPred(Learner<?, ?> learn) {}
 
-    default void afterLoss(Learner<?> learn) {}
+    default void afterLoss(Learner<?, ?> learn) {}
 
-    default void beforeBackward(Learner<?> learn) {}
+    default void beforeBackward(Learner<?, ?> learn) {}
 
-    default void beforeStep(Learner<?> learn) {}
+    default void beforeStep(Learner<?, ?> learn) {}
 
-    default void afterStep(Learner<?> learn) {}
+    default void afterStep(Learner<?, ?> learn) {}
 
-    default void afterBatch(Learner<?> learn) {}
+    default void afterBatch(Learner<?, ?> learn) {}
 
-    default void afterTrain(Learner<?> learn) {}
+    default void afterTrain(Learner<?, ?> learn) {}
 
-    default void beforeValidate(Learner<?> learn) {}
+    default void beforeValidate(Learner<?, ?> learn) {}
 
-    default void afterValidate(Learner<?> learn) {}
+    default void afterValidate(Learner<?, ?> learn) {}
 
-    default void afterEpoch(Learner<?> learn) {}
+    default void afterEpoch(Learner<?, ?> learn) {}
 
     /** After the last epoch, or after a {@link CancelFitException}; not after an error. */
-    default void afterFit(Learner<?> learn) {}
+    default void afterFit(Learner<?, ?> learn) {}
 
     /** However the fit ended, errors and interrupts included: put back what the callback changed. */
-    default void cleanupFit(Learner<?> learn) {}
+    default void cleanupFit(Learner<?, ?> learn) {}
 
     /** Ends the fit; {@code afterFit} still runs (fastai's early stopping throws it). */
     class CancelFitException extends RuntimeException {

@@ -10,13 +10,13 @@ final class Divergence {
 
     enum Kind { NOT_FINITE, EXPLODED, STEP_REFUSED }
 
-    private static String where(Learner<?> learn) {
+    private static String where(Learner<?, ?> learn) {
         return learn.inLrFind() ? "in lrFind at batch " + (learn.epoch() * learn.nIter() + learn.iter() + 1)
                 : "in epoch " + (learn.epoch() + 1) + " of " + learn.nEpoch() + ", batch " + (learn.iter() + 1) + " of "
                         + learn.nIter();
     }
 
-    static TrainingDivergedException diverged(Learner<?> learn, Kind kind, double firstLoss) {
+    static TrainingDivergedException diverged(Learner<?, ?> learn, Kind kind, double firstLoss) {
         float value = (float) learn.loss();
         String what = switch (kind) {
             case NOT_FINITE -> "the loss became " + value;
@@ -37,7 +37,7 @@ final class Divergence {
 
     // Kernel > Interrupt interrupts the cell's thread; DJL's native calls never look at that flag,
     // so the loop does, before each batch. The flag is left set: the caller was interrupted too.
-    static CancellationException interrupted(Learner<?> learn) {
+    static CancellationException interrupted(Learner<?, ?> learn) {
         String state = learn.inLrFind()
                 ? "lrFind puts the weights and optimiser state back as they were before it."
                 : "The weights and optimiser state are those after the last completed batch;"

@@ -38,14 +38,14 @@ public class EarlyStoppingCallback extends TrackerCallback {
     }
 
     @Override
-    public void beforeFit(Learner<?> learn) {
+    public void beforeFit(Learner<?, ?> learn) {
         super.beforeFit(learn);
         wait = 0;
         stoppedAt = -1;
     }
 
     @Override
-    public void afterEpoch(Learner<?> learn) {
+    public void afterEpoch(Learner<?, ?> learn) {
         super.afterEpoch(learn);
         wait = newBest ? 0 : wait + 1;
         if (wait >= patience && learn.epoch() + 1 < learn.nEpoch()) {

@@ -21,7 +21,7 @@ final class Evaluation implements Callback {
     }
 
     @Override
-    public void beforeValidate(Learner<?> learn) {
+    public void beforeValidate(Learner<?, ?> learn) {
         sum = 0;
         n = 0;
         validLoss = Double.NaN;
@@ -31,7 +31,7 @@ final class Evaluation implements Callback {
     }
 
     @Override
-    public void afterBatch(Learner<?> learn) {
+    public void afterBatch(Learner<?, ?> learn) {
         if (learn.training() || learn.pred() == null) {
             return;
         }
@@ -44,7 +44,7 @@ final class Evaluation implements Callback {
     }
 
     @Override
-    public void afterValidate(Learner<?> learn) {
+    public void afterValidate(Learner<?, ?> learn) {
         validLoss = sum / n;
         for (int i = 0; i < metrics.length; i++) {
             values[i] = metrics[i].value();

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.DataLoaders;
-import dev.fastbook.collab.data.Loader;
+import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.train.optim.SparseGradients;
@@ -36,7 +36,7 @@ import static dev.fastbook.collab.train.Checks.fmt;
  * interrupt (a notebook's Kernel &gt; Interrupt) ends a fit before its next batch with a
  * {@link CancellationException}: the weights are those after the last completed batch.
  */
-public class Learner<M extends Module> {
+public class Learner<D extends DataLoaders, M extends Module> {
     /** fastai's default weight decay for Adam. */
     public static final double DEFAULT_WD = 0.01;
     /** The largest learning rate accepted: the end of lrFind's range, past which training diverges. */
@@ -44,7 +44,7 @@ public class Learner<M extends Module> {
     /** A finite loss this many times the first batch's counts as diverged. */
     public static final double EXPLODED = 1e4;
 
-    private final DataLoaders dls;
+    private final D dls;
     private final M model;
     private final Loss loss;
     private final Recorder recorder = new Recorder();
@@ -60,7 +60,7 @@ public class Learner<M extends Module> {
     private final TrainLoop loop;
 
     /** A learner on any {@link DataLoaders}: the ratings' {@link CollabDataLoaders}, or a sampler's. */
-    public Learner(DataLoaders dls, M model, Loss loss) {
+    public Learner(D dls, M model, Loss loss) {
         this.dls = dls;
         this.model = model;
         this.loss = loss;
@@ -68,22 +68,22 @@ public class Learner<M extends Module> {
     }
 
     /** A learner with fastai's {@code MSELossFlat}. */
-    public Learner(DataLoaders dls, M model) {
+    public Learner(D dls, M model) {
         this(dls, model, Loss.mse());
     }
 
     /** Adds a callback for every later fit (fastai's {@code add_cb}). */
-    public Learner<M> addCb(Callback cb) {
+    public Learner<D, M> addCb(Callback cb) {
         cbs.add(cb);
         return this;
     }
 
-    public Learner<M> addCbs(Callback... more) {
+    public Learner<D, M> addCbs(Callback... more) {
         cbs.addAll(List.of(more));
         return this;
     }
 
-    public Learner<M> removeCb(Callback cb) {
+    public Learner<D, M> removeCb(Callback cb) {
         cbs.remove(cb);
         return this;
     }
@@ -94,7 +94,7 @@ public class Learner<M extends Module> {
     }
 
     /** fastai's {@code metrics=...}: columns of the results table, computed over the whole validation set. */
-    public Learner<M> metrics(Metric... ms) {
+    public Learner<D, M> metrics(Metric... ms) {
         metrics = List.of(ms);
         return this;
     }
@@ -104,10 +104,10 @@ public class Learner<M extends Module> {
     }
 
     /** Calls {@code listener} with each epoch's row as soon as it is done (e.g. to log or measure). */
-    public Learner<M> afterEpoch(Consumer<ResultsTable.Row> listener) {
+    public Learner<D, M> afterEpoch(Consumer<ResultsTable.Row> listener) {
         return addCb(new Callback() {
             @Override
-            public void afterEpoch(Learner<?> learn) {
+            public void afterEpoch(Learner<?, ?> learn) {
                 listener.accept(learn.results().last());
             }
         });
@@ -117,7 +117,7 @@ public class Learner<M extends Module> {
      * Trains without showing progress or the results table (fastai's {@code no_bar()} and
      * {@code no_logging()}), e.g. for many fits in a sweep; {@link #results()} still has every epoch.
      */
-    public Learner<M> quiet() {
+    public Learner<D, M> quiet() {
         quiet = true;
         return this;
     }
@@ -127,7 +127,7 @@ public class Learner<M extends Module> {
     }
 
     /** Sets the weight decay used when a fit call gives none. */
-    public Learner<M> wd(double weightDecay) {
+    public Learner<D, M> wd(double weightDecay) {
         Checks.wd(weightDecay);
         this.wd = weightDecay;
         return this;
@@ -137,18 +137,12 @@ public class Learner<M extends Module> {
         return model;
     }
 
-    /** The DataLoaders as given, whatever their kind. */
-    public DataLoaders loaders() {
+    /**
+     * The DataLoaders as given, of their own type: a {@link CollabDataLoaders}' vocabularies are
+     * {@code learn.dls().classes()}.
+     */
+    public D dls() {
         return dls;
-    }
-
-    /** The ratings' DataLoaders, with their vocabularies ({@code learn.dls().classes()}). */
-    public CollabDataLoaders dls() {
-        if (dls instanceof CollabDataLoaders c) {
-            return c;
-        }
-        throw new IllegalStateException("This learner trains on " + dls.getClass().getSimpleName()
-                + ", not CollabDataLoaders: loaders() gives them.");
     }
 
     public Loss lossFunc() {
@@ -168,7 +162,7 @@ public class Learner<M extends Module> {
      * Opt-in, beyond fastai: embeddings are updated lazily, only the rows each batch uses (like
      * PyTorch's SparseAdam; see {@link Adam}). Set before the first fit.
      */
-    public Learner<M> lazyUpdates(boolean on) {
+    public Learner<D, M> lazyUpdates(boolean on) {
         if (opt != null && opt.isLazy() != on) {
             throw new IllegalStateException("The optimiser already exists (" + (opt.isLazy() ? "lazy" : "exact")
                     + "): call lazyUpdates(" + on + ") before the first fit or lrFind.");
@@ -283,7 +277,7 @@ public class Learner<M extends Module> {
     }
 
     /** fastai's {@code lr_find()}: 100 batches from 1e-7 to 10; weights and optimiser restored. */
-    public LrFind lrFind() {
+    public SuggestedLRs lrFind() {
         return lrFind(1e-7, 10, 100);
     }
 
@@ -293,7 +287,7 @@ public class Learner<M extends Module> {
      * weights, running statistics and optimiser state are put back as they were. It runs the
      * loop with its own callback only, so results() and the recorder keep the last fit.
      */
-    public LrFind lrFind(double startLr, double endLr, int numIt) {
+    public SuggestedLRs lrFind(double startLr, double endLr, int numIt) {
         Checks.lr("startLr", startLr);
         Checks.lr("endLr", endLr);
         if (startLr >= endLr) {
@@ -302,7 +296,7 @@ public class Learner<M extends Module> {
         if (numIt < 1) {
             throw new IllegalArgumentException("numIt must be at least 1, got " + numIt);
         }
-        LrFinder finder = new LrFinder(startLr, endLr, numIt);
+        LRFinder finder = new LRFinder(startLr, endLr, numIt);
         int nb = dls.train().size();
         try {
             // As fastai: as many passes over the training loader as numIt needs, each reshuffled.
@@ -322,7 +316,7 @@ public class Learner<M extends Module> {
      * fastai's {@code validate(dl=...)}: the mean loss and each metric over every row of {@code dl}
      * (a test set, say), in evaluation mode: {@code {valid_loss=..., rmse=...}}.
      */
-    public Map<String, Double> validate(Loader dl) {
+    public Map<String, Double> validate(DataLoader dl) {
         Evaluation ev = new Evaluation(metrics);
         loop.validate(dl, ev);
         return ev.values();

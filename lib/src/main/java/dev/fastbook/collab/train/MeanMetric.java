@@ -27,7 +27,7 @@ final class MeanMetric implements Metric {
     }
 
     @Override
-    public void accumulate(Learner<?> learn) {
+    public void accumulate(Learner<?, ?> learn) {
         float[] p = flat(learn.pred());
         float[] t = flat(learn.batch().y());
         sameCount(name, p, t);

@@ -15,7 +15,7 @@ public interface Metric {
     void reset();
 
     /** Adds one validation batch: {@code learn.batch()} holds x and y, {@code learn.pred()} the model's output. */
-    void accumulate(Learner<?> learn);
+    void accumulate(Learner<?, ?> learn);
 
     /** The value over every batch accumulated since {@link #reset()}; NaN when there were none. */
     double value();

@@ -23,12 +23,12 @@ abstract class Progress implements Callback {
 
     static final class Console extends Progress {
         @Override
-        public void beforeFit(Learner<?> learn) {
+        public void beforeFit(Learner<?, ?> learn) {
             System.out.println(learn.results().headerLine());
         }
 
         @Override
-        public void afterEpoch(Learner<?> learn) {
+        public void afterEpoch(Learner<?, ?> learn) {
             ResultsTable table = learn.results();
             System.out.println(table.line(table.last()));
             System.out.flush();
@@ -43,7 +43,7 @@ abstract class Progress implements Callback {
         private long epochStart, lastDraw;
 
         @Override
-        public void beforeFit(Learner<?> learn) {
+        public void beforeFit(Learner<?, ?> learn) {
             table = learn.results();
             epochStart = lastDraw = System.nanoTime();
             shownEpoch = 0;
@@ -52,7 +52,7 @@ abstract class Progress implements Callback {
 
         /** Cheap unless it is time to redraw. */
         @Override
-        public void afterBatch(Learner<?> learn) {
+        public void afterBatch(Learner<?, ?> learn) {
             if (!learn.training()) {
                 return;
             }
@@ -74,12 +74,12 @@ abstract class Progress implements Callback {
         }
 
         @Override
-        public void afterEpoch(Learner<?> learn) {
+        public void afterEpoch(Learner<?, ?> learn) {
             handle.update(view(bar(learn.epoch() + 1, learn.nEpoch(), "")));
         }
 
         @Override
-        public void cleanupFit(Learner<?> learn) {
+        public void cleanupFit(Learner<?, ?> learn) {
             if (handle != null) {
                 handle.update(table);
             }

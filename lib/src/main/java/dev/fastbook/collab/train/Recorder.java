@@ -34,19 +34,19 @@ public final class Recorder implements Callback {
     }
 
     @Override
-    public void beforeFit(Learner<?> learn) {
+    public void beforeFit(Learner<?, ?> learn) {
         eval = new Evaluation(learn.metrics());
         beginFit();
         results = new ResultsTable(learn.metrics().stream().map(Metric::name).toList());
     }
 
     @Override
-    public void beforeEpoch(Learner<?> learn) {
+    public void beforeEpoch(Learner<?, ?> learn) {
         epochStart = System.nanoTime();
     }
 
     @Override
-    public void afterBatch(Learner<?> learn) {
+    public void afterBatch(Learner<?, ?> learn) {
         if (learn.training()) {
             batch(learn.lr(), learn.loss());
         } else {
@@ -55,17 +55,17 @@ public final class Recorder implements Callback {
     }
 
     @Override
-    public void beforeValidate(Learner<?> learn) {
+    public void beforeValidate(Learner<?, ?> learn) {
         eval.beforeValidate(learn);
     }
 
     @Override
-    public void afterValidate(Learner<?> learn) {
+    public void afterValidate(Learner<?, ?> learn) {
         eval.afterValidate(learn);
     }
 
     @Override
-    public void afterEpoch(Learner<?> learn) {
+    public void afterEpoch(Learner<?, ?> learn) {
         epoch(eval.validLoss());
         results.add(new ResultsTable.Row(learn.epoch(), smoothLoss, eval.validLoss(),
                 (System.nanoTime() - epochStart) / 1e9, eval.metricValues()));

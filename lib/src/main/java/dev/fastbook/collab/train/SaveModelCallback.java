@@ -69,14 +69,14 @@ public class SaveModelCallback extends TrackerCallback {
     }
 
     @Override
-    public void beforeFit(Learner<?> learn) {
+    public void beforeFit(Learner<?, ?> learn) {
         super.beforeFit(learn);
         weights = null;
         opt = null;
     }
 
     @Override
-    public void afterEpoch(Learner<?> learn) {
+    public void afterEpoch(Learner<?, ?> learn) {
         super.afterEpoch(learn);
         if (!newBest) {
             return;
@@ -92,7 +92,7 @@ public class SaveModelCallback extends TrackerCallback {
                         + e.getMessage(), e);
             }
         } else {
-            weights = Rollback.weights(learn.model());
+            weights = BufferSnapshot.weights(learn.model());
         }
         if (withOpt) {
             opt = learn.opt().snapshot();
@@ -100,7 +100,7 @@ public class SaveModelCallback extends TrackerCallback {
     }
 
     @Override
-    public void afterFit(Learner<?> learn) {
+    public void afterFit(Learner<?, ?> learn) {
         if (!restoreAtEnd || bestEpoch < 0 || bestEpoch == learn.results().last().epoch()) {
             return; // nothing better than what the model holds now
         }
@@ -108,7 +108,7 @@ public class SaveModelCallback extends TrackerCallback {
     }
 
     /** Puts the best epoch's weights (and optimiser state, with {@link #withOpt}) into the learner. */
-    public void restore(Learner<?> learn) {
+    public void restore(Learner<?, ?> learn) {
         if (bestEpoch < 0) {
             throw new IllegalStateException("No epoch has been kept yet: fit with this callback first.");
         }
@@ -120,7 +120,7 @@ public class SaveModelCallback extends TrackerCallback {
                         + ": " + e.getMessage(), e);
             }
         } else {
-            Rollback.restoreWeights(learn.model(), weights);
+            BufferSnapshot.restoreWeights(learn.model(), weights);
         }
         if (opt != null) {
             learn.opt().restore(opt);

@@ -45,7 +45,7 @@ public final class Schedule {
         }
 
         @Override
-        public void beforeBatch(Learner<?> learn) {
+        public void beforeBatch(Learner<?, ?> learn) {
             if (learn.training()) {
                 learn.setLr(lr(learn.pctTrain()));
                 learn.setMom(mom(learn.pctTrain()));

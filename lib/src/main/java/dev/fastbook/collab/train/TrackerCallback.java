@@ -48,7 +48,7 @@ public abstract class TrackerCallback implements Callback {
     }
 
     @Override
-    public void beforeFit(Learner<?> learn) {
+    public void beforeFit(Learner<?, ?> learn) {
         check(learn);
         lower = lowerIsBetter != null ? lowerIsBetter
                 : learn.metrics().stream().filter(m -> m.name().equals(monitor)).findFirst()
@@ -59,7 +59,7 @@ public abstract class TrackerCallback implements Callback {
     }
 
     // The learner calls this before a fit starts, so a misspelt column costs only the message.
-    void check(Learner<?> learn) {
+    void check(Learner<?, ?> learn) {
         List<String> columns = ResultsTable.columns(learn.metrics().stream().map(Metric::name).toList());
         if (!columns.contains(monitor)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " monitors " + monitor
@@ -77,7 +77,7 @@ public abstract class TrackerCallback implements Callback {
     }
 
     @Override
-    public void afterEpoch(Learner<?> learn) {
+    public void afterEpoch(Learner<?, ?> learn) {
         double value = learn.results().last().value(monitor);
         newBest = lower ? value < best - minDelta : value > best + minDelta;
         if (newBest) {

@@ -7,22 +7,23 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
-import dev.fastbook.collab.data.Loader;
+import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.model.Module;
 
 /**
  * The {@link Learner}'s one loop (fastai's {@code _do_fit}, {@code _do_epoch},
  * {@code all_batches}, {@code one_batch}) and its state, which callbacks read through the learner.
- * Fits, lrFind and validation all run here; each event is a plain loop over an array of
- * callbacks, so a batch allocates nothing for them.
+ * Fits, lrFind and validation all run here; each event is a loop over an array of callbacks, and
+ * each stage (fit, epoch, train, validate, batch) is wrapped in its before and after events by one
+ * helper, {@link #withEvents}, as fastai's {@code _with_events}.
  */
 final class TrainLoop {
     private static final int VALID_CHUNK = 4096;
 
-    private final Learner<?> learn;
+    private final Learner<?, ?> learn;
     private final Module model;
     private final Loss loss;
-    private Rollback rollback;
+    private BufferSnapshot rollback;
     private double firstLoss = Double.NaN;
 
     Callback[] running; // null outside a loop
@@ -33,7 +34,17 @@ final class TrainLoop {
     Batch batch;
     NDArray pred;
 
-    TrainLoop(Learner<?> learn, Module model, Loss loss) {
+    // The bodies the events wrap, made once: a batch allocates nothing for its events.
+    private final Runnable allEpochs = this::allEpochs;
+    private final Runnable oneEpoch = this::oneEpoch;
+    private final Runnable oneBatch = this::oneBatch;
+
+    /** One of {@link Callback}'s methods, e.g. {@code Callback::afterLoss}. */
+    private interface Event {
+        void on(Callback cb, Learner<?, ?> learn);
+    }
+
+    TrainLoop(Learner<?, ?> learn, Module model, Loss loss) {
         this.learn = learn;
         this.model = model;
         this.loss = loss;
@@ -44,7 +55,7 @@ final class TrainLoop {
     boolean fit(int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
         learn.opt();
         if (rollback == null) {
-            rollback = new Rollback(model);
+            rollback = new BufferSnapshot(model);
         }
         running = cbs;
         nEpoch = epochs;
@@ -55,21 +66,11 @@ final class TrainLoop {
         mom = mom0;
         epoch = iter = 0;
         pctTrain = 0;
-        boolean completed = true;
         try {
-            try {
-                for (Callback cb : cbs) cb.beforeFit(learn);
-                for (epoch = 0; epoch < nEpoch; epoch++) {
-                    oneEpoch();
-                }
-            } catch (Callback.CancelFitException e) {
-                completed = false;
-            }
-            for (Callback cb : cbs) cb.afterFit(learn);
-            return completed;
+            return withEvents(Callback::beforeFit, allEpochs, Callback.CancelFitException.class, Callback::afterFit);
         } finally {
             try {
-                for (Callback cb : cbs) cb.cleanupFit(learn);
+                fire(Callback::cleanupFit);
             } finally {
                 end();
             }
@@ -77,18 +78,13 @@ final class TrainLoop {
     }
 
     /** A validation pass on its own, its figures gathered by {@code ev}. */
-    void validate(Loader dl, Evaluation ev) {
+    void validate(DataLoader dl, Evaluation ev) {
         if (running != null) {
             throw new IllegalStateException("validate() cannot run inside a fit or lrFind; use a metric (learn.metrics(...)).");
         }
         running = new Callback[] {ev};
         try {
-            try {
-                validPass(dl);
-            } catch (Callback.CancelValidException e) {
-                // nothing more to add up
-            }
-            ev.afterValidate(learn);
+            validPass(dl);
         } finally {
             end();
         }
@@ -102,50 +98,64 @@ final class TrainLoop {
         finding = false;
     }
 
-    private void oneEpoch() {
-        Callback[] cbs = running;
-        try {
-            for (Callback cb : cbs) cb.beforeEpoch(learn);
-            Loader train = learn.loaders().train();
-            try {
-                training = true;
-                model.train();
-                nIter = train.size();
-                for (Callback cb : cbs) cb.beforeTrain(learn);
-                allBatches(train);
-            } catch (Callback.CancelTrainException e) {
-                // on to afterTrain
-            }
-            for (Callback cb : cbs) cb.afterTrain(learn);
-            try {
-                validPass(learn.loaders().valid());
-            } catch (Callback.CancelValidException e) {
-                // on to afterValidate
-            }
-            for (Callback cb : cbs) cb.afterValidate(learn);
-        } catch (Callback.CancelEpochException e) {
-            // on to afterEpoch
+    /** One event for every running callback, in order. */
+    private void fire(Event event) {
+        for (Callback cb : running) {
+            event.on(cb, learn);
         }
-        for (Callback cb : cbs) cb.afterEpoch(learn);
+    }
+
+    /**
+     * fastai's {@code _with_events}: the before event, the body, then the after event, which also
+     * runs when a callback cancels this stage. Returns whether the body ran to its end.
+     */
+    private boolean withEvents(Event before, Runnable body, Class<? extends RuntimeException> cancel, Event after) {
+        boolean completed = true;
+        try {
+            fire(before);
+            body.run();
+        } catch (RuntimeException e) {
+            if (!cancel.isInstance(e)) {
+                throw e;
+            }
+            completed = false;
+        }
+        fire(after);
+        return completed;
+    }
+
+    private void allEpochs() {
+        for (epoch = 0; epoch < nEpoch; epoch++) {
+            withEvents(Callback::beforeEpoch, oneEpoch, Callback.CancelEpochException.class, Callback::afterEpoch);
+        }
+    }
+
+    private void oneEpoch() {
+        DataLoader train = learn.dls().train();
+        training = true;
+        model.train();
+        nIter = train.size();
+        withEvents(Callback::beforeTrain, () -> allBatches(train), Callback.CancelTrainException.class,
+                Callback::afterTrain);
+        validPass(learn.dls().valid());
     }
 
     // Validation needs no gradients and, in eval mode, no batch statistics, so it runs in large
     // chunks: the mean over all rows is the same, with far fewer calls into the engine.
-    private void validPass(Loader valid) {
-        Loader chunks = valid.withBs(VALID_CHUNK);
+    private void validPass(DataLoader valid) {
+        DataLoader chunks = valid.withBs(VALID_CHUNK);
         training = false;
         model.eval();
         nIter = chunks.size();
-        for (Callback cb : running) cb.beforeValidate(learn);
-        Tensors.noGrad(() -> {
+        withEvents(Callback::beforeValidate, () -> Tensors.noGrad(() -> {
             allBatches(chunks);
             return null;
-        });
+        }), Callback.CancelValidException.class, Callback::afterValidate);
     }
 
     // fastai's all_batches: the loader owns the order and the batch size; each batch's arrays,
     // and everything computed from them, are freed when it is done.
-    private void allBatches(Loader dl) {
+    private void allBatches(DataLoader dl) {
         iter = 0;
         for (Batch b : dl) {
             try (b; NDScope scope = new NDScope()) {
@@ -154,7 +164,10 @@ final class TrainLoop {
                     throw Divergence.interrupted(learn);
                 }
                 batch = b;
-                oneBatch();
+                if (training) {
+                    pctTrain = (double) (epoch * nIter + iter) / ((long) nIter * nEpoch);
+                }
+                withEvents(Callback::beforeBatch, oneBatch, Callback.CancelBatchException.class, Callback::afterBatch);
             } finally {
                 batch = null;
                 pred = null;
@@ -165,35 +178,25 @@ final class TrainLoop {
 
     // fastai's one_batch: forward and loss; when training, backward and an optimiser step.
     private void oneBatch() {
-        Callback[] cbs = running;
         if (training) {
-            pctTrain = (double) (epoch * nIter + iter) / ((long) nIter * nEpoch);
+            trainBatch();
+        } else {
+            pred = model.forward(batch.x());
+            fire(Callback::afterPred);
+            lossValue = loss.apply(pred, batch.y()).toFloatArray()[0];
+            fire(Callback::afterLoss);
         }
-        try {
-            for (Callback cb : cbs) cb.beforeBatch(learn);
-            if (training) {
-                trainBatch(cbs);
-            } else {
-                pred = model.forward(batch.x());
-                for (Callback cb : cbs) cb.afterPred(learn);
-                lossValue = loss.apply(pred, batch.y()).toFloatArray()[0];
-                for (Callback cb : cbs) cb.afterLoss(learn);
-            }
-        } catch (Callback.CancelBatchException e) {
-            // on to afterBatch
-        }
-        for (Callback cb : cbs) cb.afterBatch(learn);
     }
 
     // A loss that is not finite, or has exploded, takes no step (and computes no gradient); a step
     // Adam refuses changes nothing. Either way the running statistics the forward pass moved are
     // put back, so the model is exactly as it was before this batch, and the exception says what
     // to change.
-    private void trainBatch(Callback[] cbs) {
+    private void trainBatch() {
         float[][] saved = rollback.save();
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             pred = model.forward(batch.x());
-            for (Callback cb : cbs) cb.afterPred(learn);
+            fire(Callback::afterPred);
             NDArray l = loss.apply(pred, batch.y());
             float value = l.toFloatArray()[0];
             lossValue = value;
@@ -206,15 +209,15 @@ final class TrainLoop {
                 throw Divergence.diverged(learn, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE,
                         firstLoss);
             }
-            for (Callback cb : cbs) cb.afterLoss(learn);
-            for (Callback cb : cbs) cb.beforeBackward(learn);
+            fire(Callback::afterLoss);
+            fire(Callback::beforeBackward);
             gc.backward(l);
         }
-        for (Callback cb : cbs) cb.beforeStep(learn);
+        fire(Callback::beforeStep);
         if (!learn.opt().step(lr, mom, wd)) {
             rollback.restore(saved);
             throw Divergence.diverged(learn, Divergence.Kind.STEP_REFUSED, firstLoss);
         }
-        for (Callback cb : cbs) cb.afterStep(learn);
+        fire(Callback::afterStep);
     }
 }

@@ -3,6 +3,8 @@ package dev.fastbook.collab.data;
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.model.EmbSz;
+import dev.fastbook.collab.movielens.MovieLens;
+import dev.fastbook.collab.movielens.RealData;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.FloatColumn;
@@ -94,7 +96,7 @@ class CollabDataLoadersTest {
 
     // ---- loaders as iterables --------------------------------------------------------------
 
-    private static List<long[]> rowsOf(DataLoader dl) {
+    private static List<long[]> rowsOf(TabDataLoader dl) {
         List<long[]> rows = new ArrayList<>();
         for (Batch b : dl) {
             try (b) {
@@ -120,7 +122,7 @@ class CollabDataLoadersTest {
     void trainLoaderReshufflesEachIterationAndDropsTheLastPartialBatch() {
         Table t = Fixtures.synthetic(30, 20, 0.5, 5);
         var dls = CollabDataLoaders.from(t).bs(16).seed(7).build();
-        DataLoader train = dls.train();
+        TabDataLoader train = dls.train();
         assertTrue(train.shuffle() && train.dropLast());
         assertEquals(dls.trainSize() / 16, train.size());
         List<long[]> first = rowsOf(train);
@@ -137,7 +139,7 @@ class CollabDataLoadersTest {
             assertArrayEquals(first.get(i), replay.get(i));
         }
         // a view with another batch size shares the generator: no batch is lost to drop-last at bs 1
-        DataLoader ones = train.withBs(1);
+        TabDataLoader ones = train.withBs(1);
         assertEquals(dls.trainSize(), ones.size());
         assertEquals(dls.trainSize(), asSet(rowsOf(ones)).size());
     }
@@ -146,7 +148,7 @@ class CollabDataLoadersTest {
     void validLoaderKeepsEveryRowInOrderAndChunksOnRequest() {
         Table t = Fixtures.synthetic(30, 20, 0.5, 5);
         var dls = CollabDataLoaders.from(t).bs(16).seed(7).build();
-        DataLoader valid = dls.valid();
+        TabDataLoader valid = dls.valid();
         assertFalse(valid.shuffle() || valid.dropLast());
         assertEquals((dls.validSize() + 15) / 16, valid.size());
         List<long[]> rows = rowsOf(valid);

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 
-import static dev.fastbook.collab.data.GivenSplitsAndExtrasTest.printed;
+import static dev.fastbook.collab.Fixtures.printed;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Issue 14's "data from anywhere, never silently wrong": which column is which, and fromCsv. */

@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
-import org.junit.jupiter.api.Test;
 
 import dev.fastbook.collab.display.Display;
 import dev.fastbook.collab.display.Displayable;
-
+import dev.fastbook.collab.movielens.MovieLens;
+import dev.fastbook.collab.movielens.RealData;
+import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.DataLoaders;
-import dev.fastbook.collab.data.Loader;
+import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.model.Embedding;
 import dev.fastbook.collab.model.Module;
 import org.junit.jupiter.api.Test;
@@ -30,10 +30,10 @@ class AnyDataLoadersTest {
     private static final int USERS = 60, ITEMS = 40;
 
     /** (user, liked item) pairs; each batch draws a random other item per row. */
-    record Triples(int[] user, int[] liked, int bs, Random random, boolean dropLast) implements Loader {
+    record Triples(int[] user, int[] liked, int bs, Random random, boolean dropLast) implements DataLoader {
         @Override public int size() { return dropLast ? n() / bs : (n() + bs - 1) / bs; }
         @Override public int n() { return user.length; }
-        @Override public Loader withBs(int b) { return new Triples(user, liked, b, random, dropLast); }
+        @Override public DataLoader withBs(int b) { return new Triples(user, liked, b, random, dropLast); }
 
         @Override
         public Iterator<Batch> iterator() {
@@ -58,7 +58,7 @@ class AnyDataLoadersTest {
         }
     }
 
-    record Pairs(Loader train, Loader valid) implements DataLoaders {}
+    record Pairs(DataLoader train, DataLoader valid) implements DataLoaders {}
 
     /** Users like the items whose hidden factor has their sign: a structure a dot product can learn. */
     private static Pairs pairs() {
@@ -103,15 +103,14 @@ class AnyDataLoadersTest {
         Pairs dls = pairs();
         var learn = new Learner<>(dls, new ScoreDifference(), BPR)
                 .metrics(Metric.higherIsBetter("pair_acc", (p, t) -> p.gt(0).toType(DataType.FLOAT32, false).mean().getFloat()));
-        assertSame(dls, learn.loaders());
-        var e = assertThrows(IllegalStateException.class, learn::dls);
-        assertTrue(e.getMessage().contains("trains on Pairs, not CollabDataLoaders: loaders() gives them"), e.getMessage());
+        Pairs given = learn.dls(); // typed by the learner: no cast
+        assertSame(dls, given);
 
         double before = learn.validate();
         assertEquals(Math.log(2), before, 0.01, "scores start near 0");
-        List<float[]> weights = Rollback.weights(learn.model());
-        LrFind found = learn.lrFind(1e-5, 1, 40);
-        List<float[]> after = Rollback.weights(learn.model());
+        List<float[]> weights = BufferSnapshot.weights(learn.model());
+        SuggestedLRs found = learn.lrFind(1e-5, 1, 40);
+        List<float[]> after = BufferSnapshot.weights(learn.model());
         for (int i = 0; i < after.size(); i++) {
             assertArrayEquals(weights.get(i), after.get(i), "lrFind put the weights back");
         }

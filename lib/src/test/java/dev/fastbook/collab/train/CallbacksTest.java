@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class CallbacksTest {
     private static final Table RATINGS = Fixtures.synthetic(120, 80, 0.5, 11);
 
-    private static Learner<EmbeddingDotBias> learner() {
+    private static Learner<CollabDataLoaders, EmbeddingDotBias> learner() {
         Tensors.seed(42);
         CollabDataLoaders dls = CollabDataLoaders.from(RATINGS).bs(64).seed(42).build();
         return CollabLearner.collabLearner(dls, 8, YRange.of(0, 5.5)).quiet();
@@ -30,29 +30,29 @@ class CallbacksTest {
     static final class Events implements Callback {
         final List<String> seen = new ArrayList<>();
 
-        private void log(String event, Learner<?> learn) {
+        private void log(String event, Learner<?, ?> learn) {
             String e = (learn.training() ? "" : "valid ") + event;
             if (!seen.contains(e) || !e.matches(".*(Batch|Pred|Loss|Backward|Step)")) {
                 seen.add(e);
             }
         }
 
-        @Override public void beforeFit(Learner<?> l) { seen.add("beforeFit"); }
-        @Override public void beforeEpoch(Learner<?> l) { seen.add("beforeEpoch " + l.epoch()); }
-        @Override public void beforeTrain(Learner<?> l) { seen.add("beforeTrain"); }
-        @Override public void beforeBatch(Learner<?> l) { log("beforeBatch", l); }
-        @Override public void afterPred(Learner<?> l) { log("afterPred", l); }
-        @Override public void afterLoss(Learner<?> l) { log("afterLoss", l); }
-        @Override public void beforeBackward(Learner<?> l) { log("beforeBackward", l); }
-        @Override public void beforeStep(Learner<?> l) { log("beforeStep", l); }
-        @Override public void afterStep(Learner<?> l) { log("afterStep", l); }
-        @Override public void afterBatch(Learner<?> l) { log("afterBatch", l); }
-        @Override public void afterTrain(Learner<?> l) { seen.add("afterTrain"); }
-        @Override public void beforeValidate(Learner<?> l) { seen.add("beforeValidate"); }
-        @Override public void afterValidate(Learner<?> l) { seen.add("afterValidate"); }
-        @Override public void afterEpoch(Learner<?> l) { seen.add("afterEpoch " + l.results().size()); }
-        @Override public void afterFit(Learner<?> l) { seen.add("afterFit"); }
-        @Override public void cleanupFit(Learner<?> l) { seen.add("cleanupFit"); }
+        @Override public void beforeFit(Learner<?, ?> l) { seen.add("beforeFit"); }
+        @Override public void beforeEpoch(Learner<?, ?> l) { seen.add("beforeEpoch " + l.epoch()); }
+        @Override public void beforeTrain(Learner<?, ?> l) { seen.add("beforeTrain"); }
+        @Override public void beforeBatch(Learner<?, ?> l) { log("beforeBatch", l); }
+        @Override public void afterPred(Learner<?, ?> l) { log("afterPred", l); }
+        @Override public void afterLoss(Learner<?, ?> l) { log("afterLoss", l); }
+        @Override public void beforeBackward(Learner<?, ?> l) { log("beforeBackward", l); }
+        @Override public void beforeStep(Learner<?, ?> l) { log("beforeStep", l); }
+        @Override public void afterStep(Learner<?, ?> l) { log("afterStep", l); }
+        @Override public void afterBatch(Learner<?, ?> l) { log("afterBatch", l); }
+        @Override public void afterTrain(Learner<?, ?> l) { seen.add("afterTrain"); }
+        @Override public void beforeValidate(Learner<?, ?> l) { seen.add("beforeValidate"); }
+        @Override public void afterValidate(Learner<?, ?> l) { seen.add("afterValidate"); }
+        @Override public void afterEpoch(Learner<?, ?> l) { seen.add("afterEpoch " + l.results().size()); }
+        @Override public void afterFit(Learner<?, ?> l) { seen.add("afterFit"); }
+        @Override public void cleanupFit(Learner<?, ?> l) { seen.add("cleanupFit"); }
     }
 
     @Test
@@ -77,14 +77,14 @@ class CallbacksTest {
         int[] batches = {0};
         learn.addCb(new Callback() {
             @Override
-            public void beforeBatch(Learner<?> l) {
+            public void beforeBatch(Learner<?, ?> l) {
                 if (l.training()) {
                     l.setLr(1e-4 * (l.iter() + 1));
                 }
             }
 
             @Override
-            public void afterBatch(Learner<?> l) {
+            public void afterBatch(Learner<?, ?> l) {
                 if (l.training()) {
                     batches[0]++;
                     lrs.add(l.lr());
@@ -106,7 +106,7 @@ class CallbacksTest {
         Events events = new Events();
         learn.addCbs(new Callback() {
             @Override
-            public void afterEpoch(Learner<?> l) {
+            public void afterEpoch(Learner<?, ?> l) {
                 if (l.epoch() == 1) {
                     throw new CancelFitException();
                 }
@@ -123,7 +123,7 @@ class CallbacksTest {
         var learn = learner();
         learn.addCb(new Callback() {
             @Override
-            public void beforeBatch(Learner<?> l) {
+            public void beforeBatch(Learner<?, ?> l) {
                 if (l.training() && l.iter() == 3) {
                     throw new CancelTrainException();
                 }
@@ -132,6 +132,57 @@ class CallbacksTest {
         learn.fit(2, 1e-3, 0.1);
         assertEquals(2 * 3, learn.opt().steps());
         assertEquals(2, learn.results().size());
+    }
+
+    @Test
+    void cancelBatchValidAndEpochSkipTheirStageAndStillFireItsAfterEvent() {
+        var learn = learner();
+        int nb = learn.dls().train().size();
+        int[] afterBatch = {0};
+        List<String> seen = new ArrayList<>();
+        learn.addCb(new Callback() {
+            @Override
+            public void beforeBatch(Learner<?, ?> l) {
+                if (l.training() && l.epoch() == 0 && l.iter() % 2 == 0) {
+                    throw new CancelBatchException(); // before the forward pass: no step
+                }
+            }
+
+            @Override
+            public void afterBatch(Learner<?, ?> l) {
+                afterBatch[0] += l.training() && l.epoch() == 0 ? 1 : 0;
+            }
+
+            @Override
+            public void beforeValidate(Learner<?, ?> l) {
+                if (l.epoch() == 0) {
+                    throw new CancelValidException();
+                }
+            }
+
+            @Override
+            public void afterValidate(Learner<?, ?> l) {
+                seen.add("afterValidate " + l.epoch());
+            }
+
+            @Override
+            public void beforeEpoch(Learner<?, ?> l) {
+                if (l.epoch() == 1) {
+                    throw new CancelEpochException();
+                }
+            }
+
+            @Override
+            public void afterEpoch(Learner<?, ?> l) {
+                seen.add("afterEpoch " + l.epoch());
+            }
+        });
+        learn.fit(3, 1e-3, 0.1);
+        // epoch 0 stepped on odd batches only, epoch 1 was skipped whole, epoch 2 ran every batch
+        assertEquals(nb / 2 + nb, learn.opt().steps());
+        assertEquals(nb, afterBatch[0], "afterBatch runs for a cancelled batch too");
+        assertEquals(List.of("afterValidate 0", "afterEpoch 0", "afterEpoch 1", "afterValidate 2", "afterEpoch 2"), seen);
+        assertTrue(Double.isNaN(learn.results().rows().get(0).validLoss()), "a cancelled validation has no loss");
     }
 
     @Test
@@ -207,7 +258,7 @@ class CallbacksTest {
         for (Path file : new Path[] {null, dir.resolve("best.bin")}) {
             var learn = learner().metrics(scripted(3, 1, 2, 5));
             List<List<float[]>> perEpoch = new ArrayList<>();
-            learn.afterEpoch(r -> perEpoch.add(Rollback.weights(learn.model())));
+            learn.afterEpoch(r -> perEpoch.add(BufferSnapshot.weights(learn.model())));
             var save = new SaveModelCallback("scripted").withOpt(true);
             if (file != null) {
                 save.fname(file);
@@ -215,7 +266,7 @@ class CallbacksTest {
             List<float[]> optAfterEpoch1 = new ArrayList<>();
             learn.addCb(new Callback() {
                 @Override
-                public void afterEpoch(Learner<?> l) {
+                public void afterEpoch(Learner<?, ?> l) {
                     if (l.epoch() == 1) {
                         for (String name : l.opt().describe().stream().map(d -> d.split(" ")[0]).toList()) {
                             optAfterEpoch1.addAll(List.of(l.opt().state(name)));
@@ -225,7 +276,7 @@ class CallbacksTest {
             });
             learn.fitOneCycle(4, 5e-3, 0.1, save);
             assertEquals(1, save.bestEpoch());
-            List<float[]> now = Rollback.weights(learn.model());
+            List<float[]> now = BufferSnapshot.weights(learn.model());
             for (int i = 0; i < now.size(); i++) {
                 assertArrayEquals(perEpoch.get(1).get(i), now.get(i), "weights of epoch 1, " + file);
             }
@@ -249,9 +300,9 @@ class CallbacksTest {
         Events events = new Events();
         learn.addCbs(events, new Callback() {
             @Override
-            public void beforeBatch(Learner<?> l) {
+            public void beforeBatch(Learner<?, ?> l) {
                 if (l.training() && l.epoch() == 2) {
-                    atFailure.add(Rollback.weights(l.model()));
+                    atFailure.add(BufferSnapshot.weights(l.model()));
                     throw new IllegalStateException("boom");
                 }
             }
@@ -260,7 +311,7 @@ class CallbacksTest {
         var e = assertThrows(IllegalStateException.class, () -> learn.fitOneCycle(3, 5e-3, 0.1, save));
         assertEquals("boom", e.getMessage());
         assertEquals(0, save.bestEpoch());
-        List<float[]> now = Rollback.weights(learn.model());
+        List<float[]> now = BufferSnapshot.weights(learn.model());
         for (int i = 0; i < now.size(); i++) {
             assertArrayEquals(atFailure.get(0).get(i), now.get(i), "the weights the failure left, not epoch 0's");
         }

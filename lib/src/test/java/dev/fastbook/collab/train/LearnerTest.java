@@ -24,7 +24,7 @@ class LearnerTest {
         return CollabDataLoaders.from(RATINGS).bs(64).seed(42).build();
     }
 
-    private static Learner<EmbeddingDotBias> learner() {
+    private static Learner<CollabDataLoaders, EmbeddingDotBias> learner() {
         Tensors.seed(42);
         return CollabLearner.collabLearner(dls(), 8, YRange.of(0, 5.5));
     }
@@ -112,10 +112,10 @@ class LearnerTest {
     void lrFindSuggestsAndRestoresTheWeights() {
         var learn = learner();
         float[] before = learn.model().iWeight.weight().toFloatArray();
-        LrFind found = learn.lrFind(1e-6, 10, 60);
+        SuggestedLRs found = learn.lrFind(1e-6, 10, 60);
         assertArrayEquals(before, learn.model().iWeight.weight().toFloatArray());
         assertEquals(0, learn.opt().steps());
-        // what the suggestions are is LrFindTest's job, on a curve with known answers
+        // what the suggestions are is LRFinderTest's job, on a curve with known answers
         assertTrue(found.suggestions().keySet().containsAll(List.of("valley", "minimum", "steep")));
         assertTrue(found.toString().startsWith("SuggestedLRs(valley="), found.toString());
     }
@@ -149,11 +149,11 @@ class LearnerTest {
 
     // ---- bad settings are refused before a weight moves ------------------------------------
 
-    private static List<float[]> weights(Learner<?> learn) {
+    private static List<float[]> weights(Learner<?, ?> learn) {
         return learn.model().parameterArrays().stream().map(a -> a.toFloatArray()).toList();
     }
 
-    private static void assertSameWeights(List<float[]> expected, Learner<?> learn) {
+    private static void assertSameWeights(List<float[]> expected, Learner<?, ?> learn) {
         List<float[]> now = weights(learn);
         assertEquals(expected.size(), now.size());
         for (int i = 0; i < now.size(); i++) {
@@ -161,7 +161,7 @@ class LearnerTest {
         }
     }
 
-    private static void assertFiniteWeights(Learner<?> learn) {
+    private static void assertFiniteWeights(Learner<?, ?> learn) {
         for (float[] w : weights(learn)) {
             for (float v : w) {
                 assertTrue(Float.isFinite(v), "a weight is " + v);
@@ -169,7 +169,7 @@ class LearnerTest {
         }
     }
 
-    private static String refused(Learner<?> learn, Runnable fit) {
+    private static String refused(Learner<?, ?> learn, Runnable fit) {
         List<float[]> before = weights(learn);
         var e = assertThrows(IllegalArgumentException.class, fit::run);
         assertSameWeights(before, learn);
@@ -218,7 +218,7 @@ class LearnerTest {
     private static final class NanOnce implements Loss {
         final int at;
         int trainingCalls;
-        Learner<?> learn;
+        Learner<?, ?> learn;
         List<float[]> weightsBeforeFailingBatch;
 
         NanOnce(int at) {
@@ -265,7 +265,7 @@ class LearnerTest {
     private static final class InterruptOnce implements Loss {
         final int at;
         int trainingCalls;
-        Learner<?> learn;
+        Learner<?, ?> learn;
 
         InterruptOnce(int at) {
             this.at = at;
@@ -402,7 +402,7 @@ class LearnerTest {
         List<float[]> before = weights(learn); // with BatchNorm's running statistics
         float[][] state = learn.opt().state(learn.opt().describe().get(0).split(" ")[0]);
         long steps = learn.opt().steps();
-        LrFind found = learn.lrFind(1e-5, 10, 200);
+        SuggestedLRs found = learn.lrFind(1e-5, 10, 200);
         assertTrue(found.toString().startsWith("SuggestedLRs"));
         assertSameWeights(before, learn);
         float[][] after = learn.opt().state(learn.opt().describe().get(0).split(" ")[0]);

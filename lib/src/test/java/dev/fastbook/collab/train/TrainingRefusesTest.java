@@ -47,14 +47,14 @@ class TrainingRefusesTest {
         List<Double> losses = new ArrayList<>();
         learn.addCb(new Callback() {
             @Override
-            public void beforeBatch(Learner<?> l) {
+            public void beforeBatch(Learner<?, ?> l) {
                 if (l.training()) {
-                    before[0] = Rollback.weights(l.model());
+                    before[0] = BufferSnapshot.weights(l.model());
                 }
             }
 
             @Override
-            public void afterLoss(Learner<?> l) {
+            public void afterLoss(Learner<?, ?> l) {
                 if (l.training()) {
                     losses.add(l.loss());
                 }
@@ -65,7 +65,7 @@ class TrainingRefusesTest {
         assertTrue(e.getMessage().contains("more than 10,000 times the first batch's") && e.getMessage().contains(
                 "Lower the learning rate (lr 10)"), e.getMessage());
         assertTrue(losses.stream().allMatch(l -> l <= Learner.EXPLODED * losses.get(0)), "every loss before it was below");
-        List<float[]> now = Rollback.weights(learn.model());
+        List<float[]> now = BufferSnapshot.weights(learn.model());
         for (int i = 0; i < now.size(); i++) {
             assertArrayEquals(before[0].get(i), now.get(i), "weights and running statistics from before the batch");
         }

@@ -38,7 +38,7 @@ import java.util.List;
  * step count as they were when the step would make any of them non-finite. The usual case costs
  * nothing extra: when finite state, a finite gradient and bounded settings cannot give a
  * non-finite result ({@code bounded}), a table is updated in place; otherwise the new state is
- * staged first ({@link RollBack}, {@link LazyRows.Staged}, {@link TensorPath.Staged}).
+ * staged first ({@link StepRollback}, {@link LazyRows.Staged}, {@link TensorPath.Staged}).
  */
 public final class Adam {
     private final List<Slot> slots = new ArrayList<>();
@@ -64,7 +64,7 @@ public final class Adam {
     }
 
     /** With a thread count, for measurements (1 = single-threaded). */
-    Adam(Module model, boolean lazy, SparseGradients sparse, int threads) {
+    public Adam(Module model, boolean lazy, SparseGradients sparse, int threads) {
         this.cpu = new CpuPass(threads);
         this.lazy = lazy;
         this.sparse = sparse;

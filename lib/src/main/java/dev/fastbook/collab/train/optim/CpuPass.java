@@ -44,7 +44,7 @@ final class CpuPass {
     /**
      * Updates every weight of the given parameters (their looked-up rows in lazy mode); true when
      * all results are finite. Staged parameters keep a backup of their weights and write their new
-     * moving averages to spares ({@link RollBack}); in-place ones write over both.
+     * moving averages to spares ({@link StepRollback}); in-place ones write over both.
      */
     boolean run(List<Grad> grads, AdamMath.Step c) {
         if (grads.isEmpty()) {
@@ -77,7 +77,7 @@ final class CpuPass {
                 continue;
             }
             // A large parameter split over the threads at chunk boundaries (a row may span two parts).
-            int parts = s.size >= RollBack.SMALL ? threads : 1;
+            int parts = s.size >= StepRollback.SMALL ? threads : 1;
             int chunks = s.gradAvg.data.length;
             for (int p = 0; p < parts; p++) {
                 int from = (int) ((long) chunks * p / parts);

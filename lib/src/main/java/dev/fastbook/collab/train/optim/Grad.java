@@ -9,7 +9,7 @@ final class Grad {
         TENSOR,
         /** The CPU pass in place: the result is sure to be finite (see Adam.bounded). */
         IN_PLACE,
-        /** The CPU pass, staged: weights backed up, new averages to spares (RollBack). */
+        /** The CPU pass, staged: weights backed up, new averages to spares (StepRollback). */
         STAGED,
         /** Lazy rows, staged: new values of the looked-up rows, committed when the whole step is finite. */
         STAGED_ROWS

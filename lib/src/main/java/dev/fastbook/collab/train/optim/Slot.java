@@ -24,7 +24,7 @@ final class Slot {
     Chunked sqrAvg;
     NDArray gradAvgT;
     NDArray sqrAvgT;
-    final RollBack rollBack;
+    final StepRollback rollBack;
 
     Slot(String name, Parameter param, boolean decays, boolean rows, int size, int cols) {
         this.name = name;
@@ -35,7 +35,7 @@ final class Slot {
         this.cols = cols;
         gradAvg = new Chunked(size);
         sqrAvg = new Chunked(size);
-        rollBack = new RollBack(this);
+        rollBack = new StepRollback(this);
     }
 
     NDArray weight() {

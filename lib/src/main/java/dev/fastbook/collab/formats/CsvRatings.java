@@ -1,0 +1,65 @@
+package dev.fastbook.collab.formats;
+
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** A ratings CSV with a header line, read by Tablesaw; a UTF-8 byte-order mark is skipped. */
+public final class CsvRatings {
+    private CsvRatings() {}
+
+    public static Table read(Path csv) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(csv));
+             Reader reader = new InputStreamReader(skipBom(in), StandardCharsets.UTF_8)) {
+            // every row decides the types (not a sample), so a late wide id cannot break the parse
+            Table t = Table.read().usingOptions(CsvReadOptions.builder(reader).header(true).sample(false)
+                    .tableName(csv.getFileName().toString()));
+            checkHeader(t, csv);
+            return t;
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("No file " + csv.toAbsolutePath() + ": fromCsv needs a CSV file of ratings.", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + csv.toAbsolutePath() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw e;
+            }
+            throw new IllegalArgumentException("Could not read " + csv.toAbsolutePath() + " as CSV: " + e.getMessage(), e);
+        }
+    }
+
+    // A UTF-8 byte-order mark (EF BB BF) is not part of the first column's name.
+    static InputStream skipBom(InputStream in) throws IOException {
+        in.mark(3);
+        byte[] head = in.readNBytes(3);
+        if (!(head.length == 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF)) {
+            in.reset();
+        }
+        return in;
+    }
+
+    // A header of numbers is a first rating taken for names: refuse rather than lose it.
+    private static void checkHeader(Table t, Path csv) {
+        if (t.columnCount() == 0) {
+            throw new IllegalArgumentException(csv.toAbsolutePath() + " is empty: fromCsv needs a header line and ratings.");
+        }
+        for (String name : t.columnNames()) {
+            if (!name.strip().matches("[-+]?[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?")) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("The first line of " + csv.toAbsolutePath() + " (" + String.join(",", t.columnNames())
+                + ") holds numbers, not column names: fromCsv needs a header line such as userId,movieId,rating."
+                + " Add one, or read the file with Tablesaw's CsvReadOptions.header(false) and pass the table to from(...).");
+    }
+}

@@ -1,0 +1,372 @@
+package dev.fastbook.collab.recommend;
+
+import dev.fastbook.collab.core.Vocab;
+import dev.fastbook.collab.data.CollabDataLoaders;
+import dev.fastbook.collab.model.EmbeddingDotBias;
+import dev.fastbook.collab.model.EmbeddingNN;
+import dev.fastbook.collab.model.Module;
+import dev.fastbook.collab.model.PairScorer;
+import dev.fastbook.collab.model.YRange;
+import dev.fastbook.collab.train.Learner;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * Recommendations from any trained model that scores (user, item) pairs: the best unrated items
+ * for every user at once ({@link #topK}), for one user ({@link #recommend}), predicted ratings for
+ * given pairs ({@link #predict}), a saved form that plain Java programs load ({@link #save},
+ * {@link #load}: fastai's {@code learn.export} and {@code load_learner}), and, for the dot-product
+ * model, a new user from a handful of ratings ({@link #forNewUser}).
+ *
+ * <pre>{@code
+ * var top = Recommender.of(learn).excludeRated(ratings).topK(10);
+ * top.forUser("196");
+ * }</pre>
+ *
+ * The dot-product model ({@link EmbeddingDotBias}) ranks by matrix products of its factors
+ * ({@link TopKScorer}); any other model goes through its forward pass, or its own
+ * {@link PairScorer} when it needs more than the two ids ({@link PairScoring}). The rest lives in
+ * package-private classes, one concern each: {@link RatedItems} (what to exclude),
+ * {@link ColdStart} and {@link NewUserFit} (new users), {@link SavedModel} (the files on disk).
+ */
+public final class Recommender {
+    private final Module model;
+    /** The model when it is the dot product, for the factor-based routes; else null. */
+    private final EmbeddingDotBias dot;
+    private final Vocab users;
+    private final Vocab items;
+    private PairScorer scorer;
+    private boolean customScorer;
+    private RatedItems rated;
+
+    private Recommender(Module model, Vocab users, Vocab items) {
+        if (model == null) {
+            throw new IllegalArgumentException("Give a trained model (or learner), not null.");
+        }
+        if (users == null || items == null) {
+            throw new IllegalArgumentException("The model has no vocabularies: build it with EmbeddingDotBias.fromClasses or"
+                    + " collabLearner, or give them: Recommender.of(model, dls.users(), dls.items()).");
+        }
+        if (model instanceof EmbeddingNN nn && (nn.embSzs().get(0).n() != users.size() || nn.embSzs().get(1).n() != items.size())) {
+            throw new IllegalArgumentException("The EmbeddingNN's first two embeddings have " + nn.embSzs().get(0).n() + " and "
+                    + nn.embSzs().get(1).n() + " rows, but the vocabularies have " + users.size() + " " + users.name() + "s and "
+                    + items.size() + " " + items.name() + "s (with #na#): give the vocabularies it was trained with.");
+        }
+        this.model = model;
+        // a subclass may score differently: only the model itself takes the factor routes
+        this.dot = model.getClass() == EmbeddingDotBias.class ? (EmbeddingDotBias) model : null;
+        this.users = users;
+        this.items = items;
+        this.scorer = model instanceof PairScorer own ? own : PairScorer.of(model);
+        this.customScorer = model instanceof PairScorer;
+        this.rated = RatedItems.none(users.size());
+    }
+
+    /**
+     * Recommends with a learner's model (its current weights, each time it is asked) and the
+     * vocabularies of its DataLoaders: the collab learner's {@code EmbeddingDotBias} or
+     * {@code EmbeddingNN}, or your own {@code Module} whose {@code forward} takes (user, item) rows.
+     */
+    public static Recommender of(Learner<?, ?> learn) {
+        if (learn == null) {
+            throw new IllegalArgumentException("Give a trained learner, not null.");
+        }
+        if (learn.model() instanceof EmbeddingDotBias d && d.userClasses() != null) {
+            return new Recommender(d, d.userClasses(), d.itemClasses());
+        }
+        Object dls = learn.dls();
+        if (dls instanceof CollabDataLoaders c) {
+            return new Recommender(learn.model(), c.users(), c.items());
+        }
+        throw new IllegalArgumentException("The learner's DataLoaders (" + (dls == null ? "null" : dls.getClass().getSimpleName())
+                + ") have no user and item vocabularies: use Recommender.of(model, users, items).");
+    }
+
+    public static Recommender of(EmbeddingDotBias model) {
+        if (model == null) {
+            throw new IllegalArgumentException("Give a trained model (or learner), not null.");
+        }
+        return new Recommender(model, model.userClasses(), model.itemClasses());
+    }
+
+    /**
+     * Recommends with any model and the vocabularies it was trained with (row {@code i} of its
+     * user embedding is {@code users.get(i)}), e.g. {@code dls.users()} and {@code dls.items()}.
+     */
+    public static Recommender of(Module model, Vocab users, Vocab items) {
+        return new Recommender(model, users, items);
+    }
+
+    /**
+     * Scores pairs with {@code scorer} instead of the model's {@code forward} on (user, item)
+     * rows: for a model that needs more columns, e.g.
+     * {@code PairScorer.withSideColumns(model, userColumns, itemColumns)}. Top-K then goes
+     * through the scorer for the dot-product model too.
+     */
+    public Recommender scoredBy(PairScorer scorer) {
+        if (scorer == null) {
+            throw new IllegalArgumentException("Give a PairScorer, e.g. PairScorer.withSideColumns(model, userColumns, itemColumns).");
+        }
+        this.scorer = scorer;
+        this.customScorer = true;
+        return this;
+    }
+
+    /**
+     * Marks every (user, item) pair of {@code ratings} as rated, so it is never recommended. The
+     * table needs the columns the model's vocabularies are named after (e.g. {@code user} and
+     * {@code title}); rows whose user or item the model does not know are skipped (a user seen
+     * only in the validation rows has no factors to recommend with). Calls add up.
+     */
+    public Recommender excludeRated(Table ratings) {
+        if (ratings == null) {
+            throw new IllegalArgumentException("Give the ratings table whose pairs to exclude, not null.");
+        }
+        Column<?> u = column(ratings, users.name());
+        Column<?> it = column(ratings, items.name());
+        int n = ratings.rowCount();
+        int[] ui = new int[n];
+        int[] ii = new int[n];
+        int kept = 0;
+        IntLookup userLookup = IntLookup.of(u, users);
+        IntLookup itemLookup = IntLookup.of(it, items);
+        for (int r = 0; r < n; r++) {
+            int a = userLookup.indexAt(r);
+            int b = itemLookup.indexAt(r);
+            if (a > 0 && b > 0) {
+                ui[kept] = a;
+                ii[kept++] = b;
+            }
+        }
+        rated = rated.plus(ui, ii, kept);
+        return this;
+    }
+
+    /**
+     * Marks pairs given as vocabulary indices (as the DataLoaders encode them: row {@code j} is
+     * user {@code users[j]} and item {@code items[j]}) as rated; the fast way for millions of ratings.
+     */
+    public Recommender excludeRated(int[] userIndices, int[] itemIndices) {
+        if (userIndices == null || itemIndices == null || userIndices.length != itemIndices.length) {
+            throw new IllegalArgumentException("Give two index arrays of the same length (users, items), got "
+                    + (userIndices == null ? "null" : userIndices.length) + " and " + (itemIndices == null ? "null" : itemIndices.length));
+        }
+        for (int j = 0; j < userIndices.length; j++) {
+            if (userIndices[j] < 0 || userIndices[j] >= users.size() || itemIndices[j] < 0 || itemIndices[j] >= items.size()) {
+                throw new IllegalArgumentException("Pair " + j + " is (" + userIndices[j] + ", " + itemIndices[j]
+                        + "), outside the vocabularies (" + users.size() + " users, " + items.size() + " items): give vocabulary indices.");
+            }
+        }
+        rated = rated.plus(userIndices, itemIndices, userIndices.length);
+        return this;
+    }
+
+    private static Column<?> column(Table t, String name) {
+        if (!t.containsColumn(name)) {
+            throw new IllegalArgumentException("Table " + t.name() + " has no column '" + name + "' (it has "
+                    + t.columnNames() + "); the model's vocabularies are named after the DataLoaders' columns.");
+        }
+        return t.column(name);
+    }
+
+    /**
+     * The {@code k} best unrated items for every user, best first. The dot-product model scores a
+     * block of users by one matrix product of its factors (the y-range squash is monotonic, so it
+     * changes the reported rating, not the order); any other model scores every (user, item) pair
+     * through its forward pass, at most {@code 64K} pairs per call. Either way memory stays bounded
+     * at any size and both cores work. A {@code k} larger than the catalogue is capped at the
+     * number of items; a user who rated nearly everything gets fewer.
+     *
+     * @throws IllegalArgumentException when {@code k < 1}
+     */
+    public TopK topK(int k) {
+        checkK(k);
+        int[] all = new int[users.size() - 1];
+        for (int u = 1; u < users.size(); u++) {
+            all[u - 1] = u;
+        }
+        return new TopK(users, items, squash(), rank(all, k, Runtime.getRuntime().availableProcessors()), rated.pairs());
+    }
+
+    /** The best {@code k} unrated items for one user (capped at the catalogue's size, as in {@link #topK}). */
+    public List<Recommendation> recommend(Object user, int k) {
+        checkK(k);
+        TopKScorer.Rows rows = rank(new int[] {users.requireFromTraining(user)}, k, 1);
+        List<Recommendation> out = new ArrayList<>(rows.counts()[0]);
+        for (int j = 0; j < rows.counts()[0]; j++) {
+            out.add(new Recommendation(items.get(rows.best()[j]), TopK.predicted(squash(), rows.scores()[j])));
+        }
+        return out;
+    }
+
+    private TopKScorer.Rows rank(int[] userRows, int k, int threads) {
+        int kk = Math.min(k, items.size() - 1);
+        if (factorRoute()) {
+            return TopKScorer.score(Factors.of(dot), rated, userRows, kk, threads);
+        }
+        return scoring(s -> s.topK(rated, userRows, items.size(), kk, threads));
+    }
+
+    /** The dot product's own routes (raw scores, squashed when reported) unless a scorer was given. */
+    private boolean factorRoute() {
+        return dot != null && !customScorer;
+    }
+
+    private YRange squash() {
+        return factorRoute() ? dot.yRange() : null; // the forward pass has squashed already
+    }
+
+    static void checkK(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k is how many items to recommend: at least 1, got " + k + ".");
+        }
+    }
+
+    /**
+     * Cold start, for the dot-product model: fits a factor vector and a bias for a new user to a
+     * handful of ratings (item name to rating, inside the model's y range), starting from the
+     * average user as the chapter suggests, with the item factors held fixed; then recommends the
+     * best {@code k} items the user has not rated ({@code k} capped at what is left).
+     */
+    public List<Recommendation> forNewUser(Map<String, Double> ratings, int k) {
+        if (!(model instanceof EmbeddingDotBias d) || d.userClasses() == null) {
+            throw new IllegalStateException("forNewUser fits a new user's factors and bias, which only the dot-product model"
+                    + " (EmbeddingDotBias, collabLearner) has; this recommender's model is " + model.getClass().getSimpleName()
+                    + ". Retrain with the new user's ratings, or use a collabLearner model for cold start.");
+        }
+        return ColdStart.forNewUser(d, ratings, k);
+    }
+
+    /** The model's predicted rating for a known user and item (what the model's forward pass gives). */
+    public double predict(Object user, Object item) {
+        return scoring(s -> s.predict(new int[] {users.requireFromTraining(user)}, new int[] {items.require(item)}))[0];
+    }
+
+    /**
+     * The model's predictions for a table of (user, item) pairs, in the columns the vocabularies
+     * are named after: a copy of the table with a {@code predicted} column added (replaced if it
+     * was there). An unknown user or item is an error naming its row.
+     */
+    public Table predict(Table pairs) {
+        if (pairs == null) {
+            throw new IllegalArgumentException("Give a table of (user, item) pairs, not null.");
+        }
+        Column<?> u = column(pairs, users.name());
+        Column<?> it = column(pairs, items.name());
+        int n = pairs.rowCount();
+        int[] ui = new int[n];
+        int[] ii = new int[n];
+        for (int r = 0; r < n; r++) {
+            try {
+                ui[r] = users.requireFromTraining(u.get(r));
+                ii[r] = items.require(it.get(r));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Row " + r + " of " + pairs.name() + ": " + e.getMessage(), e);
+            }
+        }
+        float[] out = scoring(s -> s.predict(ui, ii));
+        DoubleColumn predicted = DoubleColumn.create("predicted", n);
+        for (int r = 0; r < n; r++) {
+            predicted.set(r, Double.parseDouble(Float.toString(out[r])));   // the float's digits, not its binary tail
+        }
+        Table result = pairs.copy();
+        if (result.containsColumn("predicted")) {
+            result.removeColumns("predicted");
+        }
+        return result.addColumns(predicted);
+    }
+
+    /** Scoring through the model's pair scorer; EmbeddingNN's split first layer when no scorer was given. */
+    private <T> T scoring(Function<PairScoring, T> work) {
+        NeuralScorer split = !customScorer && model instanceof EmbeddingNN nn ? NeuralScorer.of(nn) : null;
+        try {
+            return work.apply(new PairScoring(model, split != null ? split : scorer));
+        } finally {
+            if (split != null) {
+                split.close();
+            }
+        }
+    }
+
+    // ---- saving for programs without Jupyter ---------------------------------------------
+
+    /**
+     * Saves the model's parameters, vocabularies and settings into the folder {@code dir}, so a
+     * program can {@link #load} it (fastai's {@code learn.export}). Nothing but a model saved there
+     * before is replaced: a folder that holds other files and no saved model is refused. The new
+     * version is written beside the old one and switched to atomically, so a crash at any instant
+     * leaves one of them loadable; processes saving into one folder at once take turns, and loads
+     * meanwhile read a whole version. The rated pairs are not saved: a program passes its ratings
+     * to {@link #excludeRated} again; nor is a {@link #scoredBy} scorer.
+     */
+    public void save(Path dir) throws IOException {
+        if (dir == null) {
+            throw new IllegalArgumentException("Give the folder to save into, e.g. Path.of(\"models/ml-100k\").");
+        }
+        SavedModel.save(model, users, items, dir);
+    }
+
+    /**
+     * Loads what {@link #save(Path)} wrote for the collab learner's models (EmbeddingDotBias,
+     * EmbeddingNN), like fastai's {@code load_learner}; a plain Java program needs nothing else.
+     */
+    public static Recommender load(Path dir) throws IOException {
+        return load(dir, null);
+    }
+
+    /**
+     * Loads a saved model of your own class: {@code factory} builds it, untrained, from the saved
+     * vocabularies with the sizes it was trained with, e.g. {@code (users, items) -> new
+     * DotProduct(users.size(), items.size(), 50)}; its parameters are then read from the folder.
+     */
+    public static Recommender load(Path dir, BiFunction<Vocab, Vocab, ? extends Module> factory) throws IOException {
+        if (dir == null) {
+            throw new IllegalArgumentException("Give the folder a recommender was saved into, not null.");
+        }
+        SavedModel.Loaded loaded = SavedModel.load(dir, factory);
+        return new Recommender(loaded.model(), loaded.users(), loaded.items());
+    }
+
+    /** The model it recommends with. */
+    public Module model() {
+        return model;
+    }
+
+    public Vocab users() {
+        return users;
+    }
+
+    public Vocab items() {
+        return items;
+    }
+
+    /** A user's rated items as names, as {@link #excludeRated} recorded them. */
+    public List<String> seen(Object user) {
+        List<String> out = new ArrayList<>();
+        for (int i : rated.of(users.requireFromTraining(user))) {
+            out.add(items.get(i));
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        String what = dot != null
+                ? String.format(Locale.ROOT, "EmbeddingDotBias: %d factors, ", dot.factors())
+                : model.getClass().getSimpleName() + ": ";
+        YRange range = dot != null ? dot.yRange() : model instanceof EmbeddingNN nn ? nn.yRange() : null;
+        return String.format(Locale.ROOT, "Recommender(%s%,d %ss x %,d %ss, y range %s; %,d rated pairs excluded)",
+                what, users.size() - 1, users.name(), items.size() - 1, items.name(),
+                range == null ? "none" : range.toString(), rated.pairs());
+    }
+}
