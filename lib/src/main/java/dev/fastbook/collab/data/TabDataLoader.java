@@ -8,6 +8,8 @@ import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * fastai's {@code TabDataLoader} for one side of a split: iterating it gives the epoch's batches.
@@ -118,6 +120,23 @@ public final class TabDataLoader implements DataLoader {
     /** Whether every iteration takes the rows in a new random order. */
     public boolean shuffle() {
         return shuffler != null;
+    }
+
+    /** The one line that says how many of these rows are coded #na#, for {@code what} ("validation", "test"). */
+    String naLine(String what) {
+        return String.format(java.util.Locale.ROOT, "CollabDataLoaders: %,d of %,d %s rows have a user or item not seen in"
+                + " training; they are coded #na# (index 0), as fastai does", naRows(), n(), what);
+    }
+
+    /** Lines already printed in this JVM (a kernel session): rebuilding the same split says nothing new. */
+    private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
+
+    /** Prints {@link #naLine(String)} the first time this JVM meets it, as Python's warnings do; naRows() keeps the count. */
+    void sayNaLineOnce(String what) {
+        String line = naLine(what);
+        if (SAID.add(line)) {
+            System.out.println(line);
+        }
     }
 
     /**

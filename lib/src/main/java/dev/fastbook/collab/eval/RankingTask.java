@@ -74,7 +74,24 @@ public final class RankingTask {
 
     /** Each test user's k best unseen items (index lists; null for users without test rows). */
     public int[][] lists(float[][] scores, int k) {
-        return TopKLists.of(scores, seen, testUsers, k);
+        checked(scores, testUsers, k);
+        return TopKLists.of(scores, seen, testUsers, Math.min(k, nItems)); // no list is longer than the catalogue
+    }
+
+    // Before the selection: a k it cannot hold, or a NaN score, which no order can rank.
+    private void checked(float[][] scores, int[] users, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k is how many items each list holds: at least 1, got " + k + " (e.g. evaluate(scores, 10)).");
+        }
+        for (int u : users) {
+            for (int i = 1; i < scores[u].length; i++) {
+                if (Float.isNaN(scores[u][i])) {
+                    throw new IllegalArgumentException("The score of " + itemVocab.name() + " " + itemVocab.get(i) + " for "
+                            + userVocab.name() + " " + userVocab.get(u) + " is NaN, which cannot be ranked: the model's weights"
+                            + " hold NaN (a diverged fit?). Retrain with a lower learning rate.");
+                }
+            }
+        }
     }
 
     public RankingMetrics evaluate(float[][] scores, int k) {
@@ -93,7 +110,8 @@ public final class RankingTask {
     /** One user's k best unseen items, by name (the item column's values), best first. */
     public List<String> topK(Object user, float[][] scores, int k) {
         int u = userVocab.requireFromTraining(user);
-        int[] list = TopKLists.of(scores, seen, new int[] {u}, k)[u];
+        checked(scores, new int[] {u}, k);
+        int[] list = TopKLists.of(scores, seen, new int[] {u}, Math.min(k, nItems))[u];
         return java.util.Arrays.stream(list).mapToObj(itemVocab::get).toList();
     }
 

@@ -107,7 +107,9 @@ class MovieLensDownloadKillTest {
         if (log == null) {
             log = Files.createTempFile("download-child", ".log");
         }
-        Process p = ChildJvm.java(List.of("-Xmx256m"), DownloadChild.class, url.toString(), cacheRoot.toString())
+        Process p = ChildJvm.java(List.of("-Xmx256m",
+                        "-D" + dev.fastbook.collab.download.ZipExtractor.MAX_RATIO_PROPERTY + "=2000"), // its filler is zeros: 1000 to 1
+                DownloadChild.class, url.toString(), cacheRoot.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
