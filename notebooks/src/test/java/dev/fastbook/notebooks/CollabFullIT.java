@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,14 +34,10 @@ class CollabFullIT {
     }
 
     @Test
-    void noCellRaisesAnErrorAndItRunsInUnderNinetySecondsOnAnIdleMachine() {
+    void noCellRaisesAnError() {
         nb.assertNoErrors();
-        // the budget for ml-latest-small (runMillis includes the kernel start), on an idle machine; on a
-        // shared one the wall clock stretches with the load, so the budget does too (it still catches a runaway)
-        double busy = Math.max(1, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
-                / Runtime.getRuntime().availableProcessors());
-        assertTrue(nb.runMillis() < 90_000 * busy, () -> String.format(
-                "ran in %.1f s, over the budget of 90 s x %.1f (load average per core)", nb.runMillis() / 1000.0, busy));
+        // Its run time is a benchmark's figure (environment/BENCHMARKS.md, "The notebooks"), not an assertion here.
+        System.out.printf("[%s] executed in %.0f s%n", NAME, nb.runMillis() / 1000.0);
     }
 
     @Test

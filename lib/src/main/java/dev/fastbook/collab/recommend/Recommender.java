@@ -92,6 +92,7 @@ public final class Recommender {
                 + ") have no user and item vocabularies: use Recommender.of(model, users, items).");
     }
 
+    /** Recommends with a trained dot-product model, its vocabularies taken from the model. */
     public static Recommender of(EmbeddingDotBias model) {
         if (model == null) {
             throw new IllegalArgumentException("Give a trained model (or learner), not null.");
@@ -342,10 +343,12 @@ public final class Recommender {
         return model;
     }
 
+    /** The users it can recommend for. */
     public Vocab users() {
         return users;
     }
 
+    /** The items it recommends from. */
     public Vocab items() {
         return items;
     }

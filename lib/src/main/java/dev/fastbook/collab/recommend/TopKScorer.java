@@ -29,7 +29,8 @@ final class TopKScorer {
     /**
      * Scores per block stay under this many floats (30 MB), whatever the catalogue size. Under
      * 32 MB glibc's malloc reuses the freed block for the next one; a larger block is a fresh
-     * mmap each time, and its page faults cost more than the product (README, "The full MovieLens").
+     * mmap each time, and its page faults cost more than the product (environment/BENCHMARKS.md,
+     * "The full MovieLens").
      */
     static int maxBlockFloats = 7_500_000;
     /**
