@@ -84,6 +84,19 @@ class CollabFullIT {
     }
 
     @Test
+    void theSweepsProseNamesTheOneSettingThatGainsFromTheLongerRun() {
+        HtmlTable sweep = nb.table("var sweep = ");
+        java.util.Map<String, double[]> byEpochs = new java.util.TreeMap<>();
+        for (List<String> row : sweep.rows()) {
+            int at = row.get(2).equals("3") ? 0 : 1;
+            byEpochs.computeIfAbsent(row.get(0) + "/" + row.get(1), k -> new double[2])[at] = Double.parseDouble(row.get(3));
+        }
+        List<String> gain = byEpochs.entrySet().stream().filter(e -> e.getValue()[1] < e.getValue()[0]).map(java.util.Map.Entry::getKey).toList();
+        assertEquals(List.of("25/0.3"), gain, () -> "the markdown names 25 factors, wd 0.3 as the one exception:\n" + sweep);
+        assertTrue(String.join("\n", nb.markdown()).contains("(25 factors, wd 0.3), which gains a little from the longer run"));
+    }
+
+    @Test
     void fiveFoldRmseOnMl100kLandsBesidePublishedResults() {
         String out = nb.cell("validFold(fold, 5)").stdout();
         Matcher fold = Pattern.compile("fold (\\d): 20,000 test ratings, RMSE ([0-9.]+)").matcher(out);

@@ -88,7 +88,7 @@ public final class CollabDataLoaders implements DataLoaders {
             System.out.println(guess);
         }
         if (b.validTable != null && valid.naRows() > 0) {
-            System.out.println(valid.naLine("validation"));
+            valid.sayNaLineOnce("validation");
         }
     }
 
@@ -149,7 +149,7 @@ public final class CollabDataLoaders implements DataLoaders {
         RowEncoder.checkRatings(table, ratingName());
         TabDataLoader dl = enc.loader(table, Splitter.allRows(table.rowCount()), bs(), false, null);
         if (dl.naRows() > 0) {
-            System.out.println(dl.naLine("test"));
+            dl.sayNaLineOnce("test");
         }
         return dl;
     }

@@ -278,7 +278,7 @@ public final class Recommender {
         float[] out = scoring(s -> s.predict(ui, ii));
         DoubleColumn predicted = DoubleColumn.create("predicted", n);
         for (int r = 0; r < n; r++) {
-            predicted.set(r, out[r]);
+            predicted.set(r, Double.parseDouble(Float.toString(out[r])));   // the float's digits, not its binary tail
         }
         Table result = pairs.copy();
         if (result.containsColumn("predicted")) {
