@@ -8,6 +8,7 @@ import dev.fastbook.collab.eval.Predictions;
 import dev.fastbook.collab.eval.RankingMetrics;
 import dev.fastbook.collab.eval.RankingTask;
 import dev.fastbook.collab.eval.RatingMetrics;
+import dev.fastbook.collab.recommend.Scorer;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.implicit.Bpr;
@@ -268,7 +269,7 @@ public final class LeaderboardBenchmark {
         System.out.printf(Locale.ROOT, "(%s: %.0f s)%n", protocol, (System.nanoTime() - t0) / 1e9);
     }
 
-    private static void print(String protocol, String model, RankingTask task, float[][] scores, String setting) {
+    private static void print(String protocol, String model, RankingTask task, Scorer scores, String setting) {
         RankingMetrics m = task.evaluate(scores, 10);
         System.out.printf(Locale.ROOT, "RESULT leaderboard protocol=%s model=%s ndcg_at_10=%.4f precision_at_10=%.4f"
                 + " recall_at_10=%.4f map_at_10=%.4f coverage=%.3f  [%s]%n", protocol, model, m.ndcg(), m.precision(),

@@ -25,7 +25,7 @@ class RankingTaskTest {
         Table train = ratings(new int[] {1, 1, 2, 2}, new int[] {10, 20, 10, 30});
         Table test = ratings(new int[] {1, 1, 2}, new int[] {30, 40, 20});
         RankingTask task = RankingTask.of(CollabDataLoaders.from(train).valid(test).seed(1).bs(2).build());
-        float[][] pop = task.popularity();
+        var pop = task.popularity();
         assertEquals(List.of("30"), task.topK(1, pop, 10)); // 10 and 20 were rated in training
         assertEquals(List.of("20"), task.topK(2, pop, 10));
         RankingMetrics m = task.evaluate(pop, 10);
