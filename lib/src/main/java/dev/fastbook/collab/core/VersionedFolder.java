@@ -1,19 +1,15 @@
 package dev.fastbook.collab.core;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -41,7 +37,6 @@ import java.util.regex.Pattern;
 public final class VersionedFolder {
     public static final String POINTER = "current";
     public static final String LOCK = ".lock";
-    private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
     private static final int LOCKLESS_TRIES = 4;
 
     /** How long a save waits for another one to finish before it is refused. */
@@ -108,7 +103,7 @@ public final class VersionedFolder {
                 throw IoErrors.named(e, "save into " + dir + " (writing " + tmp.getFileName() + ")",
                         "free space or fix the folder's permissions and save again; the current version is unchanged");
             }
-            try (Held held = lock(lockTimeoutMillis)) {
+            try (FolderLock held = FolderLock.acquire(dir.resolve(LOCK), lockTimeoutMillis)) {
                 if (held == null) {
                     throw new IOException("Another save into " + dir + " has held " + dir.resolve(LOCK) + " for more than "
                             + lockTimeoutMillis / 1000 + " s: this save is refused and the current version is unchanged."
@@ -173,7 +168,7 @@ public final class VersionedFolder {
             }
         }
         // a read-only folder has no lock to take, and no save can run in it either
-        try (Held held = lockOrNull(lockTimeoutMillis)) {
+        try (FolderLock held = FolderLock.acquireOrNull(dir.resolve(LOCK), lockTimeoutMillis)) {
             return readVersion(pointer(), read);
         } catch (NoSuchFileException e) {
             String v = pointer();
@@ -220,7 +215,7 @@ public final class VersionedFolder {
 
     /** Removes what dead saves left and versions before the current one, when no save is running. */
     private void tidy() {
-        try (Held held = lock(0)) {
+        try (FolderLock held = FolderLock.acquire(dir.resolve(LOCK), 0)) {
             if (held == null) {
                 return; // a save is running: it tidies after itself
             }
@@ -263,77 +258,6 @@ public final class VersionedFolder {
         }
         return names.stream().allMatch(n -> n.equals(LOCK) || temp.matcher(n).matches()
                 || number(n) > 0 && Files.isDirectory(dir.resolve(n)));
-    }
-
-    private Held lockOrNull(long millis) {
-        try {
-            return lock(millis);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** The lock, or null when it is not free within {@code millis}; null also when the folder cannot hold a lock file. */
-    private Held lock(long millis) throws IOException {
-        ReentrantLock local = IN_PROCESS.computeIfAbsent(dir, d -> new ReentrantLock());
-        try {
-            if (!local.tryLock(millis, TimeUnit.MILLISECONDS)) {
-                return null;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while waiting for another save into " + dir, e);
-        }
-        FileChannel channel = null;
-        try {
-            channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            for (long pause = 2; ; pause = Math.min(50, pause * 2)) {
-                FileLock fl;
-                try {
-                    fl = channel.tryLock();
-                } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
-                    fl = null; // by code outside this class (ours goes through the in-process lock first)
-                }
-                if (fl != null) {
-                    return new Held(local, channel, fl);
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    channel.close();
-                    local.unlock();
-                    return null;
-                }
-                Thread.sleep(pause);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close(channel, local);
-            throw new IOException("Interrupted while waiting for another save into " + dir, e);
-        } catch (IOException | RuntimeException e) {
-            close(channel, local);
-            throw IoErrors.named(e instanceof IOException io ? io : new IOException(e), "lock " + dir.resolve(LOCK),
-                    "saving needs a folder this process may write to");
-        }
-    }
-
-    private static void close(FileChannel channel, ReentrantLock local) {
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // closing releases the lock; nothing else to undo
-        } finally {
-            local.unlock();
-        }
-    }
-
-    /** A held lock; closing releases both parts. */
-    private record Held(ReentrantLock local, FileChannel channel, FileLock lock) implements AutoCloseable {
-        @Override
-        public void close() {
-            VersionedFolder.close(channel, local);
-        }
     }
 
     private int number(String name) {

@@ -2,8 +2,6 @@ package dev.fastbook.collab.data;
 
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.formats.CsvRatings;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
@@ -245,33 +243,7 @@ public final class CollabDataLoaders implements DataLoaders {
     /** {@code dls.show_batch()}: {@code n} decoded rows of a shuffled training batch, extra columns too. */
     public Table showBatch(int n) {
         int[] order = train.nextOrder();
-        int len = Math.min(n, Math.min(train.bs(), order.length));
-        List<Column<?>> columns = new ArrayList<>();
-        StringColumn u = StringColumn.create(userName());
-        StringColumn it = StringColumn.create(itemName());
-        List<StringColumn> cats = new ArrayList<>();
-        enc.cats.forEach(v -> cats.add(StringColumn.create(v.name())));
-        List<DoubleColumn> conts = new ArrayList<>();
-        enc.conts.forEach(c -> conts.add(DoubleColumn.create(c.name())));
-        DoubleColumn r = DoubleColumn.create(ratingName());
-        for (int k = 0; k < len; k++) {
-            int row = order[k];
-            u.append(enc.users.get(train.user(row)));
-            it.append(enc.items.get(train.item(row)));
-            for (int j = 0; j < cats.size(); j++) {
-                cats.get(j).append(enc.cats.get(j).get(train.cat(j, row)));
-            }
-            for (int j = 0; j < conts.size(); j++) {
-                conts.get(j).append(enc.conts.get(j).decode(train.cont(j, row)));
-            }
-            r.append(train.rating(row));
-        }
-        columns.add(u);
-        columns.add(it);
-        columns.addAll(cats);
-        columns.addAll(conts);
-        columns.add(r);
-        return Table.create("batch", columns);
+        return enc.decode(train, Arrays.copyOf(order, Math.min(n, Math.min(train.bs(), order.length))));
     }
 
     /** Ten rows, as fastai's default. */

@@ -89,6 +89,33 @@ final class RowEncoder {
         return new TabDataLoader(user, item, rating, catCodes, contValues, na, bs, training, shuffler);
     }
 
+    /** {@code rows} of {@code dl} decoded back to names and values: the inverse of {@link #loader}. */
+    Table decode(TabDataLoader dl, int[] rows) {
+        StringColumn u = StringColumn.create(roles.user());
+        StringColumn it = StringColumn.create(roles.item());
+        List<StringColumn> catCols = new ArrayList<>();
+        cats.forEach(v -> catCols.add(StringColumn.create(v.name())));
+        List<DoubleColumn> contCols = new ArrayList<>();
+        conts.forEach(c -> contCols.add(DoubleColumn.create(c.name())));
+        DoubleColumn r = DoubleColumn.create(roles.rating());
+        for (int row : rows) {
+            u.append(users.get(dl.user(row)));
+            it.append(items.get(dl.item(row)));
+            for (int j = 0; j < catCols.size(); j++) {
+                catCols.get(j).append(cats.get(j).get(dl.cat(j, row)));
+            }
+            for (int j = 0; j < contCols.size(); j++) {
+                contCols.get(j).append(conts.get(j).decode(dl.cont(j, row)));
+            }
+            r.append(dl.rating(row));
+        }
+        List<Column<?>> columns = new ArrayList<>(List.of(u, it));
+        columns.addAll(catCols);
+        columns.addAll(contCols);
+        columns.add(r);
+        return Table.create("batch", columns);
+    }
+
     static Column<?> column(Table t, String name, String what) {
         if (!t.containsColumn(name)) {
             throw new IllegalArgumentException("No column '" + name + "' (the " + what + " column of the training table)"
