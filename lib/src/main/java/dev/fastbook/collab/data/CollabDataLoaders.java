@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -61,6 +60,7 @@ public final class CollabDataLoaders implements DataLoaders {
         ColumnRoles roles = ColumnRoles.choose(t, b.userName, b.itemName, b.ratingName, extras);
         roles.checkKinds(t);
         double[] range = RowEncoder.checkRatings(t, roles.rating());
+        t = b.duplicates.apply(t, roles.user(), roles.item(), roles.rating());
         Table validTable = b.validTable == null ? t : b.validTable;
         Splitter.Split split = split(b, t, roles);
         int nTrain = split.train().length;
@@ -88,7 +88,7 @@ public final class CollabDataLoaders implements DataLoaders {
             System.out.println(guess);
         }
         if (b.validTable != null && valid.naRows() > 0) {
-            System.out.println(naLine(valid, "validation"));
+            System.out.println(valid.naLine("validation"));
         }
     }
 
@@ -100,7 +100,7 @@ public final class CollabDataLoaders implements DataLoaders {
                     + " validPctByUser(pct); this builder was given " + ways + " of them.");
         }
         if (b.validTable != null) {
-            return new Splitter.Split(allRows(n), allRows(b.validTable.rowCount()));
+            return new Splitter.Split(Splitter.allRows(n), Splitter.allRows(b.validTable.rowCount()));
         }
         Random random = b.seed == null ? new Random() : new Random(b.seed);
         if (b.folds > 0) {
@@ -118,17 +118,6 @@ public final class CollabDataLoaders implements DataLoaders {
         return Splitter.random(n, b.validPct, random);
     }
 
-    private static int[] allRows(int n) {
-        int[] rows = new int[n];
-        Arrays.setAll(rows, i -> i);
-        return rows;
-    }
-
-    private static String naLine(TabDataLoader dl, String what) {
-        return String.format(Locale.ROOT, "CollabDataLoaders: %,d of %,d %s rows have a user or item not seen in training;"
-                + " they are coded #na# (index 0), as fastai does", dl.naRows(), dl.n(), what);
-    }
-
     /** Starts a builder; columns not named are found by name, then by position (see {@link ColumnRoles}). */
     public static Builder from(Table ratings) {
         return new Builder(ratings);
@@ -139,7 +128,12 @@ public final class CollabDataLoaders implements DataLoaders {
      * its columns found by their names, e.g. {@code userId,movieId,rating} in any order.
      */
     public static Builder fromCsv(Path csv) {
-        return new Builder(CsvRatings.read(csv));
+        return fromCsv(csv, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** As {@link #fromCsv(Path)} for a file in {@code charset}; bytes it cannot decode are an error naming the line. */
+    public static Builder fromCsv(Path csv, java.nio.charset.Charset charset) {
+        return new Builder(CsvRatings.read(csv, charset));
     }
 
     /**
@@ -153,9 +147,9 @@ public final class CollabDataLoaders implements DataLoaders {
             throw new IllegalArgumentException("The test table is empty.");
         }
         RowEncoder.checkRatings(table, ratingName());
-        TabDataLoader dl = enc.loader(table, allRows(table.rowCount()), bs(), false, null);
+        TabDataLoader dl = enc.loader(table, Splitter.allRows(table.rowCount()), bs(), false, null);
         if (dl.naRows() > 0) {
-            System.out.println(naLine(dl, "test"));
+            System.out.println(dl.naLine("test"));
         }
         return dl;
     }
@@ -276,6 +270,7 @@ public final class CollabDataLoaders implements DataLoaders {
         private int bs = 64;
         private int fold, folds;
         private List<String> catNames = List.of(), contNames = List.of();
+        private Duplicates duplicates = Duplicates.KEEP;
 
         private Builder(Table table) {
             this.table = table;
@@ -337,6 +332,9 @@ public final class CollabDataLoaders implements DataLoaders {
          * and deviation, in a batch's xCont, as floats.
          */
         public Builder contNames(String... names) { contNames = List.of(names); return this; }
+
+        /** Rows rating a (user, item) pair already rated: kept (fastai's way, the default), averaged or refused; reported once. */
+        public Builder duplicates(Duplicates choice) { duplicates = java.util.Objects.requireNonNull(choice, "duplicates"); return this; }
 
         public Builder seed(long s) { seed = s; return this; }
 

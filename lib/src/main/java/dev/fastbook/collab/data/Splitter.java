@@ -181,6 +181,13 @@ public final class Splitter {
         return new Split(train, valid);
     }
 
+    /** Every row, in order: a given table's split. */
+    static int[] allRows(int n) {
+        int[] rows = new int[n];
+        java.util.Arrays.setAll(rows, i -> i);
+        return rows;
+    }
+
     static int[] permutation(int n, Random r) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {

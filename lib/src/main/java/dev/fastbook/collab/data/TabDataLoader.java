@@ -120,6 +120,12 @@ public final class TabDataLoader implements DataLoader {
         return shuffler != null;
     }
 
+    /** The one line that says how many of these rows are coded #na#, for {@code what} ("validation", "test"). */
+    String naLine(String what) {
+        return String.format(java.util.Locale.ROOT, "CollabDataLoaders: %,d of %,d %s rows have a user or item not seen in"
+                + " training; they are coded #na# (index 0), as fastai does", naRows(), n(), what);
+    }
+
     /**
      * Rows whose user or item was never seen in training, so it codes to {@code #na#} (index 0),
      * as fastai encodes them; 0 for a training loader.

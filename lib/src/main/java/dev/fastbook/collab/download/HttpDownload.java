@@ -27,10 +27,19 @@ public final class HttpDownload {
      * How long a download may take. Defaults: 30 s to connect and per read, 30 min in all, and at
      * least 10 KB/s averaged over each 60 s. Set {@code -Dfastbook.download.deadlineSeconds=...},
      * {@code -Dfastbook.download.minBytesPerSecond=...} (0 turns the check off) or
-     * {@code -Dfastbook.download.rateWindowSeconds=...} to change them.
+     * {@code -Dfastbook.download.rateWindowSeconds=...} to change them; a download stops past
+     * {@code maxBytes} (2 GiB, {@code -Dfastbook.download.maxBytes=...}).
      */
-    public record Limits(Duration readTimeout, Duration deadline, long minBytesPerSecond, Duration rateWindow) {
+    public record Limits(Duration readTimeout, Duration deadline, long minBytesPerSecond, Duration rateWindow, long maxBytes) {
         public static final String DEADLINE = "fastbook.download.deadlineSeconds";
+        public static final String MAX_BYTES = "fastbook.download.maxBytes";
+        /** The largest MovieLens zip (ml-latest) is about 335 MB; a server sending more is not sending one. */
+        static final long DEFAULT_MAX_BYTES = 2L << 30;
+
+        /** These limits with the default {@code maxBytes}. */
+        public Limits(Duration readTimeout, Duration deadline, long minBytesPerSecond, Duration rateWindow) {
+            this(readTimeout, deadline, minBytesPerSecond, rateWindow, DEFAULT_MAX_BYTES);
+        }
         public static final String MIN_RATE = "fastbook.download.minBytesPerSecond";
         public static final String WINDOW = "fastbook.download.rateWindowSeconds";
 
@@ -43,7 +52,7 @@ public final class HttpDownload {
             return new Limits(d.readTimeout,
                     Duration.ofSeconds(property(DEADLINE, d.deadline.toSeconds())),
                     property(MIN_RATE, d.minBytesPerSecond),
-                    Duration.ofSeconds(property(WINDOW, d.rateWindow.toSeconds())));
+                    Duration.ofSeconds(property(WINDOW, d.rateWindow.toSeconds())), property(MAX_BYTES, d.maxBytes));
         }
 
         private static long property(String name, long fallback) {
@@ -95,6 +104,10 @@ public final class HttpDownload {
             while ((n = in.read(buffer)) > 0) {
                 out.write(buffer, 0, n);
                 read += n;
+                if (read > limits.maxBytes()) {
+                    throw new IOException("the server sent more than " + limits.maxBytes() + " bytes, more than any MovieLens"
+                            + " zip: it is not sending the data set (-D" + Limits.MAX_BYTES + " raises the limit)");
+                }
                 bar.update(read);
                 long now = System.nanoTime();
                 if (now - deadline > 0) {

@@ -113,13 +113,26 @@ public final class RankingTask {
         return testUsers.length;
     }
 
+    // The selection never ranks a NaN score; here one is refused, as it means a broken model, not a low score.
     private TopKSelection.Lists select(Scorer scores, int[] users, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k is how many items each list holds: at least 1, got " + k
+                    + " (e.g. evaluate(scores, 10)).");
+        }
         if (scores == null || scores.items() != itemVocab.size()) {
             throw new IllegalArgumentException("The scores cover " + (scores == null ? "no" : String.valueOf(scores.items()))
                     + " items, this task's vocabulary " + itemVocab.size() + " (with #na#): score with task.scores(model)"
                     + " or a Scorer built on these DataLoaders.");
         }
-        return TopKSelection.of(scores, seen, users, k, Runtime.getRuntime().availableProcessors());
+        TopKSelection.Lists lists = TopKSelection.of(scores, seen, users, k, Runtime.getRuntime().availableProcessors());
+        if (lists.firstNaN() >= 0) {
+            int u = users[(int) (lists.firstNaN() >>> 32)];
+            int i = (int) lists.firstNaN();
+            throw new IllegalArgumentException("The score of " + itemVocab.name() + " " + itemVocab.get(i) + " for "
+                    + userVocab.name() + " " + userVocab.get(u) + " is NaN, which cannot be ranked: the model's weights"
+                    + " hold NaN (a diverged fit?). Retrain with a lower learning rate.");
+        }
+        return lists;
     }
 
     // Every row of a loader as {users, items}, through its public batches.

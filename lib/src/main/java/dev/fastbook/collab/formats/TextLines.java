@@ -24,6 +24,9 @@ import java.util.List;
  */
 public final class TextLines {
 
+    /** The largest file read whole into memory. */
+    static final long MAX_BYTES = 256L << 20;
+
     private TextLines() {
     }
 
@@ -42,6 +45,12 @@ public final class TextLines {
         }
         byte[] bytes;
         try {
+            // movies and users files are a few MB (ml-25m's movies.csv: 3 MB); a huge one is not one of them
+            if (Files.size(file) > MAX_BYTES) {
+                throw new MalformedDataException(file, 1, "the file holds " + Files.size(file) + " bytes, more than the "
+                        + MAX_BYTES + " a movies or users file of any MovieLens release comes near: check that the path"
+                        + " names that file.");
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);

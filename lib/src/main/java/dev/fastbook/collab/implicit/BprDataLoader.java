@@ -45,6 +45,10 @@ public final class BprDataLoader implements DataLoader {
         if (users.length == 0) {
             throw new IllegalArgumentException("No positive pairs: a ranking loss needs rated items to learn from.");
         }
+        if (shuffle && users.length < bs) {
+            throw new IllegalArgumentException("Batch size " + bs + " gives no training batch: there are " + users.length
+                    + " positive pairs and the last partial batch is dropped. Use a batch size of at most " + users.length + ".");
+        }
         if (nItems < 3) {
             throw new IllegalArgumentException("Only " + (nItems - 1) + " item(s): nothing to rank.");
         }

@@ -15,7 +15,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -133,24 +132,30 @@ public abstract class Module extends AbstractBlock {
         if (size == 0) {
             throw new IOException(file + " is empty (0 bytes): it is not a saved model; save it again.");
         }
-        List<Shape> shapes = parameters().stream().map(p -> p.array().getShape()).toList();
+        // sizes checked before anything is allocated from the file (see SavedLayout)
+        long least;
+        try {
+            least = SavedLayout.valueBytes(parameters());
+        } catch (ArithmeticException e) {
+            throw new IOException("This " + getClass().getSimpleName() + " has more parameters than a file can hold: build it with smaller sizes.", e);
+        }
+        if (size < least) {
+            throw SavedLayout.refused(file, getClass().getSimpleName(), "it ends too early: " + size + " bytes, fewer than "
+                    + least + " for this model's parameter values alone (a truncated copy?)");
+        }
         java.io.ByteArrayOutputStream backup = new java.io.ByteArrayOutputStream();
         saveParameters(new DataOutputStream(backup));
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
-                DataInputStream data = new DataInputStream(in)) {
+        byte[] saved = backup.toByteArray();
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(saved.length + 1);
+        }
+        new SavedLayout(saved, parameters()).check(bytes, size, file, getClass().getSimpleName());
+        try (DataInputStream data = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             loadParameters(Tensors.manager(), data);
-            List<Shape> loaded = parameters().stream().map(p -> p.array().getShape()).toList();
-            if (!loaded.equals(shapes)) {
-                throw new MalformedModelException("its parameter shapes are " + loaded + ", this model's are " + shapes);
-            }
-            if (data.read() != -1) {
-                throw new MalformedModelException("it has bytes after the last parameter");
-            }
         } catch (MalformedModelException | IOException | RuntimeException e) {
-            restore(backup.toByteArray());
-            String what = e instanceof java.io.EOFException
-                    ? "it ends too early: " + size + " bytes, fewer than " + backup.size() + " for this model's parameters (a truncated copy?)"
-                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            restore(saved);
+            String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new IOException(file + " does not hold parameters for this " + getClass().getSimpleName()
                     + " (" + what + "). Build the model with the same sizes it was saved with, or save it again.", e);
         }
@@ -158,6 +163,21 @@ public abstract class Module extends AbstractBlock {
         @SuppressWarnings("unchecked")
         M self = (M) this;
         return self;
+    }
+
+    /**
+     * Checks, without reading them in, that {@code file} holds parameters of this model's sizes
+     * (as {@link #load(Path)} would); the IOException says what differs.
+     */
+    public void checkSaved(Path file) throws IOException {
+        java.io.ByteArrayOutputStream mine = new java.io.ByteArrayOutputStream();
+        saveParameters(new DataOutputStream(mine));
+        long size = Files.size(file);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(mine.size() + 1);
+        }
+        new SavedLayout(mine.toByteArray(), parameters()).check(bytes, size, file, getClass().getSimpleName());
     }
 
     private void restore(byte[] saved) throws IOException {

@@ -9,7 +9,6 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +32,7 @@ public final class SideFeatures {
 
     private final Vocab users;
     private final Vocab items;
+    private final SideTableCheck check = new SideTableCheck();
     final List<Category> userCats = new ArrayList<>();
     final List<Category> itemCats = new ArrayList<>();
     final List<String> userContNames = new ArrayList<>();
@@ -71,7 +71,7 @@ public final class SideFeatures {
     public SideFeatures userContinuous(Table table, String idColumn, String... columns) {
         for (String c : columns) {
             userContNames.add(c);
-            userCont.add(normalised(numbers(table, idColumn, c, users)));
+            userCont.add(normalised(numbers(table, idColumn, c, users, false)));
         }
         return this;
     }
@@ -79,7 +79,7 @@ public final class SideFeatures {
     public SideFeatures itemContinuous(Table table, String idColumn, String... columns) {
         for (String c : columns) {
             itemContNames.add(c);
-            itemCont.add(normalised(numbers(table, idColumn, c, items)));
+            itemCont.add(normalised(numbers(table, idColumn, c, items, false)));
         }
         return this;
     }
@@ -88,7 +88,7 @@ public final class SideFeatures {
     public SideFeatures itemFlags(Table table, String idColumn, String... columns) {
         for (String c : columns) {
             flagNames.add(c);
-            float[] v = numbers(table, idColumn, c, items);
+            float[] v = numbers(table, idColumn, c, items, true);
             for (int i = 0; i < v.length; i++) {
                 v[i] = Float.isNaN(v[i]) ? 0 : v[i];
             }
@@ -104,9 +104,16 @@ public final class SideFeatures {
      */
     public static Table withAgeGroups(Table users) {
         tech.tablesaw.api.StringColumn g = tech.tablesaw.api.StringColumn.create("ageGroup");
-        for (int age : users.intColumn("age")) {
-            g.append(age < 18 ? "under 18" : age < 25 ? "18-24" : age < 35 ? "25-34" : age < 45 ? "35-44"
+        tech.tablesaw.api.IntColumn ages = users.intColumn("age");
+        for (int r = 0; r < ages.size(); r++) {
+            int age = ages.getInt(r);
+            g.append(ages.isMissing(r) ? "unknown" : age < 18 ? "under 18" : age < 25 ? "18-24" : age < 35 ? "25-34" : age < 45 ? "35-44"
                     : age < 50 ? "45-49" : age < 56 ? "50-55" : "56+");
+        }
+        long unknown = g.countOccurrences("unknown");
+        if (unknown > 0) {
+            System.out.println("withAgeGroups: " + unknown + " of " + ages.size() + " users of " + users.name()
+                    + " have no age; their ageGroup is 'unknown'.");
         }
         return users.copy().addColumns(g);
     }
@@ -170,47 +177,52 @@ public final class SideFeatures {
 
     // ---- reading the tables ---------------------------------------------------------------
 
-    private static Map<String, Integer> rowsById(Table table, String idColumn, String column, Vocab vocab) {
-        if (!table.columnNames().contains(idColumn) || !table.columnNames().contains(column)) {
-            throw new IllegalArgumentException("The side table " + table.name() + " has no column '"
-                    + (table.columnNames().contains(idColumn) ? column : idColumn) + "'; its columns are " + table.columnNames());
-        }
-        Column<?> ids = table.column(idColumn);
-        Map<String, Integer> rows = new HashMap<>();
-        for (int r = 0; r < table.rowCount(); r++) {
-            rows.put(ids.getString(r), r);
-        }
-        return rows;
-    }
-
-    private static Category category(Table table, String idColumn, String column, Vocab vocab) {
-        Map<String, Integer> rows = rowsById(table, idColumn, column, vocab);
+    private Category category(Table table, String idColumn, String column, Vocab vocab) {
+        Map<String, Integer> rows = check.rowsById(table, idColumn, column, vocab);
         Column<?> col = table.column(column);
         List<String> values = new ArrayList<>();
         for (int r = 0; r < table.rowCount(); r++) {
-            values.add(col.getString(r));
+            if (!col.isMissing(r)) {
+                values.add(col.getString(r));
+            }
         }
         Vocab v = Vocab.of(column, values);
         int[] codes = new int[vocab.size()];
+        int missing = 0;
+        String example = null;
         for (int i = 1; i < vocab.size(); i++) {
             Integer r = rows.get(vocab.get(i));
-            codes[i] = r == null ? 0 : v.indexOf(col.getString(r));
+            if (r != null && col.isMissing(r)) {
+                missing++;
+                example = example == null ? vocab.get(i) : example;
+            }
+            codes[i] = r == null || col.isMissing(r) ? 0 : v.indexOf(col.getString(r));
         }
+        check.missing(table, column, missing, example, vocab, "category #na#");
         return new Category(column, codes, v);
     }
 
-    private static float[] numbers(Table table, String idColumn, String column, Vocab vocab) {
-        Map<String, Integer> rows = rowsById(table, idColumn, column, vocab);
+    private float[] numbers(Table table, String idColumn, String column, Vocab vocab, boolean flags) {
+        Map<String, Integer> rows = check.rowsById(table, idColumn, column, vocab);
         Column<?> col = table.column(column);
         if (!(col instanceof tech.tablesaw.api.NumericColumn<?> num)) {
             throw new IllegalArgumentException("Column '" + column + "' of " + table.name() + " is " + col.type()
                     + ", not numeric: give it as a category instead.");
         }
         float[] out = new float[vocab.size()];
+        int missing = 0;
+        String example = null;
         for (int i = 1; i < vocab.size(); i++) {
             Integer r = rows.get(vocab.get(i));
+            if (r != null && num.isMissing(r)) {
+                missing++;
+                example = example == null ? vocab.get(i) : example;
+            } else if (r != null && flags) {
+                SideTableCheck.flag(table, column, vocab.get(i), num.getDouble(r));
+            }
             out[i] = r == null || num.isMissing(r) ? Float.NaN : (float) num.getDouble(r);
         }
+        check.missing(table, column, missing, example, vocab, flags ? "0" : "the column's mean");
         return out;
     }
 

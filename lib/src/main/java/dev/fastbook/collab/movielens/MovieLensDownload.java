@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,7 +56,7 @@ final class MovieLensDownload {
 
     /** Downloads and unpacks into {@code cacheRoot/name}, returning that folder. */
     Path into(Path cacheRoot, String name) throws IOException {
-        Path root = cacheRoot.toAbsolutePath();
+        Path root = cacheRoot.toAbsolutePath().normalize();
         Files.createDirectories(root);
         Path target = root.resolve(name);
         SafeFiles.cleanLeftovers(target);
@@ -71,8 +70,9 @@ final class MovieLensDownload {
             verify(folder);
             try {
                 Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                // Another process published it first; theirs passed the same checks.
+            } catch (FileSystemException e) {
+                // Another process published it first (Linux says "Directory not empty", a plain
+                // FileSystemException); theirs passed the same checks.
                 for (String file : expected.keySet()) {
                     if (!Files.isRegularFile(target.resolve(file))) {
                         throw e;

@@ -138,6 +138,9 @@ final class SavedModel {
         switch (kind) {
             case "EmbeddingDotBias" -> {
                 int factors = whole(p, "factors", propsFile);
+                long[] sizes = {users.size(), factors, items.size(), factors, users.size(), 1, items.size(), 1};
+                DeclaredSizes.requireFits(sizes, "factors=" + factors + " with " + users.size() + " " + users.name() + "s and "
+                        + items.size() + " " + items.name() + "s", propsFile);
                 return EmbeddingDotBias.fromClasses(factors, users, items, range(p, propsFile));
             }
             case "EmbeddingNN" -> {
@@ -156,6 +159,7 @@ final class SavedModel {
                             + users.size() + " users and " + items.size() + " items of users.txt and items.txt: the files are"
                             + " from different saves. Save the model again.");
                 }
+                DeclaredSizes.requireFits(DeclaredSizes.nn(embSzs, hidden), "embSzs=" + p.getProperty("embSzs") + " and hidden=" + p.getProperty("hidden"), propsFile);
                 return new EmbeddingNN(embSzs, hidden, range(p, propsFile));
             }
             default -> {
@@ -245,12 +249,18 @@ final class SavedModel {
     /** A file's text, decoded strictly: bytes that are not UTF-8 are a damaged file, named as such. */
     private static String text(Path file) throws IOException {
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        // a properties file is a few lines; a vocabulary of a billion bytes is past any model this library trains
+        long limit = file.getFileName().toString().endsWith(".properties") ? 1 << 20 : 1 << 30;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) limit + 1);
         } catch (NoSuchFileException e) {
             throw e; // a concurrent save may have replaced the version: the folder retries
         } catch (IOException e) {
             throw IoErrors.named(e, "read " + file, "check the disk and the file's permissions, then load again");
+        }
+        if (bytes.length > limit) {
+            throw new IOException(file + " holds more than " + limit + " bytes, more than such a file can: it is not one"
+                    + " this library saved. Save the model again.");
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

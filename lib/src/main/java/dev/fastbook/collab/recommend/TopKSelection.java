@@ -1,6 +1,7 @@
 package dev.fastbook.collab.recommend;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one top-k selection: each user's {@code k} best-scored items from a {@link Scorer}, leaving
@@ -14,9 +15,10 @@ public final class TopKSelection {
 
     /**
      * Row {@code p} (user {@code users[p]}) holds {@code best[p * k + j]} for {@code j < counts[p]},
-     * best first, with their scores.
+     * best first, with their scores. {@code firstNaN} is where the first NaN score was met (row
+     * {@code p} in the high half, item in the low half) or -1 when there was none.
      */
-    public record Lists(int k, int[] best, float[] scores, int[] counts) {
+    public record Lists(int k, int[] best, float[] scores, int[] counts, long firstNaN) {
         /** Row {@code p}'s item indices, best first. */
         public int[] items(int p) {
             return Arrays.copyOfRange(best, p * k, p * k + counts[p]);
@@ -38,12 +40,17 @@ public final class TopKSelection {
         int[] best = new int[m * kk];
         float[] scores = new float[m * kk];
         int[] counts = new int[m];
+        AtomicLong firstNaN = new AtomicLong(Long.MAX_VALUE);
         scorer.scoreRows(users, threads, (p, row) -> {
             row[0] = Float.NEGATIVE_INFINITY; // #na# is no item
             rated.mask(users[p], row, Float.NEGATIVE_INFINITY);
-            counts[p] = select(row, kk, best, scores, p * kk);
+            int[] nanAt = {-1};
+            counts[p] = select(row, kk, best, scores, p * kk, nanAt);
+            if (nanAt[0] >= 0) {
+                firstNaN.accumulateAndGet(((long) p << 32) | nanAt[0], Math::min); // the same whatever the threads
+            }
         });
-        return new Lists(kk, best, scores, counts);
+        return new Lists(kk, best, scores, counts, firstNaN.get() == Long.MAX_VALUE ? -1 : firstNaN.get());
     }
 
     static void checkK(int k) {
@@ -54,16 +61,19 @@ public final class TopKSelection {
 
     /**
      * Writes the {@code k} best of {@code row} into {@code idx} / {@code val} from {@code at}, best
-     * first, ties to the lower index; values that are NaN or -infinity are skipped. Returns how
-     * many were written (fewer than k when fewer qualify).
+     * first, ties to the lower index; values that are NaN or -infinity are skipped, the first NaN's
+     * index noted in {@code nanAt[0]}. Returns how many were written (fewer than k when fewer qualify).
      */
-    static int select(float[] row, int k, int[] idx, float[] val, int at) {
+    static int select(float[] row, int k, int[] idx, float[] val, int at, int[] nanAt) {
         // a min-heap in idx/val[at .. at + n): the root is the worst kept, the first to go
         int n = 0;
         for (int i = 0; i < row.length; i++) {
             float v = row[i];
-            if (!(v > Float.NEGATIVE_INFINITY)) {
-                continue; // NaN or masked
+            if (!(v > Float.NEGATIVE_INFINITY)) { // NaN or masked
+                if (v != v && nanAt[0] < 0) {
+                    nanAt[0] = i;
+                }
+                continue;
             }
             if (n < k) {
                 idx[at + n] = i;

@@ -55,6 +55,39 @@ final class Checks {
         }
     }
 
+    static void batches(dev.fastbook.collab.data.DataLoader train, String what) {
+        if (train.size() == 0) {
+            throw new IllegalArgumentException("Cannot " + what + ": the training loader gives no batch (" + train.n()
+                    + " rows in batches of " + train.bs() + ", the last partial batch dropped). Use a batch size of at"
+                    + " most " + train.n() + ".");
+        }
+    }
+
+    /** The results table's own columns, which no metric may be named. */
+    static final java.util.List<String> TABLE_COLUMNS = java.util.List.of("epoch", "train_loss", "valid_loss", "time");
+
+    // Each metric is a column of the results table: a repeated name, or a built-in one, would
+    // silently overwrite another column's figures.
+    static java.util.List<Metric> metricNames(java.util.List<Metric> metrics) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < metrics.size(); i++) {
+            Metric m = metrics.get(i);
+            if (m == null || m.name() == null || m.name().isBlank()) {
+                throw new IllegalArgumentException("metrics[" + i + "] is " + (m == null ? "null" : "unnamed")
+                        + ": give each metric a name, e.g. Metric.of(\"mae\", ...).");
+            }
+            if (TABLE_COLUMNS.contains(m.name())) {
+                throw new IllegalArgumentException("metrics[" + i + "] is named '" + m.name() + "', a column the results"
+                        + " table already has " + TABLE_COLUMNS + ": give it another name, e.g. '" + m.name() + "_2'.");
+            }
+            if (!seen.add(m.name())) {
+                throw new IllegalArgumentException("metrics[" + i + "] is named '" + m.name() + "' like an earlier metric:"
+                        + " each is a column of the results table, so give each its own name.");
+            }
+        }
+        return java.util.List.copyOf(metrics);
+    }
+
     /** Four significant digits without trailing zeros: 0.005, 2e+19, 1000. */
     static String fmt(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {

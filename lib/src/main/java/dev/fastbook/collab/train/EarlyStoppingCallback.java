@@ -51,7 +51,8 @@ public class EarlyStoppingCallback extends TrackerCallback {
         if (wait >= patience && learn.epoch() + 1 < learn.nEpoch()) {
             stoppedAt = learn.epoch();
             if (!learn.isQuiet()) {
-                System.out.println("No improvement since epoch " + (learn.epoch() - wait) + ": early stopping");
+                System.out.println("No improvement since epoch " + (learn.epoch() - wait)
+                        + (nanEpoch >= 0 ? " (" + monitor() + " was NaN at epoch " + nanEpoch + ")" : "") + ": early stopping");
             }
             throw new CancelFitException();
         }

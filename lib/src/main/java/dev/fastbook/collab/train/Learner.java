@@ -95,7 +95,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
 
     /** fastai's {@code metrics=...}: columns of the results table, computed over the whole validation set. */
     public Learner<D, M> metrics(Metric... ms) {
-        metrics = List.of(ms);
+        metrics = Checks.metricNames(List.of(ms));
         return this;
     }
 
@@ -257,6 +257,8 @@ public class Learner<D extends DataLoaders, M extends Module> {
                 t.check(this); // before the Recorder starts a new table: a refused fit changes nothing
             }
         }
+        OneFitAtATime.check(this, "fit"); // before anything changes: a refused fit leaves the learner as it was
+        Checks.batches(dls.train(), "fit");
         String at = " at " + setting + ", wd " + fmt(wd);
         lastFit = "fit " + epochs + " epochs" + at + ": running";
         try {
@@ -296,6 +298,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
         if (numIt < 1) {
             throw new IllegalArgumentException("numIt must be at least 1, got " + numIt);
         }
+        Checks.batches(dls.train(), "lrFind");
         LRFinder finder = new LRFinder(startLr, endLr, numIt);
         int nb = dls.train().size();
         try {

@@ -3,6 +3,7 @@ package dev.fastbook.collab.train;
 import dev.fastbook.collab.train.optim.Adam;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -68,6 +69,21 @@ public class SaveModelCallback extends TrackerCallback {
         return this;
     }
 
+    // Called by the learner before the fit starts (and again at its start): a refused fit changes nothing.
+    @Override
+    void check(Learner<?, ?> learn) {
+        super.check(learn);
+        if (fname != null && Files.exists(fname)) {
+            try {
+                learn.model().checkSaved(fname);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("SaveModelCallback's fname " + fname + " exists and is not a saved copy of"
+                        + " this model's parameters (" + e.getMessage() + "); it would be overwritten. Choose another fname,"
+                        + " or delete the file if it is not needed.", e);
+            }
+        }
+    }
+
     @Override
     public void beforeFit(Learner<?, ?> learn) {
         super.beforeFit(learn);
@@ -101,6 +117,10 @@ public class SaveModelCallback extends TrackerCallback {
 
     @Override
     public void afterFit(Learner<?, ?> learn) {
+        if (bestEpoch < 0 && nanEpoch >= 0) {
+            System.out.println("SaveModelCallback kept no epoch: " + monitor() + " was NaN in every epoch from epoch " + nanEpoch
+                    + ", and a NaN is never an improvement. The model holds the last epoch's weights.");
+        }
         if (!restoreAtEnd || bestEpoch < 0 || bestEpoch == learn.results().last().epoch()) {
             return; // nothing better than what the model holds now
         }

@@ -18,10 +18,15 @@ public abstract class TrackerCallback implements Callback {
     protected double best;
     protected int bestEpoch;
     protected boolean newBest;
+    protected int nanEpoch = -1;
 
     protected TrackerCallback(String monitor, double minDelta) {
         if (!(minDelta >= 0)) {
             throw new IllegalArgumentException("minDelta must be 0 or more, got " + minDelta);
+        }
+        if (monitor == null || monitor.isBlank()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + "'s monitor is " + (monitor == null ? "null" : "blank")
+                    + ": name a column of the results table, e.g. \"valid_loss\" (the default) or a metric's name.");
         }
         this.monitor = monitor;
         this.minDelta = minDelta;
@@ -56,6 +61,7 @@ public abstract class TrackerCallback implements Callback {
         best = lower ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         bestEpoch = -1;
         newBest = false;
+        nanEpoch = -1;
     }
 
     // The learner calls this before a fit starts, so a misspelt column costs only the message.
@@ -79,11 +85,23 @@ public abstract class TrackerCallback implements Callback {
     @Override
     public void afterEpoch(Learner<?, ?> learn) {
         double value = learn.results().last().value(monitor);
+        if (Double.isNaN(value) && nanEpoch < 0) {
+            nanEpoch = learn.epoch();
+            System.out.println(getClass().getSimpleName() + ": " + monitor + " was NaN at epoch " + nanEpoch + "; a NaN"
+                    + " never counts as an improvement (as in fastai, whose comparison is false for NaN). The loss or a"
+                    + " metric became NaN: check the data for missing values and try a lower learning rate.");
+        }
+        // false for NaN, as fastai's np.less / np.greater
         newBest = lower ? value < best - minDelta : value > best + minDelta;
         if (newBest) {
             best = value;
             bestEpoch = learn.epoch();
         }
+    }
+
+    /** The first epoch of the last fit whose monitored value was NaN, or -1. */
+    public int nanEpoch() {
+        return nanEpoch;
     }
 
     String describe(double value) {

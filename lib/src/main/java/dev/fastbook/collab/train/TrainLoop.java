@@ -53,6 +53,17 @@ final class TrainLoop {
     // fastai's _do_fit: epochs until the last or until a callback cancels the fit. Returns whether
     // every epoch ran.
     boolean fit(int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
+        boolean mine = OneFitAtATime.enter(learn, lrFind ? "lrFind" : "fit");
+        try {
+            return fitAlone(epochs, wd, setting, lr0, mom0, cbs, lrFind);
+        } finally {
+            if (mine) {
+                OneFitAtATime.exit();
+            }
+        }
+    }
+
+    private boolean fitAlone(int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
         learn.opt();
         if (rollback == null) {
             rollback = new BufferSnapshot(model);

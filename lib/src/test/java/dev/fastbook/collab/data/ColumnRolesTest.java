@@ -51,7 +51,7 @@ class ColumnRolesTest {
         assertTrue(d.getMessage().contains(".userName(\"cust\").itemName(\"prod\").ratingName(\"score\")"), d.getMessage());
         // following the advice works, and says nothing since nothing was guessed
         String out = printed(() -> CollabDataLoaders.from(t).userName("cust").itemName("prod").ratingName("score").build());
-        assertEquals("", out);
+        assertEquals("", withoutRepeats(out));
         // a caller's names are kept even for such a column
         assertEquals("k", CollabDataLoaders.from(renamed).userName("k").itemName("prod").ratingName("score").build().userName());
     }
@@ -69,7 +69,7 @@ class ColumnRolesTest {
         });
         assertArrayEquals(new String[] {"cust", "prod", "stars_given"}, names);
         assertEquals("CollabDataLoaders: user=cust, item=prod, rating=stars_given (fastai's rule: first, second, third column;"
-                + " name them with userName/itemName/ratingName)" + System.lineSeparator(), out);
+                + " name them with userName/itemName/ratingName)" + System.lineSeparator(), withoutRepeats(out));
         // found by name: nothing printed
         Table named = Table.create("r", DoubleColumn.create("rating", 1, 2, 3, 4, 5), IntColumn.create("movieId", 1, 2, 1, 2, 1),
                 IntColumn.create("userId", 1, 1, 2, 2, 3));
@@ -115,7 +115,7 @@ class ColumnRolesTest {
             assertEquals("rating", dls.ratingName());
             assertEquals(200, dls.trainSize() + dls.validSize());
         });
-        assertEquals("", out);
+        assertEquals("", withoutRepeats(out));
 
         Path headerless = dir.resolve("plain.csv");
         Files.writeString(headerless, "\uFEFF1,31,2.5,1260759144\n1,1029,3.0,1260759179\n", StandardCharsets.UTF_8);
@@ -124,5 +124,11 @@ class ColumnRolesTest {
                 e.getMessage());
         var missing = assertThrows(java.io.UncheckedIOException.class, () -> CollabDataLoaders.fromCsv(dir.resolve("nope.csv")));
         assertTrue(missing.getMessage().contains("nope.csv"), missing.getMessage());
+    }
+
+    // These fixtures repeat (user, item) pairs at random; that report is BadRatingsTest's, not the roles'.
+    private static String withoutRepeats(String out) {
+        return out.lines().filter(l -> !l.contains("pair already rated")).map(l -> l + System.lineSeparator())
+                .collect(java.util.stream.Collectors.joining());
     }
 }

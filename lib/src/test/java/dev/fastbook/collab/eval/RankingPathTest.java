@@ -78,20 +78,22 @@ class RankingPathTest {
         }
     }
 
+    /** NaN never ranks: the Recommender leaves such items out, the evaluation refuses a model that gives any. */
     @Test
-    void nanScoresNeverRankInTheEvaluation() {
+    void nanScoresNeverRank() {
         Flat nan = new Flat(true);
-        int[][] lists = task.lists(task.scores(nan), 30);
+        Recommender rec = Recommender.of(nan, dls.users(), dls.items()).excludeRated(train);
+        var top = rec.topK(30);
         int listed = 0;
-        for (int[] list : lists) {
-            if (list != null) {
-                for (int i : list) {
-                    assertEquals(0, i % 2, "item " + i + " scored NaN");
-                    listed++;
-                }
+        for (Object user : List.of(3, 17, 40)) {
+            for (Recommendation r : top.forUser(user)) {
+                assertEquals(0, dls.items().indexOf(r.item()) % 2, r.item() + " scored NaN");
+                listed++;
             }
         }
         assertTrue(listed > 0, "the even items still rank");
+        var refused = assertThrows(IllegalArgumentException.class, () -> task.evaluate(nan, 10));
+        assertTrue(refused.getMessage().contains("is NaN, which cannot be ranked"), refused.getMessage());
     }
 
     /**

@@ -12,6 +12,9 @@ import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -107,5 +110,68 @@ class BprTest {
                 .getMessage().contains("3 users for 1 items"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new BprDataLoader(new int[0], new int[0], 6, known(), 2, true, 1))
                 .getMessage().contains("No positive pairs"));
+    }
+
+    // ---- hostile input (issue 22) ----
+
+    @Test
+    void aUserWhoRatedEveryItemIsReportedAndSkipped() {
+        // user 1 rated all five items; user 2 rated item 3 only
+        int[] users = {1, 1, 1, 1, 1, 2, 2};
+        int[] items = {1, 2, 3, 4, 5, 3, 4};
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        BprDataLoaders dls;
+        try {
+            dls = BprDataLoaders.of(users, items, new int[] {2}, new int[] {5}, 3, 6, 1, 1);
+        } finally {
+            System.setOut(old);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("BprDataLoaders: 1 user(s) rated every item (e.g. user index 1), so no item can be drawn as"
+                + " their negative: their 5 training pairs are skipped."), printed);
+        assertEquals(2, dls.train().n(), "user 2's pairs only");
+        for (Batch b : dls.train()) {
+            try (b) {
+                long[] x = b.x().toLongArray();
+                assertEquals(2, x[0]);
+                assertTrue(x[2] != 3 && x[2] != 4, "a true negative");
+            }
+        }
+    }
+
+    @Test
+    void aBatchSizeThatGivesNoBatchIsRefusedForFitAndLrFind() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new BprDataLoader(USERS, ITEMS, 6, known(), 4, true, 1));
+        assertEquals("Batch size 4 gives no training batch: there are 3 positive pairs and the last partial batch is dropped."
+                + " Use a batch size of at most 3.", e.getMessage());
+        var fromDls = assertThrows(IllegalArgumentException.class,
+                () -> BprDataLoaders.of(USERS, ITEMS, new int[] {2}, new int[] {4}, 3, 6, 1024, 1));
+        assertTrue(fromDls.getMessage().startsWith("Batch size 1024 gives no training batch"), fromDls.getMessage());
+    }
+
+    @Test
+    void outOfRangeIndicesAreRefusedWithTheirPosition() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> BprDataLoaders.of(new int[] {1, 7}, new int[] {1, 2}, new int[] {1}, new int[] {3}, 3, 6, 1, 1));
+        assertEquals("trainUsers[1] is 7, outside 1..2 (nUsers = 3, #na# at 0): give vocabulary indices, e.g."
+                + " dls.users().indexOf(user).", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> BprDataLoaders.of(USERS, ITEMS, new int[] {1}, new int[] {-1}, 3, 6, 1, 1));
+        assertTrue(e.getMessage().startsWith("validItems[0] is -1, outside 1..5"), e.getMessage());
+    }
+
+    @Test
+    void validationPairsThatAreAllNaAreRefusedWithTheReason() {
+        var train = tech.tablesaw.api.Table.create("train", tech.tablesaw.api.IntColumn.create("user", 1, 1, 2, 2),
+                tech.tablesaw.api.IntColumn.create("item", 1, 2, 2, 3), tech.tablesaw.api.DoubleColumn.create("rating", 4, 3, 5, 2));
+        var valid = tech.tablesaw.api.Table.create("valid", tech.tablesaw.api.IntColumn.create("user", 8, 9),
+                tech.tablesaw.api.IntColumn.create("item", 1, 2), tech.tablesaw.api.DoubleColumn.create("rating", 4, 3));
+        var dls = dev.fastbook.collab.data.CollabDataLoaders.from(train).valid(valid).bs(2).build();
+        var e = assertThrows(IllegalArgumentException.class, () -> BprDataLoaders.from(dls, 2, 1));
+        assertEquals("No validation pair to rank: all 2 validation rows have a user or item training never saw (#na#), and"
+                + " those are left out. Split so that validation users and items also appear in training, e.g."
+                + " validPctByUser(0.2).", e.getMessage());
     }
 }

@@ -33,6 +33,7 @@ import java.util.zip.ZipOutputStream;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.fastbook.collab.download.HttpDownload;
+import dev.fastbook.collab.download.ZipExtractor;
 import dev.fastbook.collab.formats.DataNotFoundException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -333,6 +334,100 @@ class MovieLensDownloadTest {
         assertEquals(List.of("ml-10m"), leftovers());
         assertEquals(4.5f, MovieLens.load(folder).ratings().floatColumn("rating").getFloat(1));
         assertEquals("ml-10m", MovieLens.load(folder).name());
+    }
+
+    // ---- hostile and concurrent cases (issue 22) ----
+
+    @Test
+    void twoConcurrentFirstDownloadsBothSucceed() throws Exception {
+        byte[] zip = goodZip();
+        java.util.concurrent.CountDownLatch bothAsked = new java.util.concurrent.CountDownLatch(2);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(handlers);
+        server.createContext("/ml-100k.zip", exchange -> {
+            bothAsked.countDown();
+            try {
+                bothAsked.await(20, java.util.concurrent.TimeUnit.SECONDS); // both in flight: both publish
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, zip.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(zip);
+            }
+            exchange.close();
+        });
+        server.start();
+        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/ml-100k.zip");
+        var sums = sums(sha256(DATA), sha256(ITEM));
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> into(download(url, sums)));
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> into(download(url, sums)));
+        Path target = cacheRoot.resolve("ml-100k").toAbsolutePath();
+        assertEquals(target, first.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(target, second.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(List.of("ml-100k"), leftovers());
+        assertEquals(3, MovieLens.load(target).ratings().rowCount());
+    }
+
+    private Path into(MovieLensDownload d) {
+        try {
+            return d.into(cacheRoot, "ml-100k");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aRelativeOrDottedCachePathWorks() throws Exception {
+        byte[] zip = goodZip();
+        URI url = serve(zip, zip.length);
+        Path relative = Path.of("").toAbsolutePath().relativize(cacheRoot.toAbsolutePath()); // ../../tmp/...
+        Path folder = DataLocator.findFolder(null, relative.resolve("."), download(url, sums(sha256(DATA), sha256(ITEM))));
+        assertEquals(cacheRoot.resolve("ml-100k").toAbsolutePath().normalize(), folder.normalize());
+        assertEquals(3, MovieLens.load(folder).ratings().rowCount());
+        assertEquals(List.of("ml-100k"), leftovers());
+    }
+
+    @Test
+    void aServerThatSendsMoreThanAnyReleaseIsStopped() throws Exception {
+        byte[] endless = new byte[300_000];
+        URI url = serve(endless, 0); // 0: chunked, no length announced
+        var limits = new HttpDownload.Limits(Duration.ofSeconds(5), Duration.ofMinutes(1), 0, Duration.ofSeconds(60), 100_000);
+        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
+        assertTrue(e.getMessage().contains("the server sent more than 100000 bytes, more than any MovieLens zip: it is not"
+                + " sending the data set (-Dfastbook.download.maxBytes raises the limit)"), e.getMessage());
+        assertEquals(List.of(), leftovers());
+        assertEquals(2L << 30, HttpDownload.Limits.defaults().maxBytes());
+    }
+
+    @Test
+    void extractionStopsAtTheSizeAndRatioLimits(@TempDir Path tmp) throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("u.data", "0".repeat(4 << 20)); // 4 MiB of one byte: a few KiB zipped
+        files.put("u.item", ITEM);
+        Path zipFile = tmp.resolve("bomb.zip");
+        Files.write(zipFile, zip(files));
+        URI source = URI.create("http://example.org/ml-100k.zip");
+        Path into = Files.createDirectory(tmp.resolve("out"));
+        IOException ratio = assertThrows(IOException.class, () -> ZipExtractor.extract(zipFile, "ml-100k", into, source));
+        System.out.println("[MovieLensDownloadTest] " + ratio.getMessage());
+        assertTrue(ratio.getMessage().contains("unpacks to more than") && ratio.getMessage().contains("at ml-100k/u.data")
+                && ratio.getMessage().contains("100 times the zip's") && ratio.getMessage().contains("it is not a MovieLens release"),
+                ratio.getMessage());
+        assertTrue(Files.size(into.resolve("ml-100k/u.data")) <= Files.size(zipFile) * 100, "stopped at the limit");
+
+        Path into2 = Files.createDirectory(tmp.resolve("out2"));
+        IOException total = assertThrows(IOException.class,
+                () -> ZipExtractor.extract(zipFile, "ml-100k", into2, source, 1 << 20, 100_000));
+        assertTrue(total.getMessage().contains("unpacks to more than 1048576 bytes"), total.getMessage());
+
+        // through the download: the message reaches the user and nothing is left behind
+        URI url = serve(Files.readAllBytes(zipFile), Files.size(zipFile));
+        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+                () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
+        assertTrue(e.getMessage().contains("unpacks to more than"), e.getMessage());
+        assertEquals(List.of(), leftovers());
     }
 
     // ---- limits: a trickling server ----

@@ -26,7 +26,9 @@ class TopKSelectionTest {
             Arrays.sort(order, (a, b) -> row[a] != row[b] ? Float.compare(row[b], row[a]) : Integer.compare(a, b));
             int[] best = new int[k + 2];
             float[] val = new float[k + 2];
-            assertEquals(k, TopKSelection.select(row.clone(), k, best, val, 2));
+            int[] nanAt = {-1};
+            assertEquals(k, TopKSelection.select(row.clone(), k, best, val, 2, nanAt));
+            assertEquals(4, nanAt[0], "the NaN is noted");
             int j = 0;
             for (Integer i : order) {
                 if (i == 3 || i == 4) {
@@ -42,7 +44,7 @@ class TopKSelectionTest {
         }
         float[] few = {Float.NEGATIVE_INFINITY, 2f, Float.NaN, 1f};
         int[] best = new int[100];
-        assertEquals(2, TopKSelection.select(few, 100, best, new float[100], 0), "fewer candidates than k");
+        assertEquals(2, TopKSelection.select(few, 100, best, new float[100], 0, new int[] {-1}), "fewer candidates than k");
         assertEquals(1, best[0]);
         assertEquals(3, best[1]);
     }
@@ -60,6 +62,7 @@ class TopKSelectionTest {
         assertArrayEquals(new int[] {2, 4, 6, 8, 10}, lists.items(0), "NaN never ranks, -inf-masked #na# neither");
         assertArrayEquals(new int[] {2, 6, 8, 10}, lists.items(1), "and rated items are left out");
         assertEquals(10, lists.k(), "k capped at the 10 items after #na#");
+        assertEquals(1, lists.firstNaN(), "row 0 (user 1), item 1: the first NaN met");
         var zero = assertThrows(IllegalArgumentException.class, () -> TopKSelection.of(nanOnOdd, rated, new int[] {1}, 0, 1));
         assertTrue(zero.getMessage().contains("at least 1, got 0"), zero.getMessage());
     }
