@@ -27,7 +27,7 @@ import java.util.Locale;
  * machine shared with other jobs the wall-clock seconds grow with the load, the CPU seconds much less.
  *
  * <p>Arguments: {@code --ratings-csv FILE [--epochs 1] [--bs 4096] [--lr 5e-3] [--wd 0.1]
- * [--factors 50] [--seed 42] [--sparse] [--no-topk]}; {@code --no-topk} stops after training (for timing the
+ * [--factors 50] [--seed 42] [--path auto|fused|djl] [--sparse] [--no-topk]}; {@code --no-topk} stops after training (for timing the
  * optimiser at a catalogue's full size on fewer ratings); its RESULT line then says {@code topk_all_s=NaN}.
  */
 public final class ScaleBenchmark {
@@ -37,6 +37,7 @@ public final class ScaleBenchmark {
         double lr = 5e-3, wd = 0.1;
         long seed = 42;
         boolean sparse = false, topK = true;
+        String path = "auto";
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--sparse") || a.equals("--no-topk")) {
@@ -56,8 +57,9 @@ public final class ScaleBenchmark {
                 case "--wd" -> wd = Double.parseDouble(v);
                 case "--factors" -> factors = Integer.parseInt(v);
                 case "--seed" -> seed = Long.parseLong(v);
+                case "--path" -> path = v;
                 default -> throw new IllegalArgumentException("Unknown option " + a
-                        + "; use --ratings-csv --epochs --bs --lr --wd --factors --seed --sparse --no-topk");
+                        + "; use --ratings-csv --epochs --bs --lr --wd --factors --seed --path --sparse --no-topk");
             }
         }
         if (csv == null || !Files.isRegularFile(csv)) {
@@ -83,6 +85,7 @@ public final class ScaleBenchmark {
 
         Learner<CollabDataLoaders, EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
         learn.lazyUpdates(sparse);
+        TrainingBenchmark.choosePath(learn, path);
         learn.afterEpoch(row -> System.out.printf(Locale.ROOT, "epoch %d train_loss=%.6f valid_loss=%.6f seconds=%.1f rss_mb=%d%n",
                 row.epoch(), row.trainLoss(), row.validLoss(), row.seconds(), Memory.rssKb() / 1024));
         learn.fitOneCycle(epochs, lr, wd);

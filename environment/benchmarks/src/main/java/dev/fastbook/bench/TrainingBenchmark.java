@@ -17,13 +17,15 @@ import java.util.Arrays;
  * environment/bench-ref/train_reference.py: one row per epoch, then
  * {@code RESULT s_per_epoch=<median of epochs 2..n> final_valid_mse=<x>} and memory figures.
  *
- * <p>Arguments: {@code [--epochs 5] [--lr 5e-3] [--wd 0.1] [--bs 64] [--factors 50] [--seed 42]}.
+ * <p>Arguments: {@code [--epochs 5] [--lr 5e-3] [--wd 0.1] [--bs 64] [--factors 50] [--seed 42]
+ * [--path auto|fused|djl]} (the Learner's training path; auto takes the fused one where it applies).
  */
 public final class TrainingBenchmark {
     public static void main(String[] args) {
         int epochs = 5, bs = 64, factors = 50;
         double lr = 5e-3, wd = 0.1;
         long seed = 42;
+        String path = "auto";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
@@ -32,14 +34,16 @@ public final class TrainingBenchmark {
                 case "--bs" -> bs = Integer.parseInt(args[i + 1]);
                 case "--factors" -> factors = Integer.parseInt(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                case "--path" -> path = args[i + 1];
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; use --epochs --lr --wd --bs --factors --seed");
+                        + "; use --epochs --lr --wd --bs --factors --seed --path fused|djl|auto");
             }
         }
         Tensors.seed(seed);
         Table ratings = MovieLens.ratings().joinOn("movie").inner(MovieLens.movies());
         CollabDataLoaders dls = CollabDataLoaders.from(ratings).itemName("title").bs(bs).seed(seed).build();
         Learner<CollabDataLoaders, EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
+        choosePath(learn, path);
         long rss0 = Memory.rssKb();
         // Resident memory after every epoch: it should stay flat however long training runs.
         learn.afterEpoch(row -> System.out.printf("rss epoch=%d mb=%d%n", row.epoch(), Memory.rssKb() / 1024));
@@ -65,5 +69,16 @@ public final class TrainingBenchmark {
         System.out.printf(java.util.Locale.ROOT, "TOPK users=%d k=10 median_ms=%.1f%n", dls.users().size() - 1, Memory.median(ms));
         System.out.printf(java.util.Locale.ROOT, "RESULT s_per_epoch=%.3f final_valid_mse=%.6f users=%d items=%d%n",
                 median, results.finalValidLoss(), dls.users().size(), dls.items().size());
+    }
+
+    /** {@code --path}: fused, djl or auto (the Learner's own choice); prints the path the fit takes. */
+    static void choosePath(Learner<?, ?> learn, String path) {
+        switch (path) {
+            case "fused" -> learn.fused(true);
+            case "djl" -> learn.fused(false);
+            case "auto" -> { }
+            default -> throw new IllegalArgumentException("--path takes fused, djl or auto, not " + path);
+        }
+        System.out.println("training path: " + learn.trainingPath());
     }
 }

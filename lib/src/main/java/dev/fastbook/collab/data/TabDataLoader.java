@@ -195,6 +195,31 @@ public final class TabDataLoader implements DataLoader {
         return it.next();
     }
 
+    /**
+     * One epoch's order of the rows, drawn as {@link #iterator()} draws it, for a loop that reads
+     * batches as Java arrays with {@link #fill} (the fused training path); null when the rows stay
+     * in their stored order.
+     */
+    public int[] epochOrder() {
+        return shuffler == null ? null : shuffler.next(rating.length);
+    }
+
+    /**
+     * Batch {@code b} of an epoch in {@code order} as the iterator would build it, into arrays at
+     * least {@code bs()} long; returns its number of rows.
+     */
+    public int fill(int[] order, int b, int[] users, int[] items, float[] ratings) {
+        int from = b * bs;
+        int len = Math.min(bs, rating.length - from);
+        for (int k = 0; k < len; k++) {
+            int row = order == null ? from + k : order[from + k];
+            users[k] = user[row];
+            items[k] = item[row];
+            ratings[k] = rating[row];
+        }
+        return len;
+    }
+
     /** A new shuffled order of the rows (as one iteration draws), for decoding a batch. */
     int[] nextOrder() {
         if (shuffler == null) {

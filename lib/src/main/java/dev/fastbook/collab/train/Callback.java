@@ -31,6 +31,16 @@ public interface Callback {
         return 0;
     }
 
+    /**
+     * Whether this callback reads the batch's tensors or the model's gradients during training
+     * ({@code batch()}, {@code pred()}, gradients): then fits take the DJL path. A callback that reads
+     * only the loss, the hyper-parameters and epoch-level results may return false, which lets the
+     * fused path run ({@link Learner#fused}).
+     */
+    default boolean needsTensors() {
+        return true;
+    }
+
     default void beforeFit(Learner<?, ?> learn) {}
 
     default void beforeEpoch(Learner<?, ?> learn) {}

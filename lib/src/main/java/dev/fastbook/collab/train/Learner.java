@@ -54,6 +54,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
     private boolean quiet;
     private Adam opt;
     private boolean lazyUpdates;
+    final FusedChoice fusedChoice = new FusedChoice(this);
     private int epochsTrained;
     private String lastFit = "not trained yet";
 
@@ -105,12 +106,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
 
     /** Calls {@code listener} with each epoch's row as soon as it is done (e.g. to log or measure). */
     public Learner<D, M> afterEpoch(Consumer<ResultsTable.Row> listener) {
-        return addCb(new Callback() {
-            @Override
-            public void afterEpoch(Learner<?, ?> learn) {
-                listener.accept(learn.results().last());
-            }
-        });
+        return addCb(new EpochListener(listener));
     }
 
     /**
@@ -168,7 +164,19 @@ public class Learner<D extends DataLoaders, M extends Module> {
                     + "): call lazyUpdates(" + on + ") before the first fit or lrFind.");
         }
         lazyUpdates = on;
+        fusedChoice.lazy = on;
         return this;
+    }
+
+    /** true: fits take the fused path (see lib's README; a fit fails saying why where it cannot); false: DJL. */
+    public Learner<D, M> fused(boolean on) {
+        fusedChoice.fused = on;
+        return this;
+    }
+
+    /** The path the next fit takes, and why: {@code "fused"} or {@code "DJL: <reason>"}. */
+    public String trainingPath() {
+        return fusedChoice.describe(cbs.toArray(Callback[]::new));
     }
 
     /** The optimiser, created on first fit and kept across fits as fastai does. */

@@ -11,6 +11,11 @@ import java.util.Map;
  * place; in a plain JVM, the same table printed a line per epoch. A quiet learner has none.
  */
 abstract class Progress implements Callback {
+    @Override
+    public boolean needsTensors() {
+        return false;
+    }
+
     static Progress create() {
         return Display.inNotebook() ? new Notebook() : new Console();
     }

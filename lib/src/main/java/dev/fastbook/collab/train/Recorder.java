@@ -14,6 +14,11 @@ import java.util.stream.Collectors;
  * rate and smoothed loss, per epoch the validation loss and metrics, and the results table.
  */
 public final class Recorder implements Callback {
+    @Override
+    public boolean needsTensors() {
+        return false;
+    }
+
     // Per batch: grown by doubling, so recording a batch allocates nothing.
     private double[] lrs = new double[1024], losses = new double[1024];
     private int batches;

@@ -26,6 +26,11 @@ public final class Schedule {
             return new OneCycle(lrMax, 25, 1e5, 0.25, 0.95, 0.85);
         }
 
+        @Override
+        public boolean needsTensors() {
+            return false;
+        }
+
         public double lr(double pos) {
             return pos < pctStart
                     ? cos(lrMax / div, lrMax, pos / pctStart)

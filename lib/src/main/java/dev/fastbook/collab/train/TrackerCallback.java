@@ -11,6 +11,11 @@ import static dev.fastbook.collab.train.Checks.fmt;
  * mae among them); an improvement must beat the best by more than {@code minDelta}.
  */
 public abstract class TrackerCallback implements Callback {
+    @Override
+    public boolean needsTensors() {
+        return false;
+    }
+
     private final String monitor;
     private final double minDelta;
     private Boolean lowerIsBetter; // null: from the column, at the start of each fit

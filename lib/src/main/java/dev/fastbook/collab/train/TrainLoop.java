@@ -8,7 +8,9 @@ import ai.djl.training.GradientCollector;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.DataLoader;
+import dev.fastbook.collab.data.TabDataLoader;
 import dev.fastbook.collab.model.Module;
+import dev.fastbook.collab.train.fused.DotBiasStep;
 
 /**
  * The {@link Learner}'s one loop (fastai's {@code _do_fit}, {@code _do_epoch},
@@ -25,6 +27,10 @@ final class TrainLoop {
     private final Loss loss;
     private BufferSnapshot rollback;
     private double firstLoss = Double.NaN;
+    private DotBiasStep fused; // this fit's fused path, or null
+    private int[] users, items; // a fused batch's rows
+    private float[] ratings;
+    private int rows;
 
     Callback[] running; // null outside a loop
     int nEpoch, epoch, nIter, iter;
@@ -38,6 +44,7 @@ final class TrainLoop {
     private final Runnable allEpochs = this::allEpochs;
     private final Runnable oneEpoch = this::oneEpoch;
     private final Runnable oneBatch = this::oneBatch;
+    private final Runnable fusedBatch = this::fusedBatch;
 
     /** One of {@link Callback}'s methods, e.g. {@code Callback::afterLoss}. */
     private interface Event {
@@ -65,6 +72,7 @@ final class TrainLoop {
 
     private boolean fitAlone(int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
         learn.opt();
+        fused = lrFind ? null : learn.fusedChoice.stepFor(cbs);
         if (rollback == null) {
             rollback = new BufferSnapshot(model);
         }
@@ -146,8 +154,13 @@ final class TrainLoop {
         training = true;
         model.train();
         nIter = train.size();
-        withEvents(Callback::beforeTrain, () -> allBatches(train), Callback.CancelTrainException.class,
-                Callback::afterTrain);
+        withEvents(Callback::beforeTrain, () -> {
+            if (fused != null) {
+                fusedBatches((TabDataLoader) train);
+            } else {
+                allBatches(train);
+            }
+        }, Callback.CancelTrainException.class, Callback::afterTrain);
         validPass(learn.dls().valid());
     }
 
@@ -185,6 +198,54 @@ final class TrainLoop {
             }
             iter++;
         }
+    }
+
+    // The training batches on the fused path (train.fused): the same events and checks as
+    // allBatches and trainBatch, each batch's rows as Java arrays and no tensors (batch() and
+    // pred() are null). The weights and optimiser state go back to the model and Adam at the end.
+    private void fusedBatches(TabDataLoader dl) {
+        if (users == null || users.length < dl.bs()) {
+            users = new int[dl.bs()];
+            items = new int[dl.bs()];
+            ratings = new float[dl.bs()];
+        }
+        int[] order = dl.epochOrder();
+        fused.load();
+        try {
+            for (iter = 0; iter < nIter; iter++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw Divergence.interrupted(learn);
+                }
+                rows = dl.fill(order, iter, users, items, ratings);
+                pctTrain = (double) (epoch * nIter + iter) / ((long) nIter * nEpoch);
+                withEvents(Callback::beforeBatch, fusedBatch, Callback.CancelBatchException.class,
+                        Callback::afterBatch);
+            }
+        } finally {
+            fused.save();
+        }
+    }
+
+    private void fusedBatch() {
+        float value = fused.forwardBackward(users, items, ratings, rows);
+        fire(Callback::afterPred);
+        lossValue = value;
+        if (Double.isNaN(firstLoss) && Float.isFinite(value)) {
+            firstLoss = value;
+        }
+        boolean exploded = firstLoss > 0 && value > Learner.EXPLODED * firstLoss;
+        if (!Float.isFinite(value) || exploded) {
+            fused.discard();
+            throw Divergence.diverged(learn, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE,
+                    firstLoss);
+        }
+        fire(Callback::afterLoss);
+        fire(Callback::beforeBackward);
+        fire(Callback::beforeStep);
+        if (!fused.step(lr, mom, wd)) {
+            throw Divergence.diverged(learn, Divergence.Kind.STEP_REFUSED, firstLoss);
+        }
+        fire(Callback::afterStep);
     }
 
     // fastai's one_batch: forward and loss; when training, backward and an optimiser step.

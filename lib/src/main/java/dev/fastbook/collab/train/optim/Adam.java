@@ -301,6 +301,43 @@ public final class Adam {
         step = st.step;
     }
 
+    // ---- for a trainer that takes exact steps outside this class (train.fused) -------------------
+
+    /** Whether fastai's weight decay applies to the parameter (not to biases and normalisation layers). */
+    public boolean decays(Parameter p) {
+        return slot(p).decays;
+    }
+
+    /** Copies the parameter's moving averages into {@code avg} and {@code sqr}, each as long as the parameter. */
+    public void copyState(Parameter p, float[] avg, float[] sqr) {
+        Slot s = slot(p);
+        s.toJava();
+        s.gradAvg.get(0, avg, 0, s.size);
+        s.sqrAvg.get(0, sqr, 0, s.size);
+    }
+
+    /** Puts back moving averages that exact steps taken elsewhere moved; the parameter counts as seen. */
+    public void putState(Parameter p, float[] avg, float[] sqr) {
+        Slot s = slot(p);
+        s.toJava();
+        s.set(new float[][] {avg, sqr});
+        s.seen = true;
+    }
+
+    /** Counts {@code n} steps taken elsewhere (the bias correction's step count). */
+    public void addSteps(long n) {
+        step += n;
+    }
+
+    private Slot slot(Parameter p) {
+        for (Slot s : slots) {
+            if (s.param == p) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("The optimiser does not train parameter " + p.getName() + "; have " + describe());
+    }
+
     /** The optimiser's state at one moment; opaque. */
     public record State(List<float[][]> copies, List<Boolean> seen, long step) {}
 }

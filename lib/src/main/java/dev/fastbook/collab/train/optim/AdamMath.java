@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
  * {@link Step}, and {@link #adamStep}. Each has a float form (one element, for the CPU pass) and
  * a tensor form (for parameters on another device), side by side so the two cannot drift apart.
  */
-final class AdamMath {
+public final class AdamMath {
     /** fastai's {@code sqr_mom}. */
     static final double SQR_MOM = 0.99;
     /** fastai's {@code eps}. */
@@ -23,14 +23,14 @@ final class AdamMath {
      * over the first debias {@code 1 - mom^t}, {@code inv2} one over the second, {@code decay} is
      * {@code 1 - lr*wd}.
      */
-    record Step(float lr1, float inv2, float mom, float damp, float sqrMom, float sqrDamp, float eps, float decayOn) {
-        static Step of(double lr, double mom, double wd, long t) {
+    public record Step(float lr1, float inv2, float mom, float damp, float sqrMom, float sqrDamp, float eps, float decayOn) {
+        public static Step of(double lr, double mom, double wd, long t) {
             return new Step((float) (lr / debias(mom, t)), (float) (1 / debias(SQR_MOM, t)), (float) mom, (float) (1 - mom),
                     (float) SQR_MOM, (float) (1 - SQR_MOM), (float) EPS, (float) (1 - lr * wd));
         }
 
         /** The weight-decay factor of a parameter: 1 for those fastai does not decay. */
-        float decay(boolean decays) {
+        public float decay(boolean decays) {
             return decays ? decayOn : 1f;
         }
     }
@@ -68,9 +68,14 @@ final class AdamMath {
      * arrays, or a running check inside the loop each stopped it). {@link #finite} checks apart.
      */
     static void update(int len, float[] p, float[] g, float[] avg, float[] sqr, float decay, Step c) {
+        update(0, len, p, g, avg, sqr, decay, c);
+    }
+
+    /** As above over elements [from, to) of every array (one range of a table, for a thread). */
+    public static void update(int from, int to, float[] p, float[] g, float[] avg, float[] sqr, float decay, Step c) {
         float mom = c.mom(), damp = c.damp(), sqrMom = c.sqrMom(), sqrDamp = c.sqrDamp();
         float lr1 = c.lr1(), inv2 = c.inv2(), eps = c.eps();
-        for (int i = 0; i < len; i++) {
+        for (int i = from; i < to; i++) {
             float gi = g[i];
             float m = averageGrad(avg[i], gi, mom, damp);
             float v = averageSqrGrad(sqr[i], gi, sqrMom, sqrDamp);
