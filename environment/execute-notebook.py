@@ -19,7 +19,27 @@ from nbclient.exceptions import CellExecutionError
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+def join_streams(nb):
+    """Joins each run of stdout (or stderr) pieces into one output, as Jupyter's own front ends show them.
+
+    The kernel sends every write as its own message, so one printf can arrive as several pieces; stored
+    apart they make a saved notebook long and its diff noisy, while the text is the same.
+    """
+    for cell in nb.cells:
+        joined = []
+        for out in cell.get("outputs", []):
+            last = joined[-1] if joined else None
+            if (out.get("output_type") == "stream" and last is not None
+                    and last.get("output_type") == "stream" and last.get("name") == out.get("name")):
+                last["text"] = last["text"] + out["text"]
+            else:
+                joined.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = joined
+
+
 def write(nb, path):
+    join_streams(nb)
     # Written beside the target and renamed, so a reader never sees half a file.
     tmp = path + ".part"
     nbformat.write(nb, tmp)

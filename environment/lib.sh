@@ -55,13 +55,17 @@ fb_find_java() {
 
 # JVM options every java the scripts start gets. --enable-native-access=ALL-UNNAMED keeps JDK 22+ from
 # printing restricted-method warnings when JNA and DJL load native code; JDK 17 to 21 accept it silently.
-# It is added only when this java accepts it without a word (an older or odd JVM gets nothing).
+# Each switch is added only when this java accepts it without a word (an older or odd JVM gets nothing).
+# --sun-misc-unsafe-memory-access=allow does the same on JDK 23+ for classgraph (a Tablesaw dependency), which
+# frees buffers through sun.misc.Unsafe: JDK 24+ would print four WARNING lines the first time it does.
 fb_java_opts() {
   JAVA_OPTS=()
-  local out
-  if out="$("$JAVA" --enable-native-access=ALL-UNNAMED -version 2>&1)" && ! grep -qi -E 'warning|unrecognized' <<<"$out"; then
-    JAVA_OPTS+=(--enable-native-access=ALL-UNNAMED)
-  fi
+  local out opt
+  for opt in --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow; do
+    if out="$("$JAVA" "$opt" -version 2>&1)" && ! grep -qi -E 'warning|unrecognized' <<<"$out"; then
+      JAVA_OPTS+=("$opt")
+    fi
+  done
   JAVA_OPTS+=(-Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.ai.djl=error)
 }
 

@@ -221,6 +221,18 @@ class Chapter08IT {
     }
 
     @Test
+    void withWeightDecayTheValidationLossLevelsOffAsTheMarkdownSays() {
+        ExecutedNotebook.Cell wd = nb.codeCells().stream()
+                .filter(c -> c.source().contains("new DotProductBias(") && c.source().contains("fitOneCycle(5, 5e-3, 0.1);"))
+                .findFirst().orElseThrow(() -> new AssertionError("no DotProductBias training cell with wd 0.1"));
+        var epochs = TrainingResults.of(wd).epochs();
+        double last = epochs.get(4).validLoss();
+        double before = epochs.get(3).validLoss();
+        assertTrue(Math.abs(last - before) < 0.001 && last < 0.83 && last > 0.81,
+                () -> "\"falls to about 0.82 and then levels off (the last epoch moves it by less than a thousandth)\": " + epochs);
+    }
+
+    @Test
     void withoutWeightDecayTheBiasModelOverfits() {
         ExecutedNotebook.Cell noWd = nb.codeCells().stream()
                 .filter(c -> c.source().contains("new DotProductBias(") && c.source().contains("fitOneCycle(5, 5e-3);"))

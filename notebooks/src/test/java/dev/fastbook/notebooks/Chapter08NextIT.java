@@ -39,7 +39,8 @@ class Chapter08NextIT {
         String headings = String.join("\n", nb.headings());
         for (String h : List.of("Top-K recommendations for every user", "A new user: cold start",
                 "Using the model outside Jupyter", "The spreadsheet, in plain Java",
-                "Your own table, a neural model, and the 50 best items for every user")) {
+                "Your own table, a neural model, and the 50 best items for every user",
+                "Four pitfalls when you leave the chapter's path")) {
             assertTrue(headings.contains(h), () -> h + " in\n" + headings);
         }
     }
@@ -59,6 +60,11 @@ class Chapter08NextIT {
         assertTrue(found.contains("minimum=") && found.contains("steep="), found);
         double valley = Double.parseDouble(found.replaceAll("^SuggestedLRs\\(valley=([0-9.e-]+),.*$", "$1").strip());
         assertTrue(valley > 1e-5 && valley < 1, "valley " + valley);
+        // the markdown says minimum and steep sit on the noise at the left edge, near 1e-7
+        for (String which : List.of("minimum", "steep")) {
+            double lr = Double.parseDouble(found.replaceAll("(?s)^.*" + which + "=([0-9.e-]+)[,)].*$", "$1"));
+            assertTrue(lr < 1e-5, () -> which + " is no longer at the left edge, as the markdown says: " + found);
+        }
         assertTrue(nb.html("learn.lrFind()").contains("data:image/png;base64,"), "the lr_find plot");
         assertTrue(nb.hasPng("learn.recorder().plotLoss()"), "the loss curves");
     }
@@ -226,5 +232,46 @@ class Chapter08NextIT {
 
     private static List<String> recommendations(String output) {
         return output.lines().map(String::strip).filter(l -> RECOMMENDATION.matcher(l).matches()).toList();
+    }
+
+    @Test
+    void thePitfallsShowWhatTheirMarkdownSays() {
+        String rows = nb.cell("var titles = dls.items();").stdout();
+        assertTrue(rows.contains("movie ids: 1682, rows of the title embedding: 1665 (row 0 is #na#)"), rows);
+        Matcher toyStory = Pattern.compile("Toy Story \\(1995\\), movie id 1, is row (\\d+)").matcher(rows);
+        assertTrue(toyStory.find() && Integer.parseInt(toyStory.group(1)) > 1, rows);
+        assertTrue(rows.contains("user ids: 943, rows of the user embedding: 944; user 196 is row 196"), rows);
+
+        String tiny = nb.cell("var tinyTrain = Table.create").stdout();
+        assertTrue(tiny.contains("users: [#na#, 1, 2], validation rows coded #na#: 1"), tiny);
+
+        // "several times" after one epoch, "well behind" after five
+        HtmlTable init = nb.table("var byInit = Table.create");
+        assertEquals(List.of("init", "first_valid_loss", "final_valid_loss"), init.header(), init::toString);
+        assertEquals(2, init.rows().size(), init::toString);
+        double[] small = {Double.parseDouble(init.rows().get(0).get(1)), Double.parseDouble(init.rows().get(0).get(2))};
+        double[] wide = {Double.parseDouble(init.rows().get(1).get(1)), Double.parseDouble(init.rows().get(1).get(2))};
+        assertTrue(init.rows().get(1).get(0).startsWith("N(0, 1)"), init::toString);
+        assertTrue(wide[0] > 4 * small[0], init::toString);
+        assertTrue(wide[1] > small[1] + 0.1 && small[1] < 0.84, init::toString);
+
+        String own = nb.html("Recommender.of(mine, dls.users(), dls.items())");
+        assertTrue(own.contains("<caption>the best 5 of 10 titles for the first 3 of 943 users (head(n) or toTable() for all 9,430 rows)</caption>"), own);
+        assertEquals(15, HtmlTable.first(own).rows().size(), own);
+
+        HtmlTable pairs = nb.table("recommender.predict(of196)");
+        assertEquals(List.of("user", "title", "rating", "predicted"), pairs.header(), pairs::toString);
+        assertEquals(5, pairs.rows().size(), pairs::toString);
+        for (List<String> row : pairs.rows()) {
+            assertEquals("196", row.get(0));
+            double p = Double.parseDouble(row.get(3));
+            assertTrue(p > 0 && p < 5.5 && row.get(3).length() <= 9, () -> "a float's digits, in range: " + row);
+        }
+
+        Matcher all = Pattern.compile("100,000 pairs predicted in one call, mean squared error ([0-9.]+)")
+                .matcher(nb.cell("var everyRating = recommender.predict(").stdout());
+        assertTrue(all.find(), nb.text("var everyRating = recommender.predict("));
+        double mse = Double.parseDouble(all.group(1));
+        assertTrue(mse > 0.2 && mse < 0.82, () -> "below the validation loss, as the markdown says: " + mse);
     }
 }

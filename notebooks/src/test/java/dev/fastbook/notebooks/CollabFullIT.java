@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,14 +34,10 @@ class CollabFullIT {
     }
 
     @Test
-    void noCellRaisesAnErrorAndItRunsInUnderNinetySecondsOnAnIdleMachine() {
+    void noCellRaisesAnError() {
         nb.assertNoErrors();
-        // the budget for ml-latest-small (runMillis includes the kernel start), on an idle machine; on a
-        // shared one the wall clock stretches with the load, so the budget does too (it still catches a runaway)
-        double busy = Math.max(1, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
-                / Runtime.getRuntime().availableProcessors());
-        assertTrue(nb.runMillis() < 90_000 * busy, () -> String.format(
-                "ran in %.1f s, over the budget of 90 s x %.1f (load average per core)", nb.runMillis() / 1000.0, busy));
+        // Its run time is a benchmark's figure (environment/BENCHMARKS.md, "The notebooks"), not an assertion here.
+        System.out.printf("[%s] executed in %.0f s%n", NAME, nb.runMillis() / 1000.0);
     }
 
     @Test
@@ -86,6 +81,19 @@ class CollabFullIT {
             assertTrue(settings.add(row.get(0) + "/" + row.get(1) + "/" + row.get(2)), () -> "each setting once: " + sweep);
             previous = mse;
         }
+    }
+
+    @Test
+    void theSweepsProseNamesTheOneSettingThatGainsFromTheLongerRun() {
+        HtmlTable sweep = nb.table("var sweep = ");
+        java.util.Map<String, double[]> byEpochs = new java.util.TreeMap<>();
+        for (List<String> row : sweep.rows()) {
+            int at = row.get(2).equals("3") ? 0 : 1;
+            byEpochs.computeIfAbsent(row.get(0) + "/" + row.get(1), k -> new double[2])[at] = Double.parseDouble(row.get(3));
+        }
+        List<String> gain = byEpochs.entrySet().stream().filter(e -> e.getValue()[1] < e.getValue()[0]).map(java.util.Map.Entry::getKey).toList();
+        assertEquals(List.of("25/0.3"), gain, () -> "the markdown names 25 factors, wd 0.3 as the one exception:\n" + sweep);
+        assertTrue(String.join("\n", nb.markdown()).contains("(25 factors, wd 0.3), which gains a little from the longer run"));
     }
 
     @Test

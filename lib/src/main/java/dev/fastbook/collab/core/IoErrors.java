@@ -11,7 +11,7 @@ public final class IoErrors {
     private IoErrors() {}
 
     /**
-     * {@code e} with a message "Could not {@code what}: <its message>. {@code todo}."; an error
+     * {@code e} with a message "Could not {@code what}: &lt;its message&gt;. {@code todo}."; an error
      * already wrapped here is returned as it is.
      */
     public static IOException named(IOException e, String what, String todo) {

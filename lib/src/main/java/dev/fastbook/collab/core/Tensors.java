@@ -86,7 +86,7 @@ public final class Tensors {
     }
 
     // Set before the engine loads: never reach for the network, and one intra-op thread: the per-batch
-    // ops are small, and the optimiser runs its own threads beside them (README, "Other commands").
+    // ops are small, and the optimiser runs its own threads beside them (environment/BENCHMARKS.md).
     private static void configureEngine() {
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("ai.djl.pytorch.num_threads", "1");

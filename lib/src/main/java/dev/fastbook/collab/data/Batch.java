@@ -17,6 +17,7 @@ public record Batch(NDArray x, NDArray y, NDManager manager, NDArray xCont) impl
         this(x, y, manager, null);
     }
 
+    /** Rows in this batch. */
     public int size() {
         return Math.toIntExact(x.getShape().get(0));
     }

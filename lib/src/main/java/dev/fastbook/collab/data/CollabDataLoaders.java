@@ -88,7 +88,7 @@ public final class CollabDataLoaders implements DataLoaders {
             System.out.println(guess);
         }
         if (b.validTable != null && valid.naRows() > 0) {
-            System.out.println(valid.naLine("validation"));
+            valid.sayNaLineOnce("validation");
         }
     }
 
@@ -149,7 +149,7 @@ public final class CollabDataLoaders implements DataLoaders {
         RowEncoder.checkRatings(table, ratingName());
         TabDataLoader dl = enc.loader(table, Splitter.allRows(table.rowCount()), bs(), false, null);
         if (dl.naRows() > 0) {
-            System.out.println(dl.naLine("test"));
+            dl.sayNaLineOnce("test");
         }
         return dl;
     }
@@ -177,10 +177,12 @@ public final class CollabDataLoaders implements DataLoaders {
         return m;
     }
 
+    /** The user vocabulary: index 0 is {@code #na#}, then the users of the training rows, sorted. */
     public Vocab users() {
         return enc.users;
     }
 
+    /** The item vocabulary (titles or ids), index 0 {@code #na#}. */
     public Vocab items() {
         return enc.items;
     }
@@ -220,6 +222,7 @@ public final class CollabDataLoaders implements DataLoaders {
         return train.n();
     }
 
+    /** Validation rows. */
     public int validSize() {
         return valid.n();
     }
@@ -276,10 +279,13 @@ public final class CollabDataLoaders implements DataLoaders {
             this.table = table;
         }
 
+        /** The users' column by name, instead of the guess from names and positions. */
         public Builder userName(String name) { userName = name; return this; }
 
+        /** The items' column by name (the chapter passes {@code "title"}). */
         public Builder itemName(String name) { itemName = name; return this; }
 
+        /** The ratings' column by name. */
         public Builder ratingName(String name) { ratingName = name; return this; }
 
         /** fastai's {@code valid_pct}: that share of the rows, drawn at random, validates. */
@@ -336,10 +342,13 @@ public final class CollabDataLoaders implements DataLoaders {
         /** Rows rating a (user, item) pair already rated: kept (fastai's way, the default), averaged or refused; reported once. */
         public Builder duplicates(Duplicates choice) { duplicates = java.util.Objects.requireNonNull(choice, "duplicates"); return this; }
 
+        /** The seed of the split and of every epoch's shuffle: the same seed, the same batches. */
         public Builder seed(long s) { seed = s; return this; }
 
+        /** Rows per batch (fastai's {@code bs}; 64 by default). */
         public Builder bs(int batchSize) { bs = batchSize; return this; }
 
+        /** Splits, builds the vocabularies and encodes the rows; refuses columns it cannot read, saying which. */
         public CollabDataLoaders build() {
             return new CollabDataLoaders(this);
         }

@@ -213,10 +213,12 @@ public final class Crosstab implements Displayable {
             this.predicted = predicted;
         }
 
+        /** The row keys shown (users, in the chapter's picture), top to bottom. */
         public List<Integer> rowKeys() {
             return rowKeys;
         }
 
+        /** The column keys shown (movies, in the chapter's picture), left to right. */
         public List<Integer> columnKeys() {
             return columnKeys;
         }

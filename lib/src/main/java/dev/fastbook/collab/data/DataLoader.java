@@ -11,6 +11,7 @@ public interface DataLoader extends Iterable<Batch> {
     /** Rows per epoch (fastai's {@code n}). */
     int n();
 
+    /** Rows per batch. */
     int bs();
 
     /** The same rows with another batch (or chunk) size. */

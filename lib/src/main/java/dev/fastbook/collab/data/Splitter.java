@@ -23,10 +23,12 @@ public final class Splitter {
 
     /** Row numbers of the training and the validation side, in the order the loaders keep them. */
     public record Split(int[] train, int[] valid) {
+        /** The training rows of {@code t}. */
         public Table train(Table t) {
             return t.rows(train);
         }
 
+        /** The validation rows of {@code t}. */
         public Table valid(Table t) {
             return t.rows(valid);
         }

@@ -8,6 +8,8 @@ import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * fastai's {@code TabDataLoader} for one side of a split: iterating it gives the epoch's batches.
@@ -124,6 +126,17 @@ public final class TabDataLoader implements DataLoader {
     String naLine(String what) {
         return String.format(java.util.Locale.ROOT, "CollabDataLoaders: %,d of %,d %s rows have a user or item not seen in"
                 + " training; they are coded #na# (index 0), as fastai does", naRows(), n(), what);
+    }
+
+    /** Lines already printed in this JVM (a kernel session): rebuilding the same split says nothing new. */
+    private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
+
+    /** Prints {@link #naLine(String)} the first time this JVM meets it, as Python's warnings do; naRows() keeps the count. */
+    void sayNaLineOnce(String what) {
+        String line = naLine(what);
+        if (SAID.add(line)) {
+            System.out.println(line);
+        }
     }
 
     /**

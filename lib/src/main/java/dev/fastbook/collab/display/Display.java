@@ -1,8 +1,12 @@
 package dev.fastbook.collab.display;
 
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.knowm.xchart.internal.chartpart.Chart;
 
@@ -11,7 +15,7 @@ import tech.tablesaw.columns.Column;
 import tech.tablesaw.table.Relation;
 
 /**
- * Shows tables, charts and {@link Displayable}s inline in Jupyter (rapaio or IJava kernel), and as
+ * Shows tables, charts and {@link Displayable}s inline in Jupyter (rapaio, IJava or JJava kernel), and as
  * text in a plain JVM.
  *
  * <pre>{@code
@@ -70,7 +74,7 @@ public final class Display {
         return new LiveDisplay(k, k.show(bundle));
     }
 
-    /** True inside a rapaio or IJava kernel. */
+    /** True inside a rapaio, IJava or JJava kernel. */
     public static boolean inNotebook() {
         return kernel() != null;
     }
@@ -81,7 +85,7 @@ public final class Display {
     }
 
     /**
-     * Makes the kernel render this library's types (IJava needs them registered; rapaio finds them
+     * Makes the kernel render this library's types (IJava and JJava need them registered; rapaio finds them
      * through its service file). Cheap and safe to call any number of times.
      */
     public static void ensureRegistered() {
@@ -123,6 +127,16 @@ public final class Display {
             // not in IJava
         }
         try {
+            // JJava (IJava's maintained fork): its base library keeps the running kernel; none running throws.
+            Class<?> jjava = Class.forName("org.dflib.jjava.jupyter.kernel.BaseKernel", false, loader);
+            Object instance = jjava.getMethod("notebookKernel").invoke(null);
+            if (instance != null) {
+                return new JJavaAdapter(instance);
+            }
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException notJJava) {
+            // not in JJava
+        }
+        try {
             // The rapaio jar may sit on a plain classpath (our tests); only a running kernel counts.
             Class.forName(RapaioAdapter.MAIN_CLASS, false, loader);
             if (RapaioAdapter.isRunning()) {
@@ -148,8 +162,10 @@ public final class Display {
             html.append("<caption>").append(escape(caption)).append("</caption>\n");
         }
         html.append("<thead><tr>");
+        List<String[]> shown = new ArrayList<>();
         for (Column<?> column : table.columns()) {
             html.append(cell("th", column.name(), column instanceof NumericColumn));
+            shown.add(shownValues(column));
         }
         html.append("</tr></thead>\n<tbody>\n");
         for (int row = 0; row < rows; row++) {
@@ -162,13 +178,48 @@ public final class Display {
                 row = rows - HEAD_TAIL;
             }
             html.append("<tr>");
-            for (Column<?> column : table.columns()) {
-                html.append(cell("td", column.getString(row), column instanceof NumericColumn));
+            for (int c = 0; c < table.columnCount(); c++) {
+                html.append(cell("td", shown.get(c)[row], table.column(c) instanceof NumericColumn));
             }
             html.append("</tr>\n");
         }
         html.append("</tbody>\n</table>");
         return Displayable.htmlAndText(html.toString(), table.print());
+    }
+
+    private static final Pattern PLAIN_DECIMAL = Pattern.compile("-?[0-9][0-9,]*(\\.([0-9]+))?");
+
+    /**
+     * The column's values as its formatter prints them; in a number column whose values are all plain decimals,
+     * each is padded with zeros to the most decimals any of them has, so 0.916 stands as 0.9160 beside 0.9145.
+     */
+    static String[] shownValues(Column<?> column) {
+        String[] values = new String[column.size()];
+        int decimals = 0;
+        boolean plain = column instanceof NumericColumn;
+        for (int row = 0; row < values.length; row++) {
+            values[row] = column.getString(row);
+            if (!plain || values[row].isEmpty()) {
+                continue;
+            }
+            Matcher m = PLAIN_DECIMAL.matcher(values[row]);
+            if (m.matches()) {
+                decimals = Math.max(decimals, m.group(2) == null ? 0 : m.group(2).length());
+            } else {
+                plain = false; // NaN, 1.0E-4, a custom format: left as printed
+            }
+        }
+        if (plain && decimals > 0) {
+            for (int row = 0; row < values.length; row++) {
+                String v = values[row];
+                if (!v.isEmpty()) {
+                    int dot = v.indexOf('.');
+                    int have = dot < 0 ? 0 : v.length() - dot - 1;
+                    values[row] = (dot < 0 ? v + "." : v) + "0".repeat(decimals - have);
+                }
+            }
+        }
+        return values;
     }
 
     private static String cell(String tag, String text, boolean number) {

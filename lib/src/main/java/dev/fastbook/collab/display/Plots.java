@@ -98,11 +98,20 @@ public final class Plots {
      * another; where points crowd, a label sits a little away with a thin line to its point.
      */
     public static XYChart scatterLabelled(double[] x, double[] y, String[] labels, String title) {
+        return scatterLabelled(x, y, labels, title, null, null);
+    }
+
+    /** The same, with the axes named (e.g. "principal component 0"); a null title leaves that axis unnamed. */
+    public static XYChart scatterLabelled(double[] x, double[] y, String[] labels, String title, String xTitle,
+            String yTitle) {
         if (x.length != y.length || x.length != labels.length || x.length == 0) {
             throw new IllegalArgumentException("x, y and labels need the same, non-zero length; got "
                     + x.length + ", " + y.length + " and " + labels.length);
         }
-        return scatterLabelled(x, y, new PointLabels(x, y, labels), title);
+        XYChart chart = scatterLabelled(x, y, new PointLabels(x, y, labels), title);
+        chart.setXAxisTitle(xTitle);
+        chart.setYAxisTitle(yTitle);
+        return chart;
     }
 
     static XYChart scatterLabelled(double[] x, double[] y, PointLabels pointLabels, String title) {

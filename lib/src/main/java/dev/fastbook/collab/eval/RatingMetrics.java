@@ -8,6 +8,7 @@ import java.util.Locale;
  */
 public record RatingMetrics(int rows, double rmse, double mae) {
 
+    /** RMSE and MAE of predictions against the actual ratings, row by row; refuses arrays of different lengths. */
     public static RatingMetrics of(float[] predicted, float[] actual) {
         if (predicted.length != actual.length) {
             throw new IllegalArgumentException(predicted.length + " predictions for " + actual.length

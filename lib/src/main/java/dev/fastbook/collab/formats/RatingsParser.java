@@ -19,8 +19,8 @@ import tech.tablesaw.api.Table;
  *
  * <p>Why not Tablesaw's {@code CsvReader}: it cannot split on the {@code ::} of ratings.dat (its
  * separator is one char), its errors count data rows rather than file lines and say "For input
- * string" for an id too large for an int, and it was several times slower on a 25M-row file (the
- * README's scale section has the comparison; {@code LoadBenchmark} times this parser). This parser
+ * string" for an id too large for an int, and it is slower on a large file (environment/BENCHMARKS.md,
+ * "The full MovieLens", compares the two). This parser
  * reads the bytes in 8 MB chunks and parses digits by hand into primitive arrays. Every line the
  * fast path does not accept is handed to a slow path that either parses it (stray spaces,
  * {@code 4e0}, negative ids) or names the file, the line and what is wrong with it.

@@ -23,10 +23,12 @@ import dev.fastbook.collab.train.Metric;
 public class Bpr<M extends Module> extends Module {
     public final M scorer;
 
+    /** Trains {@code scorer} through the pairwise loss on {@code [user, liked item, sampled item]} rows. */
     public Bpr(M scorer) {
         this.scorer = scorer;
     }
 
+    /** The model that scores (user, item) pairs, trained through the pairwise loss. */
     public M scorer() {
         return scorer;
     }

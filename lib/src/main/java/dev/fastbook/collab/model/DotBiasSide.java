@@ -28,6 +28,7 @@ public class DotBiasSide extends Module {
     private final int nFactors;
     private final YRange yRange;
 
+    /** {@code nFactors} per vector, the side columns' vocabularies from {@code side}, predictions in {@code yRange} (null for none). */
     public DotBiasSide(int nFactors, SideFeatures side, YRange yRange) {
         this.nFactors = nFactors;
         this.yRange = yRange;

@@ -107,6 +107,7 @@ public class Embedding extends Module {
         return weight.getArray();
     }
 
+    /** Rows in the table (the vocabulary's size). */
     public int size() {
         return n;
     }

@@ -44,6 +44,7 @@ public class Linear extends Module {
         return bias == null ? y : y.add(bias.getArray());
     }
 
+    /** The weight matrix, {@code out x in}. */
     public NDArray weight() {
         return weight.getArray();
     }

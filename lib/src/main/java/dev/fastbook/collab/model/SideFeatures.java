@@ -123,10 +123,12 @@ public final class SideFeatures {
         return flags.columnNames().stream().filter(c -> !c.equals(idColumn)).toArray(String[]::new);
     }
 
+    /** The user vocabulary the side columns are indexed by. */
     public Vocab users() {
         return users;
     }
 
+    /** The item vocabulary the side columns are indexed by. */
     public Vocab items() {
         return items;
     }

@@ -15,6 +15,7 @@ public record YRange(double lo, double hi) {
         }
     }
 
+    /** fastai's {@code y_range}: predictions squashed into (lo, hi) by a sigmoid; refuses lo >= hi. */
     public static YRange of(double lo, double hi) {
         return new YRange(lo, hi);
     }

@@ -41,8 +41,8 @@ import tech.tablesaw.api.Table;
  * cache (with a progress bar) and moved into place in one atomic rename. The licence of MovieLens
  * forbids redistributing it, hence the download.
  *
- * <p>The ratings are parsed from bytes into int and float arrays ({@code RatingsParser}); a 25M-row
- * ratings.csv loads in seconds ({@code environment/bench --main LoadBenchmark} measures it).
+ * <p>The ratings are parsed from bytes into int and float arrays ({@code RatingsParser}), with no
+ * object per row (environment/BENCHMARKS.md has its load times).
  */
 public final class MovieLens {
 

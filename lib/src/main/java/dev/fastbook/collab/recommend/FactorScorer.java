@@ -22,7 +22,8 @@ public final class FactorScorer implements Scorer {
     /**
      * Scores per block stay under this many floats (30 MB), whatever the catalogue size. Under
      * 32 MB glibc's malloc reuses the freed block for the next one; a larger block is a fresh
-     * mmap each time, and its page faults cost more than the product.
+     * mmap each time, and its page faults cost more than the product (environment/BENCHMARKS.md,
+     * "The full MovieLens").
      */
     static int maxBlockFloats = 7_500_000;
     /**

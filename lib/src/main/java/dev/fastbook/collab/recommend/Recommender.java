@@ -89,6 +89,7 @@ public final class Recommender {
                 + ") have no user and item vocabularies: use Recommender.of(model, users, items).");
     }
 
+    /** Recommends with a trained dot-product model, its vocabularies taken from the model. */
     public static Recommender of(EmbeddingDotBias model) {
         if (model == null) {
             throw new IllegalArgumentException("Give a trained model (or learner), not null.");
@@ -246,7 +247,7 @@ public final class Recommender {
         float[] out = forward().predict(ui, ii);
         DoubleColumn predicted = DoubleColumn.create("predicted", n);
         for (int r = 0; r < n; r++) {
-            predicted.set(r, out[r]);
+            predicted.set(r, Double.parseDouble(Float.toString(out[r])));   // the float's digits, not its binary tail
         }
         Table result = pairs.copy();
         if (result.containsColumn("predicted")) {
@@ -304,10 +305,12 @@ public final class Recommender {
         return model;
     }
 
+    /** The users it can recommend for. */
     public Vocab users() {
         return users;
     }
 
+    /** The items it recommends from. */
     public Vocab items() {
         return items;
     }

@@ -77,13 +77,17 @@ public final class TopK implements Displayable {
     }
 
     private Table table(int nUsers) {
+        return table(nUsers, Integer.MAX_VALUE);
+    }
+
+    private Table table(int nUsers, int perUser) {
         StringColumn u = StringColumn.create(users.name());
         IntColumn rank = IntColumn.create("rank");
         StringColumn it = StringColumn.create(items.name());
         DoubleColumn p = DoubleColumn.create("predicted");
         for (int r = 0; r < nUsers; r++) {
             List<Recommendation> recs = forRow(r);
-            for (int j = 0; j < recs.size(); j++) {
+            for (int j = 0; j < Math.min(perUser, recs.size()); j++) {
                 u.append(users.get(r + 1));
                 rank.append(j + 1);
                 it.append(recs.get(j).item());
@@ -95,7 +99,18 @@ public final class TopK implements Displayable {
 
     @Override
     public Map<String, String> mimeBundle() {
-        Map<String, String> bundle = new java.util.LinkedHashMap<>(Display.bundle(head(3)));
+        // A preview small enough to show whole, captioned with what it leaves out.
+        int shownUsers = Math.min(3, users());
+        int shownItems = Math.min(5, k());
+        Table preview = table(shownUsers, shownItems);
+        long rowsInAll = 0;
+        for (int count : rows.counts()) {
+            rowsInAll += count;
+        }
+        preview.setName(String.format(Locale.ROOT, "the best %d of %d %ss for the first %d of %,d %ss"
+                        + " (head(n) or toTable() for all %,d rows)",
+                shownItems, k(), items.name(), shownUsers, users(), users.name(), rowsInAll));
+        Map<String, String> bundle = new java.util.LinkedHashMap<>(Display.bundle(preview));
         bundle.put("text/plain", toString());
         return bundle;
     }

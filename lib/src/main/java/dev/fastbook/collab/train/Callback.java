@@ -41,32 +41,46 @@ public interface Callback {
         return true;
     }
 
+    /** Once, before the first epoch of a fit. */
     default void beforeFit(Learner<?, ?> learn) {}
 
+    /** At the start of each epoch. */
     default void beforeEpoch(Learner<?, ?> learn) {}
 
+    /** Before an epoch's training batches (the model is in training mode). */
     default void beforeTrain(Learner<?, ?> learn) {}
 
+    /** Before each batch, training or validation: the place to set {@code lr} and {@code mom}. */
     default void beforeBatch(Learner<?, ?> learn) {}
 
+    /** After the forward pass: {@code learn.pred()} holds the predictions. */
     default void afterPred(Learner<?, ?> learn) {}
 
+    /** After the loss is computed: {@code learn.loss()} holds it. */
     default void afterLoss(Learner<?, ?> learn) {}
 
+    /** Before the gradients are computed (training batches only). */
     default void beforeBackward(Learner<?, ?> learn) {}
 
+    /** After the gradients, before the optimiser steps (training batches only). */
     default void beforeStep(Learner<?, ?> learn) {}
 
+    /** After the optimiser stepped (training batches only). */
     default void afterStep(Learner<?, ?> learn) {}
 
+    /** After each batch, training or validation. */
     default void afterBatch(Learner<?, ?> learn) {}
 
+    /** After an epoch's training batches. */
     default void afterTrain(Learner<?, ?> learn) {}
 
+    /** Before an epoch's validation batches (the model is in evaluation mode). */
     default void beforeValidate(Learner<?, ?> learn) {}
 
+    /** After an epoch's validation batches. */
     default void afterValidate(Learner<?, ?> learn) {}
 
+    /** At the end of each epoch (after the Recorder, which runs first, has written its row of results). */
     default void afterEpoch(Learner<?, ?> learn) {}
 
     /** After the last epoch, or after a {@link CancelFitException}; not after an error. */

@@ -19,10 +19,12 @@ public class EarlyStoppingCallback extends TrackerCallback {
         this("valid_loss", 1);
     }
 
+    /** Stops after {@code patience} epochs in which {@code monitor} (a results-table column) did not improve. */
     public EarlyStoppingCallback(String monitor, int patience) {
         this(monitor, 0, patience);
     }
 
+    /** As above, counting only improvements larger than {@code minDelta}; refuses a patience below 1. */
     public EarlyStoppingCallback(String monitor, double minDelta, int patience) {
         super(monitor, minDelta);
         if (patience < 1) {

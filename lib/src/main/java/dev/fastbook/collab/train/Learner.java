@@ -129,6 +129,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return this;
     }
 
+    /** The model being trained. */
     public M model() {
         return model;
     }
@@ -145,6 +146,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
         return loss;
     }
 
+    /** The recorder: every batch's loss and learning rate and every epoch's results, for plots. */
     public Recorder recorder() {
         return recorder;
     }

@@ -60,10 +60,12 @@ public final class ResultsTable implements Displayable {
         rows.add(row);
     }
 
+    /** The rows so far, one per epoch. */
     public List<Row> rows() {
         return List.copyOf(rows);
     }
 
+    /** Epochs recorded. */
     public int size() {
         return rows.size();
     }

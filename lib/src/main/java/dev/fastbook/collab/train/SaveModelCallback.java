@@ -31,10 +31,12 @@ public class SaveModelCallback extends TrackerCallback {
         this("valid_loss");
     }
 
+    /** Keeps the weights of the epoch with the best {@code monitor} (a results-table column). */
     public SaveModelCallback(String monitor) {
         this(monitor, 0);
     }
 
+    /** As above, counting only improvements larger than {@code minDelta}. */
     public SaveModelCallback(String monitor, double minDelta) {
         super(monitor, minDelta);
     }

@@ -22,6 +22,7 @@ public final class Schedule {
      */
     public record OneCycle(double lrMax, double div, double divFinal, double pctStart, double momHigh, double momLow)
             implements Callback {
+        /** fastai's defaults around {@code lrMax}: div 25, div_final 1e5, pct_start 0.25, momentum 0.95 to 0.85. */
         public static OneCycle of(double lrMax) {
             return new OneCycle(lrMax, 25, 1e5, 0.25, 0.95, 0.85);
         }

@@ -22,9 +22,9 @@ public final class FolderWriter {
                 });
                 saved++;
             } catch (Exception e) {
-                System.out.println("error " + e);
+                ChildJvm.say("error " + e);
             }
         }
-        System.out.println("saved " + saved);
+        ChildJvm.say("saved " + saved);
     }
 }

@@ -37,9 +37,7 @@ class VersionedFolderTest {
         });
         List<Process> writers = new java.util.ArrayList<>();
         for (String who : List.of("A", "B")) {
-            writers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
-                    FolderWriter.class.getName(), f.dir().toString(), who, "400")
+            writers.add(ChildJvm.java(List.of("-XX:TieredStopAtLevel=1"), FolderWriter.class, f.dir().toString(), who, "400")
                     .redirectErrorStream(true).redirectOutput(tmp.resolve(who + ".log").toFile()).start());
         }
         int reads = 0;
@@ -64,7 +62,8 @@ class VersionedFolderTest {
         } finally {
             writers.forEach(Process::destroyForcibly);
         }
-        String out = Files.readString(tmp.resolve("A.log")).strip() + "; " + Files.readString(tmp.resolve("B.log")).strip();
+        String out = String.join(" ", ChildJvm.said(Files.readString(tmp.resolve("A.log")))) + "; "
+                + String.join(" ", ChildJvm.said(Files.readString(tmp.resolve("B.log"))));
         System.out.printf("[VersionedFolderTest] 2 writers x 400 versions: %s; %d reads meanwhile, %d failed, tokens seen %s%n",
                 out, reads, failed, seen);
         assertEquals("saved 400; saved 400", out);

@@ -21,13 +21,11 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class CollabDataLoadersTest {
     @Test
     void movieLensVocabulariesAndSplitMatchFastai() {
-        var ml100k = MovieLens.load(RealData.ml100k().orElseThrow(() -> new org.opentest4j.TestAbortedException(
-                "MovieLens 100k is not on this machine (FASTBOOK_DATA, ~/.fastbook/data, ../shared/data)")));
+        var ml100k = MovieLens.load(RealData.ml100k());
         Table ratings = ml100k.ratings().joinOn("movie").with(ml100k.movies()).join();
         var dls = CollabDataLoaders.from(ratings).itemName("title").bs(64).seed(42).build();
         assertEquals(944, dls.users().size());

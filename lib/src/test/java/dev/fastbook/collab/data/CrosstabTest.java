@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -147,8 +146,7 @@ class CrosstabTest {
 
     @Test
     void realDataFifteenByFifteen() {
-        Path folder = RealData.ml100k().orElse(null);
-        assumeTrue(folder != null, "FASTBOOK_DATA with ml-100k not available");
+        Path folder = RealData.ml100k();
         Table ratings = MovieLens.load(folder).ratings();
         Crosstab t = Crosstab.mostActive(ratings, 15, 15);
         assertEquals(15, t.rowKeys().size());

@@ -40,9 +40,23 @@ class DisplayTest {
         assertTrue(html.contains("<th style=\"text-align:left\">title</th>"), html);
         assertTrue(html.contains("<td style=\"text-align:right\">2</td>"), html);
         assertTrue(html.contains(">Toy Story (1995)</td>"), html);
-        assertTrue(html.contains(">4.5</td>"), html);
+        assertTrue(html.contains(">4.50</td>") && html.contains(">3.25</td>"), "decimals aligned: " + html);
         assertTrue(html.contains(">Tom &amp; Jerry &lt;the movie&gt;</td>"), html); // escaped
         assertEquals(small().print(), bundle.get("text/plain"));
+    }
+
+    @Test
+    void aNumberColumnKeepsItsTrailingZerosBesideLongerDecimals() {
+        DoubleColumn rmse = DoubleColumn.create("rmse", 0.9145, 0.916, 0.91);
+        rmse.appendMissing();
+        assertEquals(List.of("0.9145", "0.9160", "0.9100", ""), List.of(Display.shownValues(rmse)));
+        assertEquals(List.of("3", "5"), List.of(Display.shownValues(DoubleColumn.create("score", 3.0, 5.0))),
+                "whole numbers stay whole");
+        DoubleColumn share = DoubleColumn.create("share", 0.5, 0.125);
+        share.setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.percent(1));
+        assertEquals(List.of("50.0%", "12.5%"), List.of(Display.shownValues(share)), "a custom format is left as it is");
+        assertEquals(List.of("1.50", "2.25"), List.of(Display.shownValues(StringColumn.create("s", "1.50", "2.25"))),
+                "text is never touched");
     }
 
     @Test

@@ -161,6 +161,16 @@ class PlotsTest {
     }
 
     @Test
+    void scatterAxesCarryTheirTitles() throws IOException {
+        double[] x = {0, 1, 2}, y = {2, 0, 1};
+        XYChart chart = Plots.scatterLabelled(x, y, new String[] {"a", "b", "c"}, "t", "component 0", "component 2");
+        assertEquals("component 0", chart.getXAxisTitle());
+        assertEquals("component 2", chart.getYAxisTitle());
+        assertTrue(chart.getStyler().isXAxisTitleVisible() && chart.getStyler().isYAxisTitleVisible());
+        decode(chart);
+    }
+
+    @Test
     void sparseLabelsSitRightAboveTheirPoints() {
         double[] px = {100, 400, 700}, py = {300, 500, 200}, w = {80, 120, 60}, h = {12, 12, 12};
         Rectangle2D area = new Rectangle2D.Double(0, 0, 900, 900);

@@ -1,5 +1,6 @@
 package dev.fastbook.collab.movielens;
 
+import dev.fastbook.collab.core.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,10 +107,9 @@ class MovieLensDownloadKillTest {
         if (log == null) {
             log = Files.createTempFile("download-child", ".log");
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "-D" + dev.fastbook.collab.download.ZipExtractor.MAX_RATIO_PROPERTY + "=2000", // its filler is zeros: 1000 to 1
-                DownloadChild.class.getName(), url.toString(), cacheRoot.toString())
+        Process p = ChildJvm.java(List.of("-Xmx256m",
+                        "-D" + dev.fastbook.collab.download.ZipExtractor.MAX_RATIO_PROPERTY + "=2000"), // its filler is zeros: 1000 to 1
+                DownloadChild.class, url.toString(), cacheRoot.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -3,7 +3,6 @@ package dev.fastbook.collab.movielens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -134,8 +133,7 @@ class MovieLensExtrasTest {
 
     @Test
     void realOfficialSplits() {
-        Path folder = RealData.ml100k().orElse(null);
-        assumeTrue(folder != null, "ml-100k not available");
+        Path folder = RealData.ml100k();
         MovieLens.Dataset data = MovieLens.load(folder);
         assertEquals(List.of("u1", "u2", "u3", "u4", "u5", "ua", "ub"), data.splitNames());
         OfficialSplit u1 = data.split("u1");
@@ -167,8 +165,7 @@ class MovieLensExtrasTest {
 
     @Test
     void realUsersAndGenres() {
-        Path folder = RealData.ml100k().orElse(null);
-        assumeTrue(folder != null, "ml-100k not available");
+        Path folder = RealData.ml100k();
         MovieLens.Dataset data = MovieLens.load(folder);
         Table users = data.users();
         assertEquals(943, users.rowCount());
@@ -197,8 +194,7 @@ class MovieLensExtrasTest {
 
     @Test
     void realMlLatestSmallGenres() {
-        Path folder = RealData.mlLatestSmall().orElse(null);
-        assumeTrue(folder != null, "ml-latest-small not available");
+        Path folder = RealData.mlLatestSmall();
         Table genres = MovieLens.load(folder).genres();
         assertEquals(9_742, genres.rowCount());
         assertEquals(21, genres.columnCount()); // movie and 20 genre names, "(no genres listed)" one of them

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -254,8 +253,7 @@ class MovieLensFormatsTest {
 
     @Test
     void realMlLatestSmallThroughDataset() {
-        Path base = RealData.base("ml-latest-small").orElse(null);
-        assumeTrue(base != null, "ml-latest-small not found ($FASTBOOK_DATA, ~/.fastbook/data, ../shared/data)");
+        Path base = RealData.base("ml-latest-small");
         Path folder = DataLocator.findFolder(MovieLens.release("ml-latest-small"), base.toString(), dir, null);
         MovieLens.Dataset data = MovieLens.load(folder);
         assertEquals("ml-latest-small", data.name());

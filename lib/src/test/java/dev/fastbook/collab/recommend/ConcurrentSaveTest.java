@@ -1,5 +1,6 @@
 package dev.fastbook.collab.recommend;
 
+import dev.fastbook.collab.core.ChildJvm;
 import dev.fastbook.collab.core.VersionedFolder;
 import dev.fastbook.collab.core.VersionedFolderAccess;
 import dev.fastbook.collab.model.EmbeddingDotBias;
@@ -36,10 +37,9 @@ class ConcurrentSaveTest {
 
         List<Process> children = new ArrayList<>();
         for (int which = 0; which < 2; which++) {
-            children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-                    SaveMany.class.getName(), dir.toString(), String.valueOf(which), String.valueOf(SAVES))
+            children.add(ChildJvm.java(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+                    "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"),
+                    SaveMany.class, dir.toString(), String.valueOf(which), String.valueOf(SAVES))
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("child-" + which + ".log").toFile()).start());
         }
         int loads = 0;
@@ -72,7 +72,7 @@ class ConcurrentSaveTest {
         System.out.printf("[ConcurrentSaveTest] 2 x %d saves: %s; %d loads meanwhile (model 0 %d, model 1 %d), %d failed%n",
                 SAVES, outputs, loads, seen[0], seen[1], loadErrors.size());
         for (String out : outputs) {
-            assertEquals("saved " + SAVES + " refused 0", out, "every save landed");
+            assertEquals(List.of("saved " + SAVES + " refused 0"), ChildJvm.said(out), () -> "every save landed: " + out);
         }
         assertEquals(List.of(), loadErrors.subList(0, Math.min(5, loadErrors.size())), "no load failed");
         assertTrue(loads > 10, "loads ran meanwhile: " + loads);

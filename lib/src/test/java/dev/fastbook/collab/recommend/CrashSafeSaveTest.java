@@ -1,5 +1,6 @@
 package dev.fastbook.collab.recommend;
 
+import dev.fastbook.collab.core.ChildJvm;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,15 +40,14 @@ class CrashSafeSaveTest {
         int[] seen = new int[2];
         int[] seenFile = new int[2];
         for (int kill = 0; kill < KILLS; kill++) {
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-                    SaveLoop.class.getName(), dir.toString(), file.toString())
+            Process child = ChildJvm.java(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+                    "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"),
+                    SaveLoop.class, dir.toString(), file.toString())
                     .redirectErrorStream(true).start();
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                 List<String> lines = new ArrayList<>();
-                for (String line; (line = out.readLine()) != null && !line.equals("ready"); ) {
+                for (String line; (line = out.readLine()) != null && !"ready".equals(ChildJvm.said1(line)); ) {
                     lines.add(line);
                 }
                 assertTrue(child.isAlive(), () -> "the child saves until it is killed: " + lines);

@@ -270,6 +270,9 @@ class RecommenderTest {
         assertTrue(lines.get(4).contains("57 more users"), t);
         var bundle = top.mimeBundle();
         assertTrue(bundle.get("text/html").contains("<table"), "still a table in a notebook");
+        assertTrue(bundle.get("text/html").contains("<caption>the best 5 of 5 titles for the first 3 of 60 users"
+                + " (head(n) or toTable() for all 300 rows)</caption>"), bundle.get("text/html"));
+        assertEquals(1 + 15, bundle.get("text/html").split("<tr>").length - 1, "a header and 3 x 5 rows, none elided");
         assertEquals(t, bundle.get("text/plain"));
         assertEquals(15, top.head(3).rowCount());
         assertEquals(300, top.toTable().rowCount());

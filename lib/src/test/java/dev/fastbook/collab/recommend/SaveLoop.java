@@ -1,5 +1,6 @@
 package dev.fastbook.collab.recommend;
 
+import dev.fastbook.collab.core.ChildJvm;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.model.EmbeddingDotBias;
@@ -40,7 +41,7 @@ public final class SaveLoop {
         Recommender[] recs = {Recommender.of(models[0]), Recommender.of(models[1])};
         recs[0].save(dir);
         models[0].save(file);
-        System.out.println("ready");
+        ChildJvm.say("ready");
         System.out.flush();
         for (int i = 1; ; i++) {
             recs[i % 2].save(dir);

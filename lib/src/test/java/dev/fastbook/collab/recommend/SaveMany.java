@@ -1,5 +1,6 @@
 package dev.fastbook.collab.recommend;
 
+import dev.fastbook.collab.core.ChildJvm;
 import java.nio.file.Path;
 
 /**
@@ -19,9 +20,9 @@ public final class SaveMany {
                 saved++;
             } catch (Exception e) {
                 refused++;
-                System.out.println("error " + e);
+                ChildJvm.say("error " + e);
             }
         }
-        System.out.println("saved " + saved + " refused " + refused);
+        ChildJvm.say("saved " + saved + " refused " + refused);
     }
 }
