@@ -322,6 +322,22 @@ class Chapter08IT {
         }
     }
 
+    /** The chapter's last code cell: fastai's EmbeddingNN as a short subclass of TabularModel, after the model it shows. */
+    @Test
+    void theChaptersLastCellWritesEmbeddingNNOnTabularModel() {
+        ExecutedNotebook.Cell cell = nb.cell("class MyEmbeddingNN extends TabularModel");
+        assertTrue(cell.source().contains("super(embSzs, 0, 1, layers, yRange);"), cell::source);
+        assertTrue(cell.errors().isEmpty(), () -> "it runs: " + cell.text());
+        String printout = cell.text();
+        for (String part : List.of("MyEmbeddingNN(", "Embedding(944, 74)", "Embedding(1665, 102)",
+                "Linear(in_features=176, out_features=100, bias=False)", "BatchNorm1d(50",
+                "Linear(in_features=50, out_features=1, bias=True)", "SigmoidRange")) {
+            assertTrue(printout.contains(part), () -> part + " in\n" + printout);
+        }
+        List<ExecutedNotebook.Cell> printouts = nb.cells("learn.model()");
+        assertTrue(cell.index() > printouts.get(printouts.size() - 1).index(), "after the library model's printout, as in the chapter");
+    }
+
     @Test
     void kernelspecIsTheProjectsJavaKernel() {
         // The executed copy records the kernel that ran it.

@@ -6,7 +6,7 @@ import dev.fastbook.collab.model.DotBiasSide;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.model.SideFeatures;
-import dev.fastbook.collab.model.TabularCollab;
+import dev.fastbook.collab.model.TabularModel;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.Learner;
 import tech.tablesaw.api.Table;
@@ -48,7 +48,7 @@ record Candidate(String family, int factors, int[] layers, String side, int epoc
         return switch (family) {
             case "dot" -> EmbeddingDotBias.fromClasses(factors, dls.users(), dls.items(), Y_RANGE);
             case "side" -> new DotBiasSide(factors, side(dls, users, genres, false), Y_RANGE);
-            case "tabular" -> new TabularCollab(side(dls, users, genres, true), layers, Y_RANGE);
+            case "tabular" -> TabularModel.withSide(side(dls, users, genres, true), layers, Y_RANGE);
             default -> throw new IllegalArgumentException("Unknown model family " + family);
         };
     }

@@ -11,6 +11,7 @@ import dev.fastbook.collab.eval.RatingMetrics;
 import dev.fastbook.collab.implicit.Ease;
 import dev.fastbook.collab.implicit.Interactions;
 import dev.fastbook.collab.implicit.Rp3Beta;
+import dev.fastbook.collab.recommend.Scorer;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.implicit.Bpr;
@@ -385,15 +386,15 @@ public final class LeaderboardBenchmark {
     }
 
     // Every ranking model's top 10 goes through this one call: the task's top-k selection and rated-item exclusion.
-    private static RankingMetrics rank(RankingTask task, float[][] scores) {
+    private static RankingMetrics rank(RankingTask task, Scorer scores) {
         return task.evaluate(scores, 10);
     }
 
-    private static double ndcg(RankingTask task, float[][] scores) {
+    private static double ndcg(RankingTask task, Scorer scores) {
         return rank(task, scores).ndcg();
     }
 
-    private static void print(String protocol, String model, RankingTask task, float[][] scores, String setting) {
+    private static void print(String protocol, String model, RankingTask task, Scorer scores, String setting) {
         RankingMetrics m = rank(task, scores);
         System.out.printf(Locale.ROOT, "RESULT leaderboard protocol=%s model=%s ndcg_at_10=%.4f precision_at_10=%.4f"
                 + " recall_at_10=%.4f map_at_10=%.4f coverage=%.3f  [%s]%n", protocol, model, m.ndcg(), m.precision(),

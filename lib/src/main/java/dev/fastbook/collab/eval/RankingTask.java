@@ -1,12 +1,17 @@
 package dev.fastbook.collab.eval;
 
+import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.implicit.Popularity;
 import dev.fastbook.collab.model.Module;
+import dev.fastbook.collab.recommend.RatedItems;
+import dev.fastbook.collab.recommend.Scorer;
+import dev.fastbook.collab.recommend.TopKSelection;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 
@@ -15,7 +20,8 @@ import java.util.List;
  * against the user's validation (or test) items, as Recommenders' benchmark does. The training
  * rows of the DataLoaders are what a list must leave out; the validation rows are the relevant
  * items (binary relevance). A test item that training never saw ({@code #na#}) still counts in
- * the user's relevant total, though no model can recommend it, as Recommenders counts it.
+ * the user's relevant total, though no model can recommend it, as Recommenders counts it. Lists
+ * come from the Recommender's own selection ({@link TopKSelection}), so both rank alike.
  *
  * <pre>{@code
  * var task = RankingTask.of(CollabDataLoaders.from(train).valid(test).build());
@@ -24,27 +30,22 @@ import java.util.List;
  * }</pre>
  */
 public final class RankingTask {
-    private final int nUsers;
-    private final int nItems;
-    private final int[][] seen;
+    private final Vocab userVocab;
+    private final Vocab itemVocab;
+    private final RatedItems seen;
     private final int[][] relevant;
     private final int[] testUsers;
     private final int[] trainItems;
     private final int distinctTrainItems;
-    private final dev.fastbook.collab.core.Vocab userVocab;
-    private final dev.fastbook.collab.core.Vocab itemVocab;
 
-    private RankingTask(dev.fastbook.collab.core.Vocab userVocab, dev.fastbook.collab.core.Vocab itemVocab,
-            int[][] rowsTrain, int[][] rowsTest) {
+    private RankingTask(Vocab userVocab, Vocab itemVocab, int[][] rowsTrain, int[][] rowsTest) {
         this.userVocab = userVocab;
         this.itemVocab = itemVocab;
-        this.nUsers = userVocab.size();
-        this.nItems = itemVocab.size();
         this.trainItems = rowsTrain[1];
-        this.seen = group(rowsTrain, nUsers, false);
-        this.relevant = group(rowsTest, nUsers, true);
+        this.seen = RatedItems.of(userVocab.size(), itemVocab.size(), rowsTrain[0], rowsTrain[1]);
+        this.relevant = relevant(rowsTest, userVocab.size());
         List<Integer> users = new ArrayList<>();
-        for (int u = 1; u < nUsers; u++) {
+        for (int u = 1; u < userVocab.size(); u++) {
             if (relevant[u] != null) {
                 users.add(u);
             }
@@ -62,39 +63,27 @@ public final class RankingTask {
         return new RankingTask(dls.users(), dls.items(), rows(dls.train()), rows(dls.valid()));
     }
 
-    /** The scores of every item for every user from a model of {@code [user, item]} rows. */
-    public float[][] scores(Module model) {
-        return TopKLists.scores(model, nUsers, nItems);
+    /** The model's scores of every item, as the Recommender ranks them ({@link Scorer#of}). */
+    public Scorer scores(Module model) {
+        return Scorer.of(model, itemVocab.size());
     }
 
     /** The popularity baseline's scores: how often each item was rated in training. */
-    public float[][] popularity() {
-        return TopKLists.sameForAll(Popularity.scores(trainItems, nItems), nUsers);
+    public Scorer popularity() {
+        return Scorer.sameForEveryUser(Popularity.scores(trainItems, itemVocab.size()));
     }
 
-    /** Each test user's k best unseen items (index lists; null for users without test rows). */
-    public int[][] lists(float[][] scores, int k) {
-        checked(scores, testUsers, k);
-        return TopKLists.of(scores, seen, testUsers, Math.min(k, nItems)); // no list is longer than the catalogue
-    }
-
-    // Before the selection: a k it cannot hold, or a NaN score, which no order can rank.
-    private void checked(float[][] scores, int[] users, int k) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k is how many items each list holds: at least 1, got " + k + " (e.g. evaluate(scores, 10)).");
+    /** Each test user's k best unseen items (index lists, by user index; null for users without test rows). */
+    public int[][] lists(Scorer scores, int k) {
+        TopKSelection.Lists best = select(scores, testUsers, k);
+        int[][] lists = new int[userVocab.size()][];
+        for (int p = 0; p < testUsers.length; p++) {
+            lists[testUsers[p]] = best.items(p);
         }
-        for (int u : users) {
-            for (int i = 1; i < scores[u].length; i++) {
-                if (Float.isNaN(scores[u][i])) {
-                    throw new IllegalArgumentException("The score of " + itemVocab.name() + " " + itemVocab.get(i) + " for "
-                            + userVocab.name() + " " + userVocab.get(u) + " is NaN, which cannot be ranked: the model's weights"
-                            + " hold NaN (a diverged fit?). Retrain with a lower learning rate.");
-                }
-            }
-        }
+        return lists;
     }
 
-    public RankingMetrics evaluate(float[][] scores, int k) {
+    public RankingMetrics evaluate(Scorer scores, int k) {
         return RankingMetrics.of(lists(scores, k), relevant, k);
     }
 
@@ -103,27 +92,47 @@ public final class RankingTask {
     }
 
     /** Catalogue coverage of the lists: distinct recommended items over distinct training items. */
-    public double coverage(float[][] scores, int k) {
+    public double coverage(Scorer scores, int k) {
         return RankingMetrics.coverage(lists(scores, k), distinctTrainItems);
     }
 
     /** One user's k best unseen items, by name (the item column's values), best first. */
-    public List<String> topK(Object user, float[][] scores, int k) {
-        int u = userVocab.requireFromTraining(user);
-        checked(scores, new int[] {u}, k);
-        int[] list = TopKLists.of(scores, seen, new int[] {u}, Math.min(k, nItems))[u];
-        return java.util.Arrays.stream(list).mapToObj(itemVocab::get).toList();
+    public List<String> topK(Object user, Scorer scores, int k) {
+        int[] list = select(scores, new int[] {userVocab.requireFromTraining(user)}, k).items(0);
+        return Arrays.stream(list).mapToObj(itemVocab::get).toList();
     }
 
     /** One user's test items that training saw, by name. */
     public List<String> relevant(Object user) {
         int u = userVocab.requireFromTraining(user);
         return relevant[u] == null ? List.of()
-                : java.util.Arrays.stream(relevant[u]).filter(i -> i > 0).mapToObj(itemVocab::get).toList();
+                : Arrays.stream(relevant[u]).filter(i -> i > 0).mapToObj(itemVocab::get).toList();
     }
 
     public int users() {
         return testUsers.length;
+    }
+
+    // The selection never ranks a NaN score; here one is refused, as it means a broken model, not a low score.
+    private TopKSelection.Lists select(Scorer scores, int[] users, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k is how many items each list holds: at least 1, got " + k
+                    + " (e.g. evaluate(scores, 10)).");
+        }
+        if (scores == null || scores.items() != itemVocab.size()) {
+            throw new IllegalArgumentException("The scores cover " + (scores == null ? "no" : String.valueOf(scores.items()))
+                    + " items, this task's vocabulary " + itemVocab.size() + " (with #na#): score with task.scores(model)"
+                    + " or a Scorer built on these DataLoaders.");
+        }
+        TopKSelection.Lists lists = TopKSelection.of(scores, seen, users, k, Runtime.getRuntime().availableProcessors());
+        if (lists.firstNaN() >= 0) {
+            int u = users[(int) (lists.firstNaN() >>> 32)];
+            int i = (int) lists.firstNaN();
+            throw new IllegalArgumentException("The score of " + itemVocab.name() + " " + itemVocab.get(i) + " for "
+                    + userVocab.name() + " " + userVocab.get(u) + " is NaN, which cannot be ranked: the model's weights"
+                    + " hold NaN (a diverged fit?). Retrain with a lower learning rate.");
+        }
+        return lists;
     }
 
     // Every row of a loader as {users, items}, through its public batches.
@@ -142,11 +151,11 @@ public final class RankingTask {
                 }
             }
         }
-        return new int[][] {java.util.Arrays.copyOf(u, k), java.util.Arrays.copyOf(i, k)};
+        return new int[][] {Arrays.copyOf(u, k), Arrays.copyOf(i, k)};
     }
 
-    // Items per user; unseen test items (#na#, index 0) get distinct negative ids so each counts once.
-    private static int[][] group(int[][] rows, int nUsers, boolean test) {
+    // Each user's test items; unseen ones (#na#, index 0) get distinct negative ids so each counts once.
+    private static int[][] relevant(int[][] rows, int nUsers) {
         List<List<Integer>> by = new ArrayList<>();
         for (int u = 0; u < nUsers; u++) {
             by.add(null);
@@ -161,7 +170,7 @@ public final class RankingTask {
                 by.set(u, new ArrayList<>());
             }
             int item = rows[1][r];
-            by.get(u).add(test && item == 0 ? unseen-- : item);
+            by.get(u).add(item == 0 ? unseen-- : item);
         }
         int[][] out = new int[nUsers][];
         for (int u = 0; u < nUsers; u++) {

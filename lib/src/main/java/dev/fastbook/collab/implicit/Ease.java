@@ -1,5 +1,7 @@
 package dev.fastbook.collab.implicit;
 
+import dev.fastbook.collab.recommend.Scorer;
+
 import java.util.Arrays;
 
 /**
@@ -52,8 +54,8 @@ public final class Ease {
         return new Ease(x, lambda, p);
     }
 
-    /** Every user's score for every item (users x items, vocabulary indices). */
-    public float[][] scores() {
+    /** Every user's score for every item, row by row, for the one top-K selection ({@code RankingTask}, {@code Recommender}). */
+    public Scorer scores() {
         return x.times(b);
     }
 

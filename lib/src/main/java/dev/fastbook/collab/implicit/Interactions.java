@@ -3,6 +3,7 @@ package dev.fastbook.collab.implicit;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.DataLoader;
+import dev.fastbook.collab.recommend.Scorer;
 
 import java.util.Arrays;
 import java.util.BitSet;
@@ -110,28 +111,42 @@ public final class Interactions {
     }
 
     /**
-     * {@code X W}: each user's score for item j is the sum of {@code w[i][j]} over the user's items
-     * i. Row 0 ({@code #na#}) stays zero.
+     * {@code X W} as a {@link Scorer}: a user's score for item j is the sum of {@code w[i][j]} over
+     * the user's items i, computed one user's row at a time (no users x items matrix). Row 0
+     * ({@code #na#}) stays zero.
      */
-    public float[][] times(double[][] w) {
+    public Scorer times(double[][] w) {
         if (w.length != nItems) {
             throw new IllegalArgumentException("A weight matrix of " + w.length + " rows for " + nItems + " items");
         }
-        float[][] out = new float[nUsers][nItems];
-        double[] acc = new double[nItems];
-        for (int u = 1; u < nUsers; u++) {
-            Arrays.fill(acc, 0);
-            for (int i : byUser[u]) {
-                double[] row = w[i];
-                for (int j = 0; j < nItems; j++) {
-                    acc[j] += row[j];
+        return new Scorer() {
+            @Override
+            public int items() {
+                return nItems;
+            }
+
+            @Override
+            public void scoreRows(int[] users, int threads, Rows rows) {
+                double[] acc = new double[nItems];
+                float[] row = new float[nItems];
+                for (int p = 0; p < users.length; p++) {
+                    Arrays.fill(acc, 0);
+                    int u = users[p];
+                    if (u > 0 && u < nUsers) {
+                        for (int i : byUser[u]) {
+                            double[] wi = w[i];
+                            for (int j = 0; j < nItems; j++) {
+                                acc[j] += wi[j];
+                            }
+                        }
+                    }
+                    for (int j = 0; j < nItems; j++) {
+                        row[j] = (float) acc[j];
+                    }
+                    rows.accept(p, row);
                 }
             }
-            for (int j = 0; j < nItems; j++) {
-                out[u][j] = (float) acc[j];
-            }
-        }
-        return out;
+        };
     }
 
     // Every row of a ratings loader as {users, items}, through its public batches.

@@ -3,7 +3,6 @@ package dev.fastbook.collab.recommend;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +25,7 @@ final class ColdStart {
         if (ratings.isEmpty()) {
             throw new IllegalArgumentException("Give the new user at least one rating (item name -> rating).");
         }
-        Recommender.checkK(k);
+        TopKSelection.checkK(k);
         YRange range = model.yRange();
         // In vocabulary order, so the fit does not depend on the map's iteration order.
         TreeMap<Integer, Double> sorted = new TreeMap<>();
@@ -50,27 +49,11 @@ final class ColdStart {
         double[] target = sorted.values().stream().mapToDouble(Double::doubleValue).toArray();
         double[] w = averageUser(fx);
         NewUserFit.fit(w, idx, target, fx, range, STEPS, LR, WD);
-
-        float[] row = new float[fx.nItems];
-        for (int i = 0; i < fx.nItems; i++) {
-            row[i] = (float) NewUserFit.score(w, fx, i);
-        }
-        row[0] = Float.NEGATIVE_INFINITY; // #na#
-        for (int i : idx) {
-            row[i] = Float.NEGATIVE_INFINITY; // what they rated is not recommended back
-        }
-        int kk = Math.min(k, fx.nItems - 1 - idx.length);
-        List<Recommendation> out = new ArrayList<>();
-        if (kk <= 0) {
-            return out;
-        }
-        int[] best = new int[kk];
-        float[] ignored = new float[kk];
-        int n = new TopKScorer.Selector(kk).select(row, best, ignored, 0);
-        for (int j = 0; j < n; j++) {
-            out.add(new Recommendation(model.itemClasses().get(best[j]), NewUserFit.predict(w, fx, best[j], range)));
-        }
-        return out;
+        // the new user is user 0 of a one-user copy of the factors, ranked like everyone else
+        Scorer scorer = FactorScorer.of(fx.withOneUser(w), range);
+        RatedItems rated = RatedItems.of(1, fx.nItems, new int[idx.length], idx); // what they rated is not recommended back
+        TopKSelection.Lists best = TopKSelection.of(scorer, rated, new int[] {0}, k, 1);
+        return TopK.recommendations(best, 0, model.itemClasses(), scorer);
     }
 
     /** The mean of all user factors and biases ({@code #na#}'s row left out): where a new user starts. */

@@ -32,8 +32,27 @@ final class Factors {
         nItems = itemBias.length;
     }
 
+    private Factors(Factors items, float[] user, float[] userBias) {
+        f = items.f;
+        this.user = user;
+        this.userBias = userBias;
+        item = items.item;
+        itemBias = items.itemBias;
+        nUsers = userBias.length;
+        nItems = items.nItems;
+    }
+
     static Factors of(EmbeddingDotBias m) {
         return new Factors(m);
+    }
+
+    /** These items with one user, {@code w} (its factors, then its bias): a new user beside the model's. */
+    Factors withOneUser(double[] w) {
+        float[] u = new float[f];
+        for (int j = 0; j < f; j++) {
+            u[j] = (float) w[j];
+        }
+        return new Factors(this, u, new float[] {(float) w[f]});
     }
 
     /** One item's factors as a fresh array. */

@@ -72,6 +72,6 @@ final class NewUserFit {
     }
 
     static double predict(double[] w, Factors fx, int i, YRange range) {
-        return TopK.predicted(range, score(w, fx, i));
+        return FactorScorer.squashed(range, score(w, fx, i));
     }
 }

@@ -3,11 +3,12 @@ package dev.fastbook.collab.recommend;
 import java.util.Arrays;
 
 /**
- * Which items each user has rated, stored compactly (CSR style): one sorted, duplicate-free int
+ * Which items each user has rated, the one exclusion every top-k list applies (the Recommender's,
+ * the evaluation's, a new user's). Stored compactly (CSR style): one sorted, duplicate-free int
  * array of item indices for all users, and each user's start in it. 25M ratings take 100 MB,
  * where a bit set per user would take 1.2 GB at 162K users x 59K items.
  */
-final class RatedItems {
+public final class RatedItems {
     private final int nUsers;
     /** User u's items are {@code items[start[u]] .. items[start[u + 1] - 1]}, ascending. */
     private final int[] start;
@@ -17,6 +18,26 @@ final class RatedItems {
         this.nUsers = nUsers;
         this.start = start;
         this.items = items;
+    }
+
+    /** The pairs {@code (users[j], items[j])} of vocabulary indices, for {@code nUsers} users and {@code nItems} items. */
+    public static RatedItems of(int nUsers, int nItems, int[] users, int[] items) {
+        checkPairs(nUsers, nItems, users, items);
+        return none(nUsers).plus(users, items, users.length);
+    }
+
+    /** Refuses pairs that are not vocabulary indices, naming the first such pair. */
+    static void checkPairs(int nUsers, int nItems, int[] users, int[] items) {
+        if (users == null || items == null || users.length != items.length) {
+            throw new IllegalArgumentException("Give two index arrays of the same length (users, items), got "
+                    + (users == null ? "null" : users.length) + " and " + (items == null ? "null" : items.length));
+        }
+        for (int j = 0; j < users.length; j++) {
+            if (users[j] < 0 || users[j] >= nUsers || items[j] < 0 || items[j] >= nItems) {
+                throw new IllegalArgumentException("Pair " + j + " is (" + users[j] + ", " + items[j]
+                        + "), outside the vocabularies (" + nUsers + " users, " + nItems + " items): give vocabulary indices.");
+            }
+        }
     }
 
     static RatedItems none(int nUsers) {
@@ -90,7 +111,7 @@ final class RatedItems {
     }
 
     /** The user's rated items, ascending. */
-    int[] of(int user) {
+    int[] itemsOf(int user) {
         return Arrays.copyOfRange(items, start[user], start[user + 1]);
     }
 }

@@ -3,9 +3,8 @@ package dev.fastbook.collab.recommend;
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbeddingDotBias;
-import dev.fastbook.collab.model.EmbeddingNN;
 import dev.fastbook.collab.model.Module;
-import dev.fastbook.collab.model.PairScorer;
+import dev.fastbook.collab.model.TabularModel;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.Learner;
 import tech.tablesaw.api.DoubleColumn;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * Recommendations from any trained model that scores (user, item) pairs: the best unrated items
@@ -33,11 +31,11 @@ import java.util.function.Function;
  * top.forUser("196");
  * }</pre>
  *
- * The dot-product model ({@link EmbeddingDotBias}) ranks by matrix products of its factors
- * ({@link TopKScorer}); any other model goes through its forward pass, or its own
- * {@link PairScorer} when it needs more than the two ids ({@link PairScoring}). The rest lives in
- * package-private classes, one concern each: {@link RatedItems} (what to exclude),
- * {@link ColdStart} and {@link NewUserFit} (new users), {@link SavedModel} (the files on disk).
+ * Ranking goes one way for every model: a {@link Scorer} gives each user's row of scores (the
+ * dot-product model's {@link FactorScorer}, any other model's {@link ForwardScorer}, or one given
+ * to {@link #scoredBy}), {@link RatedItems} masks what the user rated, and {@link TopKSelection}
+ * keeps the best. {@code ColdStart} and {@code NewUserFit} handle new users, {@code SavedModel}
+ * the files on disk.
  */
 public final class Recommender {
     private final Module model;
@@ -45,8 +43,8 @@ public final class Recommender {
     private final EmbeddingDotBias dot;
     private final Vocab users;
     private final Vocab items;
-    private PairScorer scorer;
-    private boolean customScorer;
+    /** Given by {@link #scoredBy}; null: the model's own route ({@link Scorer#of}). */
+    private Scorer scorer;
     private RatedItems rated;
 
     private Recommender(Module model, Vocab users, Vocab items) {
@@ -57,18 +55,17 @@ public final class Recommender {
             throw new IllegalArgumentException("The model has no vocabularies: build it with EmbeddingDotBias.fromClasses or"
                     + " collabLearner, or give them: Recommender.of(model, dls.users(), dls.items()).");
         }
-        if (model instanceof EmbeddingNN nn && (nn.embSzs().get(0).n() != users.size() || nn.embSzs().get(1).n() != items.size())) {
-            throw new IllegalArgumentException("The EmbeddingNN's first two embeddings have " + nn.embSzs().get(0).n() + " and "
-                    + nn.embSzs().get(1).n() + " rows, but the vocabularies have " + users.size() + " " + users.name() + "s and "
-                    + items.size() + " " + items.name() + "s (with #na#): give the vocabularies it was trained with.");
+        if (model instanceof TabularModel nn && nn.embSzs().size() >= 2
+                && (nn.embSzs().get(0).n() != users.size() || nn.embSzs().get(1).n() != items.size())) {
+            throw new IllegalArgumentException("The " + model.getClass().getSimpleName() + "'s first two embeddings have "
+                    + nn.embSzs().get(0).n() + " and " + nn.embSzs().get(1).n() + " rows, but the vocabularies have "
+                    + users.size() + " " + users.name() + "s and " + items.size() + " " + items.name() + "s (with #na#): give the vocabularies it was trained with.");
         }
         this.model = model;
         // a subclass may score differently: only the model itself takes the factor routes
         this.dot = model.getClass() == EmbeddingDotBias.class ? (EmbeddingDotBias) model : null;
         this.users = users;
         this.items = items;
-        this.scorer = model instanceof PairScorer own ? own : PairScorer.of(model);
-        this.customScorer = model instanceof PairScorer;
         this.rated = RatedItems.none(users.size());
     }
 
@@ -109,17 +106,20 @@ public final class Recommender {
     }
 
     /**
-     * Scores pairs with {@code scorer} instead of the model's {@code forward} on (user, item)
-     * rows: for a model that needs more columns, e.g.
-     * {@code PairScorer.withSideColumns(model, userColumns, itemColumns)}. Top-K then goes
-     * through the scorer for the dot-product model too.
+     * Ranks with {@code scorer} instead of the model's own route: for a model that needs more
+     * columns than (user, item), e.g.
+     * {@code ForwardScorer.of(model, items.size()).withSideColumns(userColumns, itemColumns)};
+     * {@link #predict} then uses it too when it is a {@link ForwardScorer}.
      */
-    public Recommender scoredBy(PairScorer scorer) {
+    public Recommender scoredBy(Scorer scorer) {
         if (scorer == null) {
-            throw new IllegalArgumentException("Give a PairScorer, e.g. PairScorer.withSideColumns(model, userColumns, itemColumns).");
+            throw new IllegalArgumentException("Give a Scorer, e.g. ForwardScorer.of(model, items.size()).withSideColumns(userColumns, itemColumns).");
+        }
+        if (scorer.items() != items.size()) {
+            throw new IllegalArgumentException("The scorer scores " + scorer.items() + " items, the recommender's vocabulary has "
+                    + items.size() + " (with #na#): build it with items().size().");
         }
         this.scorer = scorer;
-        this.customScorer = true;
         return this;
     }
 
@@ -158,16 +158,7 @@ public final class Recommender {
      * user {@code users[j]} and item {@code items[j]}) as rated; the fast way for millions of ratings.
      */
     public Recommender excludeRated(int[] userIndices, int[] itemIndices) {
-        if (userIndices == null || itemIndices == null || userIndices.length != itemIndices.length) {
-            throw new IllegalArgumentException("Give two index arrays of the same length (users, items), got "
-                    + (userIndices == null ? "null" : userIndices.length) + " and " + (itemIndices == null ? "null" : itemIndices.length));
-        }
-        for (int j = 0; j < userIndices.length; j++) {
-            if (userIndices[j] < 0 || userIndices[j] >= users.size() || itemIndices[j] < 0 || itemIndices[j] >= items.size()) {
-                throw new IllegalArgumentException("Pair " + j + " is (" + userIndices[j] + ", " + itemIndices[j]
-                        + "), outside the vocabularies (" + users.size() + " users, " + items.size() + " items): give vocabulary indices.");
-            }
-        }
+        RatedItems.checkPairs(users.size(), items.size(), userIndices, itemIndices);
         rated = rated.plus(userIndices, itemIndices, userIndices.length);
         return this;
     }
@@ -191,46 +182,24 @@ public final class Recommender {
      * @throws IllegalArgumentException when {@code k < 1}
      */
     public TopK topK(int k) {
-        checkK(k);
+        TopKSelection.checkK(k);
         int[] all = new int[users.size() - 1];
         for (int u = 1; u < users.size(); u++) {
             all[u - 1] = u;
         }
-        return new TopK(users, items, squash(), rank(all, k, Runtime.getRuntime().availableProcessors()), rated.pairs());
+        Scorer s = scorer();
+        return new TopK(users, items, s, TopKSelection.of(s, rated, all, k, Runtime.getRuntime().availableProcessors()), rated.pairs());
     }
 
     /** The best {@code k} unrated items for one user (capped at the catalogue's size, as in {@link #topK}). */
     public List<Recommendation> recommend(Object user, int k) {
-        checkK(k);
-        TopKScorer.Rows rows = rank(new int[] {users.requireFromTraining(user)}, k, 1);
-        List<Recommendation> out = new ArrayList<>(rows.counts()[0]);
-        for (int j = 0; j < rows.counts()[0]; j++) {
-            out.add(new Recommendation(items.get(rows.best()[j]), TopK.predicted(squash(), rows.scores()[j])));
-        }
-        return out;
+        TopKSelection.checkK(k);
+        Scorer s = scorer();
+        return TopK.recommendations(TopKSelection.of(s, rated, new int[] {users.requireFromTraining(user)}, k, 1), 0, items, s);
     }
 
-    private TopKScorer.Rows rank(int[] userRows, int k, int threads) {
-        int kk = Math.min(k, items.size() - 1);
-        if (factorRoute()) {
-            return TopKScorer.score(Factors.of(dot), rated, userRows, kk, threads);
-        }
-        return scoring(s -> s.topK(rated, userRows, items.size(), kk, threads));
-    }
-
-    /** The dot product's own routes (raw scores, squashed when reported) unless a scorer was given. */
-    private boolean factorRoute() {
-        return dot != null && !customScorer;
-    }
-
-    private YRange squash() {
-        return factorRoute() ? dot.yRange() : null; // the forward pass has squashed already
-    }
-
-    static void checkK(int k) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k is how many items to recommend: at least 1, got " + k + ".");
-        }
+    private Scorer scorer() {
+        return scorer != null ? scorer : Scorer.of(model, items.size());
     }
 
     /**
@@ -250,7 +219,7 @@ public final class Recommender {
 
     /** The model's predicted rating for a known user and item (what the model's forward pass gives). */
     public double predict(Object user, Object item) {
-        return scoring(s -> s.predict(new int[] {users.requireFromTraining(user)}, new int[] {items.require(item)}))[0];
+        return forward().predict(new int[] {users.requireFromTraining(user)}, new int[] {items.require(item)})[0];
     }
 
     /**
@@ -275,7 +244,7 @@ public final class Recommender {
                 throw new IllegalArgumentException("Row " + r + " of " + pairs.name() + ": " + e.getMessage(), e);
             }
         }
-        float[] out = scoring(s -> s.predict(ui, ii));
+        float[] out = forward().predict(ui, ii);
         DoubleColumn predicted = DoubleColumn.create("predicted", n);
         for (int r = 0; r < n; r++) {
             predicted.set(r, Double.parseDouble(Float.toString(out[r])));   // the float's digits, not its binary tail
@@ -287,16 +256,9 @@ public final class Recommender {
         return result.addColumns(predicted);
     }
 
-    /** Scoring through the model's pair scorer; EmbeddingNN's split first layer when no scorer was given. */
-    private <T> T scoring(Function<PairScoring, T> work) {
-        NeuralScorer split = !customScorer && model instanceof EmbeddingNN nn ? NeuralScorer.of(nn) : null;
-        try {
-            return work.apply(new PairScoring(model, split != null ? split : scorer));
-        } finally {
-            if (split != null) {
-                split.close();
-            }
-        }
+    /** Predictions go through the forward pass: the given scorer's when it is one (it may feed side columns). */
+    private ForwardScorer forward() {
+        return scorer instanceof ForwardScorer f ? f : ForwardScorer.of(model, items.size());
     }
 
     // ---- saving for programs without Jupyter ---------------------------------------------
@@ -356,7 +318,7 @@ public final class Recommender {
     /** A user's rated items as names, as {@link #excludeRated} recorded them. */
     public List<String> seen(Object user) {
         List<String> out = new ArrayList<>();
-        for (int i : rated.of(users.requireFromTraining(user))) {
+        for (int i : rated.itemsOf(users.requireFromTraining(user))) {
             out.add(items.get(i));
         }
         return out;
@@ -367,7 +329,7 @@ public final class Recommender {
         String what = dot != null
                 ? String.format(Locale.ROOT, "EmbeddingDotBias: %d factors, ", dot.factors())
                 : model.getClass().getSimpleName() + ": ";
-        YRange range = dot != null ? dot.yRange() : model instanceof EmbeddingNN nn ? nn.yRange() : null;
+        YRange range = dot != null ? dot.yRange() : model instanceof TabularModel nn ? nn.yRange() : null;
         return String.format(Locale.ROOT, "Recommender(%s%,d %ss x %,d %ss, y range %s; %,d rated pairs excluded)",
                 what, users.size() - 1, users.name(), items.size() - 1, items.name(),
                 range == null ? "none" : range.toString(), rated.pairs());

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiFunction;
 
@@ -42,6 +43,9 @@ import java.util.function.BiFunction;
 final class SavedModel {
     static final String DIR_PREFIX = "model";
     static final List<String> FILES = List.of("model.properties", "model.params", "users.txt", "items.txt");
+
+    /** Library classes renamed since a model may have been saved: the new one lays its parameters out alike. */
+    private static final Map<String, String> RENAMED = Map.of("TabularCollab", "TabularModel");
 
     /** What {@link #load} read. */
     record Loaded(Module model, Vocab users, Vocab items) {}
@@ -159,13 +163,15 @@ final class SavedModel {
                 return new EmbeddingNN(embSzs, hidden, range(p, propsFile));
             }
             default -> {
+                String saved = RENAMED.getOrDefault(simpleName(kind), simpleName(kind));
                 if (factory == null) {
                     throw new IOException(propsFile + " says model=" + kind + ", your own model: load it with"
-                            + " Recommender.load(dir, (users, items) -> new " + simpleName(kind) + "(...)), building it with the sizes it was trained with; its parameters are then read from model.params.");
+                            + " Recommender.load(dir, (users, items) -> " + (saved.equals("TabularModel") ? "TabularModel.withSide(side, layers, yRange)"
+                            : "new " + saved + "(...)") + "), building it with the sizes it was trained with; its parameters are then read from model.params.");
                 }
                 Module m = factory.apply(users, items);
                 // simple names: a class declared in a notebook has a different full name in a program
-                if (m == null || !simpleName(m.getClass().getName()).equals(simpleName(kind))) {
+                if (m == null || !simpleName(m.getClass().getName()).equals(saved)) {
                     throw new IOException(propsFile + " says model=" + kind + ", but the factory built "
                             + (m == null ? "null" : m.getClass().getName()) + ": give a factory that builds the saved model's class.");
                 }

@@ -3,7 +3,6 @@ package dev.fastbook.collab.recommend;
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.display.Display;
 import dev.fastbook.collab.display.Displayable;
-import dev.fastbook.collab.model.YRange;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -22,15 +21,15 @@ import java.util.Map;
 public final class TopK implements Displayable {
     private final Vocab users;
     private final Vocab items;
-    private final YRange yRange;
-    private final TopKScorer.Rows rows;
+    private final Scorer scorer;
+    private final TopKSelection.Lists rows;
     private final int excludedPairs;
 
     /** Row r of {@code rows} is user r + 1 (every user of the vocabulary after {@code #na#}). */
-    TopK(Vocab users, Vocab items, YRange yRange, TopKScorer.Rows rows, int excludedPairs) {
+    TopK(Vocab users, Vocab items, Scorer scorer, TopKSelection.Lists rows, int excludedPairs) {
         this.users = users;
         this.items = items;
-        this.yRange = yRange;
+        this.scorer = scorer;
         this.rows = rows;
         this.excludedPairs = excludedPairs;
     }
@@ -41,20 +40,17 @@ public final class TopK implements Displayable {
     }
 
     private List<Recommendation> forRow(int r) {
-        int k = rows.k();
-        List<Recommendation> out = new ArrayList<>(rows.counts()[r]);
-        for (int j = 0; j < rows.counts()[r]; j++) {
-            out.add(new Recommendation(items.get(rows.best()[r * k + j]), predicted(rows.scores()[r * k + j])));
+        return recommendations(rows, r, items, scorer);
+    }
+
+    /** Row {@code r} of {@code lists} as items by name, each with the prediction its score stands for. */
+    static List<Recommendation> recommendations(TopKSelection.Lists lists, int r, Vocab items, Scorer scorer) {
+        int k = lists.k();
+        List<Recommendation> out = new ArrayList<>(lists.counts()[r]);
+        for (int j = 0; j < lists.counts()[r]; j++) {
+            out.add(new Recommendation(items.get(lists.best()[r * k + j]), scorer.predicted(lists.scores()[r * k + j])));
         }
         return out;
-    }
-
-    static double predicted(YRange range, double score) {
-        return range == null ? score : range.squash(score);
-    }
-
-    private double predicted(float score) {
-        return predicted(yRange, score);
     }
 
     /** Users covered: every user in the vocabulary. */

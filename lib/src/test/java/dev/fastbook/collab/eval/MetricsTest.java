@@ -2,11 +2,13 @@ package dev.fastbook.collab.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastbook.collab.implicit.Popularity;
+import dev.fastbook.collab.recommend.RatedItems;
+import dev.fastbook.collab.recommend.Scorer;
+import dev.fastbook.collab.recommend.TopKSelection;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
@@ -85,23 +87,12 @@ class MetricsTest {
     }
 
     @Test
-    void topKListsLeaveOutTrainingItemsAndNa() {
-        float[][] scores = {null, {9, 1, 5, 5, 7, 0}, {9, 8, 7, 6, 5, 4}};
-        int[][] exclude = {null, {4}, null};
-        int[][] lists = TopKLists.of(scores, exclude, new int[] {1, 2}, 3);
-        assertNull(lists[0]);
-        assertArrayEquals(new int[] {2, 3, 1}, lists[1]); // 0 is #na#, 4 was rated; ties go to the lower index
-        assertArrayEquals(new int[] {1, 2, 3}, lists[2]);
-        int[][] all = TopKLists.of(scores, exclude, new int[] {1}, 10);
-        assertArrayEquals(new int[] {2, 3, 1, 5}, all[1]); // fewer candidates than k
-    }
-
-    @Test
     void popularityCountsTrainingRows() {
         float[] s = Popularity.scores(new int[] {1, 2, 2, 3, 2, 1}, 5);
         assertArrayEquals(new float[] {0, 2, 3, 1, 0}, s);
-        int[][] lists = TopKLists.of(TopKLists.sameForAll(s, 2), new int[][] {null, {2}}, new int[] {1}, 2);
-        assertArrayEquals(new int[] {1, 3}, lists[1]);
+        var lists = TopKSelection.of(Scorer.sameForEveryUser(s), RatedItems.of(2, 5, new int[] {1}, new int[] {2}), new int[] {1}, 2, 1);
+        assertArrayEquals(new int[] {1, 3}, lists.items(0)); // item 2 was rated: then 1 (2 ratings) and 3 (1)
+
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Popularity.scores(new int[] {5}, 5))
                 .getMessage().contains("outside 0..4"));
     }

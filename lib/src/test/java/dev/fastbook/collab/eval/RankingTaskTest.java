@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fastbook.collab.data.CollabDataLoaders;
+import dev.fastbook.collab.recommend.Scorer;
 
 import java.util.List;
 
@@ -27,7 +28,7 @@ class RankingTaskTest {
         Table train = ratings(new int[] {1, 1, 2, 2}, new int[] {10, 20, 10, 30});
         Table test = ratings(new int[] {1, 1, 2}, new int[] {30, 40, 20});
         RankingTask task = RankingTask.of(CollabDataLoaders.from(train).valid(test).seed(1).bs(2).build());
-        float[][] pop = task.popularity();
+        var pop = task.popularity();
         assertEquals(List.of("30"), task.topK(1, pop, 10)); // 10 and 20 were rated in training
         assertEquals(List.of("20"), task.topK(2, pop, 10));
         RankingMetrics m = task.evaluate(pop, 10);
@@ -45,7 +46,7 @@ class RankingTaskTest {
         Table train = ratings(new int[] {1, 1, 2, 2}, new int[] {10, 20, 10, 30});
         Table test = ratings(new int[] {1, 1, 2}, new int[] {30, 40, 20});
         RankingTask task = RankingTask.of(CollabDataLoaders.from(train).valid(test).seed(1).bs(2).build());
-        float[][] pop = task.popularity();
+        var pop = task.popularity();
         var negative = assertThrows(IllegalArgumentException.class, () -> task.evaluate(pop, -3));
         assertEquals("k is how many items each list holds: at least 1, got -3 (e.g. evaluate(scores, 10)).", negative.getMessage());
         // a k past the catalogue: every list is the whole catalogue (less training items), no huge allocation
@@ -53,8 +54,9 @@ class RankingTaskTest {
         assertEquals(2, huge.users());
         assertEquals(List.of("30"), task.topK(1, pop, Integer.MAX_VALUE));
 
-        pop[2][1] = Float.NaN; // movie 10: popularity is one array shared by all users
-        var nan = assertThrows(IllegalArgumentException.class, () -> task.evaluate(pop, 10));
-        assertTrue(nan.getMessage().startsWith("The score of movie 10 for user 1 is NaN, which cannot be ranked"), nan.getMessage());
+        // #na#, movies 10, 20 and 30: movie 30 is the one user 1 did not rate in training
+        var nanScores = Scorer.sameForEveryUser(new float[] {0, 2, 1, Float.NaN});
+        var nan = assertThrows(IllegalArgumentException.class, () -> task.evaluate(nanScores, 10));
+        assertTrue(nan.getMessage().startsWith("The score of movie 30 for user 1 is NaN, which cannot be ranked"), nan.getMessage());
     }
 }

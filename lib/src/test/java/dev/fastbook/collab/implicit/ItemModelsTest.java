@@ -4,14 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.fastbook.collab.eval.TopKLists;
+import dev.fastbook.collab.recommend.RatedItems;
+import dev.fastbook.collab.recommend.Scorer;
+import dev.fastbook.collab.recommend.TopKSelection;
 
 import org.junit.jupiter.api.Test;
 
 class ItemModelsTest {
     // three users and three items (index 0 is #na# in both): user 1 has items 1 and 2, user 2 item 1, user 3 items 2 and 3
     private static final Interactions X = Interactions.of(new int[] {1, 1, 2, 3, 3}, new int[] {1, 2, 1, 2, 3}, 4, 4);
-    private static final int[][] SEEN = {null, {1, 2}, {1}, {2, 3}};
+    private static final RatedItems SEEN = RatedItems.of(4, 4, new int[] {1, 1, 2, 3, 3}, new int[] {1, 2, 1, 2, 3});
+    private static final int[] USERS = {1, 2, 3};
+
+    // the scorer's rows gathered into a users x items table, fine for a 4 x 4 check
+    private static float[][] matrix(Scorer scorer) {
+        float[][] out = new float[4][];
+        scorer.scoreRows(USERS, 1, (p, row) -> out[USERS[p]] = row.clone());
+        return out;
+    }
 
     @Test
     void easeIsTheClosedFormComputedByHand() {
@@ -24,7 +34,7 @@ class ItemModelsTest {
                 assertEquals(expected[i - 1][j - 1], ease.weight(i, j), 1e-12, "B[" + i + "][" + j + "]");
             }
         }
-        float[][] s = ease.scores();
+        float[][] s = matrix(ease.scores());
         assertEquals(1.0 / 4, s[1][3], 1e-6);            // user 1: B13 + B23
         assertEquals(1.0 / 3, s[2][2], 1e-6);            // user 2: B12
         assertEquals(-1.0 / 8, s[2][3], 1e-6);           // user 2: B13
@@ -33,10 +43,10 @@ class ItemModelsTest {
 
     @Test
     void easeRanksThreeUsersUnseenItems() {
-        int[][] lists = TopKLists.of(Ease.fit(X, 1).scores(), SEEN, new int[] {1, 2, 3}, 2);
-        assertArrayEquals(new int[] {3}, lists[1]);
-        assertArrayEquals(new int[] {2, 3}, lists[2]);
-        assertArrayEquals(new int[] {1}, lists[3]);
+        var lists = TopKSelection.of(Ease.fit(X, 1).scores(), SEEN, USERS, 2, 1);
+        assertArrayEquals(new int[] {3}, lists.items(0));
+        assertArrayEquals(new int[] {2, 3}, lists.items(1));
+        assertArrayEquals(new int[] {1}, lists.items(2));
     }
 
     @Test
@@ -49,7 +59,7 @@ class ItemModelsTest {
         assertEquals(1 * 0.5 / Math.sqrt(2), rp3.weight(3, 2), 1e-12);
         assertEquals(0, rp3.weight(1, 3));                                  // no user has both
         assertEquals(0, rp3.weight(2, 2));                                  // never to itself
-        float[][] s = rp3.scores();
+        float[][] s = matrix(rp3.scores());
         assertEquals(0.25 / Math.sqrt(2), s[2][2], 1e-6);
         assertEquals(0.25, s[1][3], 1e-6);                                  // W13 + W23
         // one neighbour: item 2 keeps only its stronger link (to item 3)

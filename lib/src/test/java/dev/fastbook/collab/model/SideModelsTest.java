@@ -55,7 +55,7 @@ class SideModelsTest {
     void bothModelsScoreUserItemRowsInTheRange() {
         Tensors.seed(1);
         YRange range = new YRange(0, 5.5);
-        List<Module> models = List.of(new DotBiasSide(8, side(), range), new TabularCollab(side(), new int[] {16, 8}, range));
+        List<Module> models = List.of(new DotBiasSide(8, side(), range), TabularModel.withSide(side(), new int[] {16, 8}, range));
         for (Module m : models) {
             m.eval();
             try (NDManager nd = Tensors.manager().newSubManager()) {

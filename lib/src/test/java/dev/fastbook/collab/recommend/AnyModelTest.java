@@ -11,7 +11,8 @@ import dev.fastbook.collab.model.EmbSz;
 import dev.fastbook.collab.model.Embedding;
 import dev.fastbook.collab.model.EmbeddingNN;
 import dev.fastbook.collab.model.Module;
-import dev.fastbook.collab.model.PairScorer;
+import dev.fastbook.collab.model.SideFeatures;
+import dev.fastbook.collab.model.TabularModel;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.CollabLearner;
 import dev.fastbook.collab.train.Learner;
@@ -23,6 +24,7 @@ import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +72,7 @@ class AnyModelTest {
 
     @AfterEach
     void defaults() {
-        PairScoring.maxPairs = 1 << 16;
+        ForwardScorer.maxPairs = 1 << 16;
     }
 
     /** Every (user, item) prediction at once, straight through {@code forward} on x rows (user, item, side columns). */
@@ -144,7 +146,7 @@ class AnyModelTest {
             assertEquals(all[u][i], predicted.doubleColumn("predicted").get(r), 1e-5, "row " + r);
         }
         // blocks of a few pairs, items split between calls, give the same lists
-        PairScoring.maxPairs = 7;
+        ForwardScorer.maxPairs = 7;
         assertTopKMatches(rec.topK(5), rec, all, 5);
         assertEquals(top.forUser("12").get(0).item(), rec.recommend("12", 3).get(0).item());
         assertTrue(rec.toString().startsWith("Recommender(EmbeddingNN: 60 users x 40 titles, y range (0.0, 5.5); "), rec.toString());
@@ -198,7 +200,7 @@ class AnyModelTest {
     }
 
     @Test
-    void aModelWithSideColumnsScoresThroughItsPairScorer() {
+    void aModelWithSideColumnsScoresThroughAForwardScorerFedThem() {
         Vocab users = dls.users();
         Vocab items = dls.items();
         int[][] group = new int[users.size()][1];
@@ -209,14 +211,32 @@ class AnyModelTest {
         var side = new EmbeddingNN(List.of(EmbSz.of(users.size()), EmbSz.of(items.size()), new EmbSz(4, 3)), new int[] {8}, YRange.of(0, 5.5));
         Recommender plain = Recommender.of(side, users, items);
         var noColumns = assertThrows(IllegalStateException.class, () -> plain.topK(3));
-        assertTrue(noColumns.getMessage().contains("PairScorer.withSideColumns(model, userColumns, itemColumns)"), noColumns.getMessage());
+        assertTrue(noColumns.getMessage().contains("ForwardScorer.of(model, nItems).withSideColumns(userColumns, itemColumns)"), noColumns.getMessage());
 
-        Recommender rec = Recommender.of(side, users, items).scoredBy(PairScorer.withSideColumns(side, group, null)).excludeRated(ratings);
-        PairScoring.maxPairs = 50;
+        Recommender rec = Recommender.of(side, users, items).scoredBy(ForwardScorer.of(side, items.size()).withSideColumns(group, null)).excludeRated(ratings);
+        ForwardScorer.maxPairs = 50;
         assertTopKMatches(rec.topK(4), rec, bruteForce(side, users.size(), items.size(), group), 4);
 
-        var ragged = assertThrows(IllegalArgumentException.class, () -> PairScorer.withSideColumns(side, new int[][] {{0}, {1, 2}}, null));
+        var ragged = assertThrows(IllegalArgumentException.class, () -> ForwardScorer.of(side, items.size()).withSideColumns(new int[][] {{0}, {1, 2}}, null));
         assertTrue(ragged.getMessage().contains("userColumns[1] has 2 values, row 0 has 1"), ragged.getMessage());
+    }
+
+    /** A folder saved when the side-column model was called TabularCollab loads into its successor, TabularModel. */
+    @Test
+    void aSavedTabularCollabLoadsAsTheTabularModelFedSideColumns(@TempDir Path tmp) throws IOException {
+        SideFeatures side = SideFeatures.of(dls.users(), dls.items());
+        Tensors.seed(4);
+        Recommender rec = Recommender.of(TabularModel.withSide(side, new int[] {6}, YRange.of(0, 5.5)), dls.users(), dls.items());
+        Path dir = tmp.resolve("tab");
+        rec.save(dir);
+        Path props = dir.resolve("model-1").resolve("model.properties");
+        String text = Files.readString(props);
+        assertTrue(text.contains("model=dev.fastbook.collab.model.TabularModel"), text);
+        Files.writeString(props, text.replace("model.TabularModel", "model.TabularCollab")); // as the old class saved it
+        String noFactory = assertThrows(IOException.class, () -> Recommender.load(dir)).getMessage();
+        assertTrue(noFactory.contains("(users, items) -> TabularModel.withSide(side, layers, yRange)"), noFactory);
+        Recommender back = Recommender.load(dir, (users, items) -> TabularModel.withSide(SideFeatures.of(users, items), new int[] {6}, YRange.of(0, 5.5)));
+        assertEquals(rec.predict(ratings).doubleColumn("predicted").asList(), back.predict(ratings).doubleColumn("predicted").asList());
     }
 
     @Test

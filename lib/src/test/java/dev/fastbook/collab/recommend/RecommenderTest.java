@@ -100,15 +100,15 @@ class RecommenderTest {
     void blocksAndThreadsDoNotChangeTheAnswer() {
         Recommender rec = Recommender.of(learn).excludeRated(ratings);
         var whole = rec.topK(7).toTable();
-        int saved = TopKScorer.maxBlockUsers;
+        int saved = FactorScorer.maxBlockUsers;
         try {
-            TopKScorer.maxBlockUsers = 7; // 9 blocks shared by the worker threads
+            FactorScorer.maxBlockUsers = 7; // 9 blocks shared by the worker threads
             var blocks = rec.topK(7).toTable();
             assertEquals(whole.rowCount(), blocks.rowCount());
             assertEquals(whole.toString(), blocks.toString());
             assertEquals(whole.stringColumn("title").asList(), blocks.stringColumn("title").asList());
         } finally {
-            TopKScorer.maxBlockUsers = saved;
+            FactorScorer.maxBlockUsers = saved;
         }
         // one user's list is the same either way (to rounding: BLAS sums one row and a block in different orders)
         var fromAll = rec.topK(4).forUser("23");
@@ -120,47 +120,14 @@ class RecommenderTest {
     }
 
     @Test
-    void selectorKeepsTheLargestWithTiesToTheLowerIndex() {
-        java.util.Random r = new java.util.Random(3);
-        for (int k : new int[] {1, 5, 64, 65, 300}) {
-            float[] row = new float[1000];
-            for (int i = 0; i < row.length; i++) {
-                row[i] = r.nextInt(50); // many ties
-            }
-            row[3] = Float.NEGATIVE_INFINITY; // masked
-            row[4] = Float.NaN;               // never chosen
-            Integer[] order = new Integer[row.length];
-            for (int i = 0; i < order.length; i++) order[i] = i;
-            java.util.Arrays.sort(order, (a, b) -> row[a] != row[b] ? Float.compare(row[b], row[a]) : Integer.compare(a, b));
-            int[] best = new int[k + 2];
-            float[] val = new float[k + 2];
-            int n = new TopKScorer.Selector(k).select(row.clone(), best, val, 2);
-            assertEquals(k, n);
-            int j = 0;
-            for (Integer i : order) {
-                if (i == 3 || i == 4) continue;
-                if (j == k) break;
-                assertEquals(i, best[2 + j], "k=" + k + " rank " + j);
-                assertEquals(row[i], val[2 + j]);
-                j++;
-            }
-        }
-        float[] few = {Float.NEGATIVE_INFINITY, 2f, Float.NEGATIVE_INFINITY, 1f};
-        int[] best = new int[100];
-        assertEquals(2, new TopKScorer.Selector(100).select(few, best, new float[100], 0), "fewer candidates than k");
-        assertEquals(1, best[0]);
-        assertEquals(3, best[1]);
-    }
-
-    @Test
     void ratedItemsAreStoredSortedOnceEach() {
         RatedItems r = RatedItems.none(4).plus(new int[] {2, 1, 2, 2, 3}, new int[] {9, 4, 1, 9, 0}, 5);
-        assertArrayEquals(new int[] {1, 9}, r.of(2));
-        assertArrayEquals(new int[] {4}, r.of(1));
+        assertArrayEquals(new int[] {1, 9}, r.itemsOf(2));
+        assertArrayEquals(new int[] {4}, r.itemsOf(1));
         assertEquals(4, r.pairs(), "the repeated (2, 9) is kept once");
         r = r.plus(new int[] {2, 0}, new int[] {5, 7}, 1); // only the first pair counts
-        assertArrayEquals(new int[] {1, 5, 9}, r.of(2));
-        assertArrayEquals(new int[] {}, r.of(0));
+        assertArrayEquals(new int[] {1, 5, 9}, r.itemsOf(2));
+        assertArrayEquals(new int[] {}, r.itemsOf(0));
         assertTrue(r.contains(2, 5) && !r.contains(2, 6) && r.contains(3, 0));
         float[] row = new float[10];
         r.mask(2, row, -1f);

@@ -10,7 +10,6 @@ import dev.fastbook.collab.model.Embedding;
 import dev.fastbook.collab.model.EmbeddingNN;
 import dev.fastbook.collab.model.Linear;
 import dev.fastbook.collab.model.Module;
-import dev.fastbook.collab.model.PairScorer;
 import dev.fastbook.collab.model.Sequential;
 
 import java.util.ArrayList;
@@ -23,13 +22,13 @@ import java.util.List;
  * rows instead of multiplying a (f_u + f_i)-wide row by W. The layers after it run as they are.
  * Built from the model's current weights; closing it frees the two halves.
  */
-final class NeuralScorer implements PairScorer, AutoCloseable {
+final class SplitFirstLayer implements ForwardScorer.Pairs, AutoCloseable {
     private final NDManager manager;
     private final NDArray userPart;
     private final NDArray itemPart;
     private final List<Module> rest;
 
-    private NeuralScorer(NDManager manager, NDArray userPart, NDArray itemPart, List<Module> rest) {
+    private SplitFirstLayer(NDManager manager, NDArray userPart, NDArray itemPart, List<Module> rest) {
         this.manager = manager;
         this.userPart = userPart;
         this.itemPart = itemPart;
@@ -37,7 +36,7 @@ final class NeuralScorer implements PairScorer, AutoCloseable {
     }
 
     /** The split scorer, or null when the model is not laid out as EmbeddingNN builds it (user, item, then layers). */
-    static NeuralScorer of(EmbeddingNN nn) {
+    static SplitFirstLayer of(EmbeddingNN nn) {
         if (nn.getClass() != EmbeddingNN.class || nn.embSzs().size() != 2) {
             return null;
         }
@@ -81,7 +80,7 @@ final class NeuralScorer implements PairScorer, AutoCloseable {
                 }
                 return new NDArray[] {u, i};
             });
-            return new NeuralScorer(m, halves[0], halves[1], rest);
+            return new SplitFirstLayer(m, halves[0], halves[1], rest);
         } catch (RuntimeException e) {
             m.close();
             throw e;
