@@ -1,14 +1,13 @@
 package dev.fastbook.collab;
 
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /** Small synthetic ratings with a real latent structure, so a model can learn them quickly. */
 public final class Fixtures {
@@ -19,8 +18,14 @@ public final class Fixtures {
         Random r = new Random(seed);
         double[][] uf = new double[users][2];
         double[][] itf = new double[items][2];
-        for (double[] f : uf) { f[0] = r.nextGaussian(); f[1] = r.nextGaussian(); }
-        for (double[] f : itf) { f[0] = r.nextGaussian(); f[1] = r.nextGaussian(); }
+        for (double[] f : uf) {
+            f[0] = r.nextGaussian();
+            f[1] = r.nextGaussian();
+        }
+        for (double[] f : itf) {
+            f[0] = r.nextGaussian();
+            f[1] = r.nextGaussian();
+        }
         IntColumn u = IntColumn.create("user");
         StringColumn t = StringColumn.create("title");
         DoubleColumn y = DoubleColumn.create("rating");

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class MarkdownLinksTest {
 
     /** Inline links and images: {@code [text](target)} and {@code ![alt](target "title")}. */
-    private static final Pattern LINK = Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+    private static final Pattern LINK =
+            Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*?)\\s*#*\\s*$");
     private static final Set<String> SKIPPED_DIRS = Set.of(".git", "target", "node_modules", ".mvn");
 
@@ -43,18 +45,23 @@ class MarkdownLinksTest {
     void aMissingFileOrHeadingIsReported(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("docs"));
         Files.writeString(dir.resolve("docs/page.md"), "# A page\n\n## Two words\n");
-        Files.writeString(dir.resolve("README.md"), String.join("\n",
-                "# Top",
-                "[ok](docs/page.md) [ok too](docs/page.md#two-words) [self](#top) [web](https://example.org/x)",
-                "[gone](docs/missing.md) and [no such heading](docs/page.md#three-words)",
-                "```",
-                "[inside a code block](nowhere.md)",
-                "```",
-                "`[in code](nowhere.md)`"));
+        Files.writeString(
+                dir.resolve("README.md"),
+                String.join(
+                        "\n",
+                        "# Top",
+                        "[ok](docs/page.md) [ok too](docs/page.md#two-words) [self](#top) [web](https://example.org/x)",
+                        "[gone](docs/missing.md) and [no such heading](docs/page.md#three-words)",
+                        "```",
+                        "[inside a code block](nowhere.md)",
+                        "```",
+                        "`[in code](nowhere.md)`"));
         List<String> broken = brokenLinks(dir, markdownFiles(dir));
-        assertEquals(List.of(
-                "README.md:3: docs/missing.md: no such file",
-                "README.md:3: docs/page.md#three-words: no heading with that id in docs/page.md"), broken);
+        assertEquals(
+                List.of(
+                        "README.md:3: docs/missing.md: no such file",
+                        "README.md:3: docs/page.md#three-words: no heading with that id in docs/page.md"),
+                broken);
     }
 
     @Test
@@ -107,7 +114,9 @@ class MarkdownLinksTest {
             return null;
         }
         Set<String> ids = anchors.computeIfAbsent(resolved, MarkdownLinksTest::headingIds);
-        return ids.contains(anchor) ? null : "no heading with that id in " + file.getParent().relativize(resolved);
+        return ids.contains(anchor)
+                ? null
+                : "no heading with that id in " + file.getParent().relativize(resolved);
     }
 
     private static Set<String> headingIds(Path file) {
@@ -166,7 +175,10 @@ class MarkdownLinksTest {
         while (dir != null && !(Files.exists(dir.resolve("lib")) && Files.exists(dir.resolve("pom.xml")))) {
             dir = dir.getParent();
         }
-        assertTrue(dir != null, "no repository root (a folder with pom.xml and lib/) above " + Path.of("").toAbsolutePath());
+        assertTrue(
+                dir != null,
+                "no repository root (a folder with pom.xml and lib/) above "
+                        + Path.of("").toAbsolutePath());
         return dir;
     }
 }

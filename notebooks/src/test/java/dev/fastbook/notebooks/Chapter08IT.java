@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +53,9 @@ class Chapter08IT {
         List<String> header = crosstab.header();
         assertTrue(header.size() >= 15, () -> "header cells (<th>): " + header);
         List<String> movieColumns = movieColumns(crosstab);
-        assertEquals(15, movieColumns.stream().map(Integer::parseInt).distinct().count(),
+        assertEquals(
+                15,
+                movieColumns.stream().map(Integer::parseInt).distinct().count(),
                 () -> "15 distinct movie ids in the header: " + header);
         for (List<String> row : crosstab.rows()) {
             assertEquals(16, row.size(), () -> "a user id then 15 ratings: " + row);
@@ -76,8 +77,10 @@ class Chapter08IT {
             rating.put(key(user, movie), Integer.parseInt(f[2]));
         }
         HtmlTable crosstab = nb.table("Crosstab.mostActive(");
-        List<Integer> movies = movieColumns(crosstab).stream().map(Integer::parseInt).toList();
-        List<Integer> users = crosstab.rows().stream().map(r -> Integer.parseInt(r.get(0))).toList();
+        List<Integer> movies =
+                movieColumns(crosstab).stream().map(Integer::parseInt).toList();
+        List<Integer> users =
+                crosstab.rows().stream().map(r -> Integer.parseInt(r.get(0))).toList();
         assertEquals(top(perUser, 15), new HashSet<>(users), "the 15 users with the most ratings");
         assertEquals(top(perMovie, 15), new HashSet<>(movies), "the 15 movies with the most ratings");
 
@@ -89,10 +92,15 @@ class Chapter08IT {
                 Integer expected = rating.get(key(user, movies.get(c)));
                 if (expected == null) {
                     blanks++;
-                    assertTrue(shown.isBlank(), "blank where user " + user + " did not rate movie "
-                            + movies.get(c) + ", shown: '" + shown + "'");
+                    assertTrue(
+                            shown.isBlank(),
+                            "blank where user " + user + " did not rate movie " + movies.get(c) + ", shown: '" + shown
+                                    + "'");
                 } else {
-                    assertEquals(expected, Double.parseDouble(shown), TOLERANCE,
+                    assertEquals(
+                            expected,
+                            Double.parseDouble(shown),
+                            TOLERANCE,
                             "rating of user " + user + " for movie " + movies.get(c));
                 }
             }
@@ -110,12 +118,21 @@ class Chapter08IT {
 
     @Test
     void followsTheChaptersSectionsInOrder() {
-        List<String> expected = List.of("A first look at the data", "Learning the latent factors",
-                "Creating the DataLoaders", "Collaborative filtering from scratch", "Weight decay",
-                "Creating our own Embedding module", "Interpreting embeddings and biases",
-                "Using the library's collab learner", "Embedding distance",
-                "Bootstrapping a collaborative filtering model", "Deep learning for collaborative filtering",
-                "Sidebar: keyword arguments", "Questionnaire", "Further research");
+        List<String> expected = List.of(
+                "A first look at the data",
+                "Learning the latent factors",
+                "Creating the DataLoaders",
+                "Collaborative filtering from scratch",
+                "Weight decay",
+                "Creating our own Embedding module",
+                "Interpreting embeddings and biases",
+                "Using the library's collab learner",
+                "Embedding distance",
+                "Bootstrapping a collaborative filtering model",
+                "Deep learning for collaborative filtering",
+                "Sidebar: keyword arguments",
+                "Questionnaire",
+                "Further research");
         List<String> headings = nb.headings();
         int at = -1;
         for (String h : expected) {
@@ -187,7 +204,9 @@ class Chapter08IT {
 
     @Test
     void theClassExampleGreets() {
-        assertEquals("Hello Sylvain, nice to meet you.", nb.text("new Example(\"Sylvain\")").strip());
+        assertEquals(
+                "Hello Sylvain, nice to meet you.",
+                nb.text("new Example(\"Sylvain\")").strip());
     }
 
     /** The chapter's eight training cells, in order, each with the book's final valid_loss range. */
@@ -202,17 +221,23 @@ class Chapter08IT {
                 new Expected("create_params DotProductBias, wd 0.1", "learn.fitOneCycle(5, 5e-3, 0.1);", 0.80, 0.84),
                 new Expected("collabLearner, wd 0.1", "learn.fitOneCycle(5, 5e-3, 0.1);", 0.80, 0.84),
                 new Expected("CollabNN, wd 0.01", "learn.fitOneCycle(5, 5e-3, 0.01);", 0.84, 0.90),
-                new Expected("collabLearnerNn [100, 50], wd 0.1", "collabLearnerNn(dls, new int[] {100, 50}", 0.84, 0.90));
+                new Expected(
+                        "collabLearnerNn [100, 50], wd 0.1", "collabLearnerNn(dls, new int[] {100, 50}", 0.84, 0.90));
         List<ExecutedNotebook.Cell> training = nb.codeCells().stream()
-                .filter(c -> c.source().contains("fitOneCycle(")).toList();
-        assertEquals(expected.size(), training.size(), () -> "training cells: " + training.stream()
-                .map(ExecutedNotebook.Cell::source).collect(Collectors.joining("\n---\n")));
+                .filter(c -> c.source().contains("fitOneCycle("))
+                .toList();
+        assertEquals(
+                expected.size(),
+                training.size(),
+                () -> "training cells: "
+                        + training.stream().map(ExecutedNotebook.Cell::source).collect(Collectors.joining("\n---\n")));
         StringBuilder report = new StringBuilder();
         for (int i = 0; i < expected.size(); i++) {
             Expected e = expected.get(i);
             ExecutedNotebook.Cell cell = training.get(i);
-            assertTrue(cell.source().contains(e.marker()), () -> e.model() + ": the cell should contain '"
-                    + e.marker() + "':\n" + cell.source());
+            assertTrue(
+                    cell.source().contains(e.marker()),
+                    () -> e.model() + ": the cell should contain '" + e.marker() + "':\n" + cell.source());
             TrainingResults results = TrainingResults.of(cell);
             results.assertEpochsAndFinalValidLoss(e.model(), 5, e.lo(), e.hi());
             report.append(String.format("%-40s %.6f%n", e.model(), results.finalValidLoss()));
@@ -223,22 +248,30 @@ class Chapter08IT {
     @Test
     void withWeightDecayTheValidationLossLevelsOffAsTheMarkdownSays() {
         ExecutedNotebook.Cell wd = nb.codeCells().stream()
-                .filter(c -> c.source().contains("new DotProductBias(") && c.source().contains("fitOneCycle(5, 5e-3, 0.1);"))
-                .findFirst().orElseThrow(() -> new AssertionError("no DotProductBias training cell with wd 0.1"));
+                .filter(c ->
+                        c.source().contains("new DotProductBias(") && c.source().contains("fitOneCycle(5, 5e-3, 0.1);"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no DotProductBias training cell with wd 0.1"));
         var epochs = TrainingResults.of(wd).epochs();
         double last = epochs.get(4).validLoss();
         double before = epochs.get(3).validLoss();
-        assertTrue(Math.abs(last - before) < 0.001 && last < 0.83 && last > 0.81,
-                () -> "\"falls to about 0.82 and then levels off (the last epoch moves it by less than a thousandth)\": " + epochs);
+        assertTrue(
+                Math.abs(last - before) < 0.001 && last < 0.83 && last > 0.81,
+                () ->
+                        "\"falls to about 0.82 and then levels off (the last epoch moves it by less than a thousandth)\": "
+                                + epochs);
     }
 
     @Test
     void withoutWeightDecayTheBiasModelOverfits() {
         ExecutedNotebook.Cell noWd = nb.codeCells().stream()
-                .filter(c -> c.source().contains("new DotProductBias(") && c.source().contains("fitOneCycle(5, 5e-3);"))
-                .findFirst().orElseThrow(() -> new AssertionError("no DotProductBias training cell without wd"));
+                .filter(c ->
+                        c.source().contains("new DotProductBias(") && c.source().contains("fitOneCycle(5, 5e-3);"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no DotProductBias training cell without wd"));
         TrainingResults results = TrainingResults.of(noWd);
-        assertTrue(results.finalValidLoss() > results.bestValidLoss() + 0.01,
+        assertTrue(
+                results.finalValidLoss() > results.bestValidLoss() + 0.01,
                 () -> "valid_loss rises again in the last epochs:\n" + results.table());
     }
 
@@ -253,32 +286,42 @@ class Chapter08IT {
         String plain = nb.text("NDArray a = Tensors.ones(3)");
         assertEquals("(#0) []", plain.strip(), () -> "no parameters: " + plain);
         String wrapped = nb.text("Parameter a = parameter(Tensors.ones(3))");
-        assertEquals("(#1) [a: Parameter (3) [1.000, 1.000, 1.000]]", wrapped.strip(), () -> "one parameter: " + wrapped);
+        assertEquals(
+                "(#1) [a: Parameter (3) [1.000, 1.000, 1.000]]", wrapped.strip(), () -> "one parameter: " + wrapped);
         String linear = nb.text("Linear a = linear(1, 3, false)");
-        assertTrue(linear.strip().startsWith("(#1) [a_weight: Parameter (3, 1) ["), () -> "the Linear layer's weight: " + linear);
-        assertEquals("class ai.djl.nn.Parameter", nb.text("t.a.weight.getClass()").strip());
+        assertTrue(
+                linear.strip().startsWith("(#1) [a_weight: Parameter (3, 1) ["),
+                () -> "the Linear layer's weight: " + linear);
+        assertEquals(
+                "class ai.djl.nn.Parameter", nb.text("t.a.weight.getClass()").strip());
         assertTrue(nb.text("createParams(3, 2)").startsWith("ND: (3, 2)"), nb.text("createParams(3, 2)"));
     }
 
     @Test
     void lowestAndHighestBiasTitles() {
-        for (String marker : List.of("Argsort.lowest(movieBias", "Argsort.highest(movieBias",
-                "Argsort.highest(topBias")) {
+        for (String marker :
+                List.of("Argsort.lowest(movieBias", "Argsort.highest(movieBias", "Argsort.highest(topBias")) {
             List<String> titles = nb.cell(marker).stdout().lines().toList();
             assertEquals(5, titles.size(), () -> marker + ": " + titles);
             assertEquals(5, titles.stream().distinct().count(), () -> marker + ": " + titles);
             titles.forEach(t -> assertTrue(t.matches(".+\\(\\d{4}\\)"), () -> marker + ": a title: " + t));
         }
-        List<String> lowest = nb.cell("Argsort.lowest(movieBias").stdout().lines().toList();
-        List<String> highest = nb.cell("Argsort.highest(movieBias").stdout().lines().toList();
+        List<String> lowest =
+                nb.cell("Argsort.lowest(movieBias").stdout().lines().toList();
+        List<String> highest =
+                nb.cell("Argsort.highest(movieBias").stdout().lines().toList();
         assertTrue(lowest.stream().noneMatch(highest::contains), () -> lowest + " vs " + highest);
     }
 
     @Test
     void collabLearnerModelPrintout() {
         String printout = nb.text("learn.model()");
-        for (String part : List.of("EmbeddingDotBias(", "Embedding(944, 50)", "Embedding(1665, 50)",
-                "Embedding(944, 1)", "Embedding(1665, 1)")) {
+        for (String part : List.of(
+                "EmbeddingDotBias(",
+                "Embedding(944, 50)",
+                "Embedding(1665, 50)",
+                "Embedding(944, 1)",
+                "Embedding(1665, 1)")) {
             assertTrue(printout.contains(part), () -> part + " in\n" + printout);
         }
     }
@@ -288,7 +331,8 @@ class Chapter08IT {
         String neighbour = nb.text("Similarity.nearest(").strip();
         assertFalse(neighbour.isEmpty(), "a title is shown");
         assertFalse(neighbour.contains("\n"), () -> "one title: " + neighbour);
-        assertTrue(!neighbour.equals("Silence of the Lambs, The (1991)") && !neighbour.equals("#na#"),
+        assertTrue(
+                !neighbour.equals("Silence of the Lambs, The (1991)") && !neighbour.equals("#na#"),
                 () -> "another title: " + neighbour);
         assertTrue(MovieLensFiles.titles().containsValue(neighbour), () -> "a MovieLens title: " + neighbour);
     }
@@ -299,7 +343,8 @@ class Chapter08IT {
         assertEquals(5, lines.size(), () -> "five recommendations: " + lines);
         for (String line : lines) {
             assertTrue(line.matches("\\d\\.\\d\\d  .+\\(\\d{4}\\)"), () -> "predicted rating and title: " + line);
-            assertFalse(line.contains("Star Wars (1977)") || line.contains("Sleepless in Seattle (1993)"),
+            assertFalse(
+                    line.contains("Star Wars (1977)") || line.contains("Sleepless in Seattle (1993)"),
                     () -> "not one of the titles the new user rated: " + line);
         }
     }
@@ -308,16 +353,26 @@ class Chapter08IT {
     void embeddingSizesAndTheNeuralModels() {
         assertEquals("[(944, 74), (1665, 102)]", nb.text("getEmbSz(dls)").strip());
         String collabNn = nb.text("new CollabNN(embs.get(0), embs.get(1))");
-        for (String part : List.of("CollabNN(", "Embedding(944, 74)", "Embedding(1665, 102)",
-                "Linear(in_features=176, out_features=100", "Linear(in_features=100, out_features=1")) {
+        for (String part : List.of(
+                "CollabNN(",
+                "Embedding(944, 74)",
+                "Embedding(1665, 102)",
+                "Linear(in_features=176, out_features=100",
+                "Linear(in_features=100, out_features=1")) {
             assertTrue(collabNn.contains(part), () -> part + " in\n" + collabNn);
         }
         List<ExecutedNotebook.Cell> printouts = nb.cells("learn.model()");
         String embeddingNn = printouts.get(printouts.size() - 1).text();
-        for (String part : List.of("EmbeddingNN(", "Embedding(944, 74)", "Embedding(1665, 102)",
-                "Linear(in_features=176, out_features=100, bias=False)", "BatchNorm1d(100",
-                "Linear(in_features=100, out_features=50, bias=False)", "BatchNorm1d(50",
-                "Linear(in_features=50, out_features=1, bias=True)", "SigmoidRange")) {
+        for (String part : List.of(
+                "EmbeddingNN(",
+                "Embedding(944, 74)",
+                "Embedding(1665, 102)",
+                "Linear(in_features=176, out_features=100, bias=False)",
+                "BatchNorm1d(100",
+                "Linear(in_features=100, out_features=50, bias=False)",
+                "BatchNorm1d(50",
+                "Linear(in_features=50, out_features=1, bias=True)",
+                "SigmoidRange")) {
             assertTrue(embeddingNn.contains(part), () -> part + " in\n" + embeddingNn);
         }
     }
@@ -329,13 +384,20 @@ class Chapter08IT {
         assertTrue(cell.source().contains("super(embSzs, 0, 1, layers, yRange);"), cell::source);
         assertTrue(cell.errors().isEmpty(), () -> "it runs: " + cell.text());
         String printout = cell.text();
-        for (String part : List.of("MyEmbeddingNN(", "Embedding(944, 74)", "Embedding(1665, 102)",
-                "Linear(in_features=176, out_features=100, bias=False)", "BatchNorm1d(50",
-                "Linear(in_features=50, out_features=1, bias=True)", "SigmoidRange")) {
+        for (String part : List.of(
+                "MyEmbeddingNN(",
+                "Embedding(944, 74)",
+                "Embedding(1665, 102)",
+                "Linear(in_features=176, out_features=100, bias=False)",
+                "BatchNorm1d(50",
+                "Linear(in_features=50, out_features=1, bias=True)",
+                "SigmoidRange")) {
             assertTrue(printout.contains(part), () -> part + " in\n" + printout);
         }
         List<ExecutedNotebook.Cell> printouts = nb.cells("learn.model()");
-        assertTrue(cell.index() > printouts.get(printouts.size() - 1).index(), "after the library model's printout, as in the chapter");
+        assertTrue(
+                cell.index() > printouts.get(printouts.size() - 1).index(),
+                "after the library model's printout, as in the chapter");
     }
 
     @Test
@@ -348,7 +410,8 @@ class Chapter08IT {
             throw new IllegalStateException(e);
         }
         assertTrue(source.contains("\"name\": \"java\""), "kernelspec java");
-        assertTrue(Files.isRegularFile(ExecutedNotebook.repo().resolve("target/notebooks/" + NAME + ".html")),
+        assertTrue(
+                Files.isRegularFile(ExecutedNotebook.repo().resolve("target/notebooks/" + NAME + ".html")),
                 "environment/run writes the HTML copy too");
     }
 

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +35,11 @@ class Chapter08NextIT {
     @Test
     void hasOneSectionPerQuestion() {
         String headings = String.join("\n", nb.headings());
-        for (String h : List.of("Top-K recommendations for every user", "A new user: cold start",
-                "Using the model outside Jupyter", "The spreadsheet, in plain Java",
+        for (String h : List.of(
+                "Top-K recommendations for every user",
+                "A new user: cold start",
+                "Using the model outside Jupyter",
+                "The spreadsheet, in plain Java",
                 "Your own table, a neural model, and the 50 best items for every user",
                 "Four pitfalls when you leave the chapter's path")) {
             assertTrue(headings.contains(h), () -> h + " in\n" + headings);
@@ -48,7 +49,8 @@ class Chapter08NextIT {
     @Test
     void theModelTrainsLikeTheChaptersCollabLearner() {
         List<ExecutedNotebook.Cell> training = nb.codeCells().stream()
-                .filter(c -> c.source().contains("learn.fitOneCycle(")).toList();
+                .filter(c -> c.source().contains("learn.fitOneCycle("))
+                .toList();
         assertEquals(1, training.size(), "one training cell");
         TrainingResults.of(training.get(0)).assertEpochsAndFinalValidLoss("collabLearner, wd 0.1", 5, 0.80, 0.84);
     }
@@ -58,7 +60,8 @@ class Chapter08NextIT {
         String found = nb.text("learn.lrFind()");
         assertTrue(found.startsWith("SuggestedLRs(valley="), found);
         assertTrue(found.contains("minimum=") && found.contains("steep="), found);
-        double valley = Double.parseDouble(found.replaceAll("^SuggestedLRs\\(valley=([0-9.e-]+),.*$", "$1").strip());
+        double valley = Double.parseDouble(
+                found.replaceAll("^SuggestedLRs\\(valley=([0-9.e-]+),.*$", "$1").strip());
         assertTrue(valley > 1e-5 && valley < 1, "valley " + valley);
         // the markdown says minimum and steep sit on the noise at the left edge, near 1e-7
         for (String which : List.of("minimum", "steep")) {
@@ -72,7 +75,8 @@ class Chapter08NextIT {
     @Test
     void topKForEveryUserIsTimed() {
         String out = nb.cell("recommender.topK(10)").stdout();
-        Matcher m = Pattern.compile("top 10 for each of (\\d+) users in ([\\d.]+) ms").matcher(out);
+        Matcher m = Pattern.compile("top 10 for each of (\\d+) users in ([\\d.]+) ms")
+                .matcher(out);
         List<Double> millis = new ArrayList<>();
         while (m.find()) {
             assertEquals("943", m.group(1), out);
@@ -95,7 +99,8 @@ class Chapter08NextIT {
         assertEquals(20, head.rows().size(), head::toString);
         Map<String, Set<String>> rated = MovieLensFiles.ratedTitles();
         for (List<String> row : head.rows()) {
-            assertFalse(rated.get(row.get(0)).contains(row.get(2)),
+            assertFalse(
+                    rated.get(row.get(0)).contains(row.get(2)),
                     () -> "user " + row.get(0) + " already rated " + row.get(2));
             double predicted = Double.parseDouble(row.get(3));
             assertTrue(predicted > 0 && predicted < 5.5, () -> "a rating in the y range: " + row);
@@ -117,11 +122,15 @@ class Chapter08NextIT {
         assertEquals(10, romance.size(), lists::toString);
         assertFalse(sciFi.equals(romance), lists::toString);
         for (String given : List.of("Star Wars (1977)", "Alien (1979)", "Sleepless in Seattle (1993)")) {
-            assertFalse(sciFi.contains(given) || romance.contains(given), () -> "rated titles are not recommended: " + given);
+            assertFalse(
+                    sciFi.contains(given) || romance.contains(given),
+                    () -> "rated titles are not recommended: " + given);
         }
         Set<String> common = new HashSet<>(sciFi);
         common.retainAll(romance);
-        assertEquals("titles on both lists: " + common.size() + " of 10", nb.cell("titles on both lists").stdout().strip());
+        assertEquals(
+                "titles on both lists: " + common.size() + " of 10",
+                nb.cell("titles on both lists").stdout().strip());
         assertTrue(common.size() < 5, () -> "mostly different lists; in common: " + common);
     }
 
@@ -134,9 +143,11 @@ class Chapter08NextIT {
         // into the build folder beside the notebook, not a machine-wide temporary folder
         assertFalse(nb.cell("recommender.save(modelDir)").source().contains("tmpdir"));
         java.nio.file.Path modelDir = ExecutedNotebook.repo().resolve("notebooks/target/08_collab_next/model");
-        assertTrue(java.nio.file.Files.isRegularFile(modelDir.resolve("current")), () -> "a saved model in " + modelDir);
+        assertTrue(
+                java.nio.file.Files.isRegularFile(modelDir.resolve("current")), () -> "a saved model in " + modelDir);
         assertTrue(saved.contains(".lock"), () -> "the lock concurrent saves take turns on: " + saved);
-        List<String> inNotebook = recommendations(nb.cell("recommender.recommend(\"196\", 5)").stdout());
+        List<String> inNotebook =
+                recommendations(nb.cell("recommender.recommend(\"196\", 5)").stdout());
         assertEquals(5, inNotebook.size(), () -> "five recommendations in the notebook: " + inNotebook);
 
         String program = nb.cell("new ProcessBuilder(").stdout();
@@ -163,7 +174,8 @@ class Chapter08NextIT {
         assertTrue(blanks > 0, "the grid has blanks to fill");
 
         List<Double> errors = new ArrayList<>();
-        Matcher m = Pattern.compile("step +(\\d+)  mse ([\\d.]+)").matcher(nb.cell("step(1.0, ").stdout());
+        Matcher m = Pattern.compile("step +(\\d+)  mse ([\\d.]+)")
+                .matcher(nb.cell("step(1.0, ").stdout());
         while (m.find()) {
             errors.add(Double.parseDouble(m.group(2)));
         }
@@ -200,13 +212,17 @@ class Chapter08NextIT {
         assertEquals(List.of("ts", "cust", "prod", "score"), purchases.header(), purchases::toString);
 
         ExecutedNotebook.Cell training = nb.cell("shopNn.fitOneCycle(");
-        HtmlTable results = training.tables().stream().filter(t -> t.header().contains("rmse")).reduce((a, b) -> b)
+        HtmlTable results = training.tables().stream()
+                .filter(t -> t.header().contains("rmse"))
+                .reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("a results table with an rmse column:\n" + training.text()));
         assertEquals(List.of("epoch", "train_loss", "valid_loss", "rmse", "time"), results.header(), results::toString);
         int epochs = results.rows().size();
         assertTrue(epochs >= 2 && epochs <= 15, () -> "epochs: " + results);
         if (epochs < 15) {
-            assertTrue(training.text().contains("early stopping"), () -> "stopped early, and said so:\n" + training.text());
+            assertTrue(
+                    training.text().contains("early stopping"),
+                    () -> "stopped early, and said so:\n" + training.text());
         }
         double best = Double.MAX_VALUE;
         for (List<String> row : results.rows()) {
@@ -218,11 +234,13 @@ class Chapter08NextIT {
         double bestValid = best;
         // the scores follow two hidden tastes plus noise of sd 0.5 (variance 0.25): the model finds most of it
         assertTrue(bestValid < 0.7, () -> "best valid_loss " + bestValid + " in\n" + results);
-        System.out.println("[08_collab_next] own table, EmbeddingNN: " + epochs + " epochs, best valid_loss " + bestValid);
+        System.out.println(
+                "[08_collab_next] own table, EmbeddingNN: " + epochs + " epochs, best valid_loss " + bestValid);
 
         String top = nb.text("var shopTop = Recommender.of(shopNn)");
         assertTrue(top.contains("TopK: the 50 best prod for each of 400 custs"), top);
-        assertEquals("customers: 400, rows: 20000, already bought among them: 0",
+        assertEquals(
+                "customers: 400, rows: 20000, already bought among them: 0",
                 nb.cell("long again =").stdout().strip());
 
         String reloaded = nb.cell("Recommender.load(shopDir)").stdout();
@@ -231,14 +249,18 @@ class Chapter08NextIT {
     }
 
     private static List<String> recommendations(String output) {
-        return output.lines().map(String::strip).filter(l -> RECOMMENDATION.matcher(l).matches()).toList();
+        return output.lines()
+                .map(String::strip)
+                .filter(l -> RECOMMENDATION.matcher(l).matches())
+                .toList();
     }
 
     @Test
     void thePitfallsShowWhatTheirMarkdownSays() {
         String rows = nb.cell("var titles = dls.items();").stdout();
         assertTrue(rows.contains("movie ids: 1682, rows of the title embedding: 1665 (row 0 is #na#)"), rows);
-        Matcher toyStory = Pattern.compile("Toy Story \\(1995\\), movie id 1, is row (\\d+)").matcher(rows);
+        Matcher toyStory = Pattern.compile("Toy Story \\(1995\\), movie id 1, is row (\\d+)")
+                .matcher(rows);
         assertTrue(toyStory.find() && Integer.parseInt(toyStory.group(1)) > 1, rows);
         assertTrue(rows.contains("user ids: 943, rows of the user embedding: 944; user 196 is row 196"), rows);
 
@@ -249,14 +271,23 @@ class Chapter08NextIT {
         HtmlTable init = nb.table("var byInit = Table.create");
         assertEquals(List.of("init", "first_valid_loss", "final_valid_loss"), init.header(), init::toString);
         assertEquals(2, init.rows().size(), init::toString);
-        double[] small = {Double.parseDouble(init.rows().get(0).get(1)), Double.parseDouble(init.rows().get(0).get(2))};
-        double[] wide = {Double.parseDouble(init.rows().get(1).get(1)), Double.parseDouble(init.rows().get(1).get(2))};
+        double[] small = {
+            Double.parseDouble(init.rows().get(0).get(1)),
+            Double.parseDouble(init.rows().get(0).get(2))
+        };
+        double[] wide = {
+            Double.parseDouble(init.rows().get(1).get(1)),
+            Double.parseDouble(init.rows().get(1).get(2))
+        };
         assertTrue(init.rows().get(1).get(0).startsWith("N(0, 1)"), init::toString);
         assertTrue(wide[0] > 4 * small[0], init::toString);
         assertTrue(wide[1] > small[1] + 0.1 && small[1] < 0.84, init::toString);
 
         String own = nb.html("Recommender.of(mine, dls.users(), dls.items())");
-        assertTrue(own.contains("<caption>the best 5 of 10 titles for the first 3 of 943 users (head(n) or toTable() for all 9,430 rows)</caption>"), own);
+        assertTrue(
+                own.contains(
+                        "<caption>the best 5 of 10 titles for the first 3 of 943 users (head(n) or toTable() for all 9,430 rows)</caption>"),
+                own);
         assertEquals(15, HtmlTable.first(own).rows().size(), own);
 
         HtmlTable pairs = nb.table("recommender.predict(of196)");

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
-
+import java.util.Properties;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,9 +34,16 @@ class CollabBenchmarksIT {
     @Test
     void hasOneSectionPerPart() {
         String headings = String.join("\n", nb.headings());
-        for (String h : List.of("The official splits", "The settings, from the search", "Four models on `u1`",
-                "The results beside the published ones", "What the extra columns add", "Ranking: how good are top-10 lists?",
-                "One user's lists", "Which model to use", "Implicit data: bought / not bought")) {
+        for (String h : List.of(
+                "The official splits",
+                "The settings, from the search",
+                "Four models on `u1`",
+                "The results beside the published ones",
+                "What the extra columns add",
+                "Ranking: how good are top-10 lists?",
+                "One user's lists",
+                "Which model to use",
+                "Implicit data: bought / not bought")) {
             assertTrue(headings.contains(h), () -> h + " in\n" + headings);
         }
     }
@@ -46,7 +51,8 @@ class CollabBenchmarksIT {
     /** The file environment/bench --leaderboard --choices writes (committed). */
     static Map<String, String> choicesFile() throws IOException {
         Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(ExecutedNotebook.repo().resolve("environment/benchmarks/leaderboard-choices.properties"))) {
+        try (Reader in = Files.newBufferedReader(
+                ExecutedNotebook.repo().resolve("environment/benchmarks/leaderboard-choices.properties"))) {
             p.load(in);
         }
         Map<String, String> out = new TreeMap<>();
@@ -67,14 +73,19 @@ class CollabBenchmarksIT {
         assertEquals(choicesFile(), shown, "the notebook's settings table against leaderboard-choices.properties");
         // every variable is read from that file, none typed in
         String vars = nb.cell("int dotFactors =").source();
-        assertTrue(vars.contains("choice(\"u1.dot.factors\")") && vars.contains("choice(\"stratified75.ease.lambda\")"), vars);
+        assertTrue(
+                vars.contains("choice(\"u1.dot.factors\")") && vars.contains("choice(\"stratified75.ease.lambda\")"),
+                vars);
         assertTrue(!vars.matches("(?s).*=\\s*[0-9].*"), "a setting typed into the notebook:\n" + vars);
     }
 
     @Test
     void theSplitSaysItIsNotUniform() {
         String u1 = nb.text("var u1 = ml.split(\"u1\");");
-        assertTrue(u1.contains("459 users (ids 1-462)") && u1.contains("32 test rows have a movie the training file lacks"), u1);
+        assertTrue(
+                u1.contains("459 users (ids 1-462)")
+                        && u1.contains("32 test rows have a movie the training file lacks"),
+                u1);
     }
 
     @Test
@@ -88,11 +99,14 @@ class CollabBenchmarksIT {
                 ours.put(row.get(1), Double.parseDouble(row.get(2)));
             }
         }
-        assertEquals(List.of("dot-chapter", "dot-tuned", "dot-side", "tabular-side", "ensemble"), List.copyOf(ours.keySet()));
+        assertEquals(
+                List.of("dot-chapter", "dot-tuned", "dot-side", "tabular-side", "ensemble"),
+                List.copyOf(ours.keySet()));
         // Stated bounds: every model of ours lands between 0.86 and 0.95 on u1.test; the chapter's settings
         // near 0.92; the best near or below 0.91 (the benchmark's figures are in the README).
         ours.forEach((model, rmse) -> assertTrue(rmse > 0.86 && rmse < 0.95, model + " rmse " + rmse));
-        double best = ours.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double best =
+                ours.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         assertTrue(best < 0.915, "best rmse " + best);
         String all = t.rows().toString();
         for (String published : List.of("GC-MC", "IGMC", "GLocal-K", "GHRS (demographics)", "Surprise SVD++")) {
@@ -105,7 +119,9 @@ class CollabBenchmarksIT {
     void theSideColumnsAreComparedGroupByGroup() {
         HtmlTable t = nb.table("var sideTable = Table.create(");
         assertEquals(4, t.rows().size(), t.toString());
-        assertEquals(List.of("none", "demographics", "genres", "all"), t.rows().stream().map(r -> r.get(0)).toList());
+        assertEquals(
+                List.of("none", "demographics", "genres", "all"),
+                t.rows().stream().map(r -> r.get(0)).toList());
         for (List<String> r : t.rows()) {
             double rmse = Double.parseDouble(r.get(1));
             assertTrue(rmse > 0.86 && rmse < 0.95, r.toString());
@@ -115,7 +131,8 @@ class CollabBenchmarksIT {
     @Test
     void theItemModelsAndBprRankBetterThanPopularityAndTheMseModel() {
         HtmlTable t = nb.table("var ranking = Table.create(");
-        assertEquals(List.of("model", "ndcg_at_10", "precision_at_10", "recall_at_10", "map_at_10", "source"), t.header());
+        assertEquals(
+                List.of("model", "ndcg_at_10", "precision_at_10", "recall_at_10", "map_at_10", "source"), t.header());
         Map<String, Double> ndcg = new LinkedHashMap<>();
         for (List<String> row : t.rows()) {
             if (row.get(5).equals("this notebook")) {
@@ -126,7 +143,9 @@ class CollabBenchmarksIT {
         // Stated bounds: popularity between 0.15 and 0.35, BPR between 0.35 and 0.60 and ahead of both others.
         assertTrue(ndcg.get("popularity") > 0.15 && ndcg.get("popularity") < 0.35, ndcg.toString());
         assertTrue(ndcg.get("dot-bpr") > 0.35 && ndcg.get("dot-bpr") < 0.60, ndcg.toString());
-        assertTrue(ndcg.get("dot-bpr") > ndcg.get("popularity") && ndcg.get("dot-bpr") > ndcg.get("dot-mse"), ndcg.toString());
+        assertTrue(
+                ndcg.get("dot-bpr") > ndcg.get("popularity") && ndcg.get("dot-bpr") > ndcg.get("dot-mse"),
+                ndcg.toString());
         // Stated bounds: EASE above 0.45 and ahead of BPR; RP3beta above 0.40 (the benchmark page has the figures)
         assertTrue(ndcg.get("ease") > 0.45 && ndcg.get("ease") > ndcg.get("dot-bpr"), ndcg.toString());
         assertTrue(ndcg.get("rp3beta") > 0.40 && ndcg.get("rp3beta") < 0.60, ndcg.toString());
@@ -154,6 +173,8 @@ class CollabBenchmarksIT {
         assertEquals(List.of("customer", "first", "second"), t.header());
         // bob bought tea and milk, as ann and dee did, who also bought bread
         assertEquals("bread", t.rows().get(1).get(1), t.toString());
-        assertTrue(nb.text("Positives.atLeast(all").contains("of 100000 ratings are 4 stars or more"), nb.text("Positives.atLeast(all"));
+        assertTrue(
+                nb.text("Positives.atLeast(all").contains("of 100000 ratings are 4 stars or more"),
+                nb.text("Positives.atLeast(all"));
     }
 }

@@ -2,6 +2,10 @@ package dev.fastbook.notebooks;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,11 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-
 /**
  * A notebook executed by the project's main job, {@code environment/run NAME.ipynb} (the real Jupyter and
  * Java kernel), then read back from {@code target/notebooks/NAME.ipynb}.
@@ -40,8 +39,14 @@ import com.google.gson.JsonParser;
 public final class ExecutedNotebook {
 
     /** One output of a code cell, as nbformat stores it. */
-    public record Output(String type, Map<String, String> data, String streamName, String text,
-                         String ename, String evalue, List<String> traceback) {
+    public record Output(
+            String type,
+            Map<String, String> data,
+            String streamName,
+            String text,
+            String ename,
+            String evalue,
+            List<String> traceback) {
 
         public boolean isError() {
             return "error".equals(type);
@@ -126,6 +131,7 @@ public final class ExecutedNotebook {
 
     /** A bound on one notebook's whole run; environment/run bounds each cell (20 min) and the kernel start. */
     private static final long RUN_TIMEOUT_MINUTES = Long.getLong("fastbook.runTimeoutMinutes", 45);
+
     private static final Map<String, Object> RUNS = new HashMap<>();
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
     private static final Pattern NUMBER = Pattern.compile("[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?");
@@ -147,7 +153,9 @@ public final class ExecutedNotebook {
     /** The repository root (the failsafe configuration passes it; else the parent of the working folder). */
     public static Path repo() {
         String configured = System.getProperty("fastbook.repo");
-        Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();
+        Path root = configured != null
+                ? Path.of(configured)
+                : Path.of("").toAbsolutePath().getParent();
         return root.toAbsolutePath().normalize();
     }
 
@@ -176,12 +184,14 @@ public final class ExecutedNotebook {
         Path output = repo.resolve("target/notebooks/" + name + ".ipynb");
         if (Boolean.getBoolean("fastbook.reuseExecuted")) {
             if (!Files.isRegularFile(output)) {
-                fail("-Dfastbook.reuseExecuted=true but there is no " + output + ": run environment/run " + name + ".ipynb");
+                fail("-Dfastbook.reuseExecuted=true but there is no " + output + ": run environment/run " + name
+                        + ".ipynb");
             }
             System.out.printf("[%s] reusing the executed copy %s (-Dfastbook.reuseExecuted=true)%n", name, output);
             return read(name, output, 0);
         }
-        List<String> command = new ArrayList<>(List.of("bash", repo.resolve("environment/run").toString()));
+        List<String> command =
+                new ArrayList<>(List.of("bash", repo.resolve("environment/run").toString()));
         if (!Boolean.getBoolean("fastbook.build")) {
             command.add("--no-build");
         }
@@ -190,26 +200,29 @@ public final class ExecutedNotebook {
         Deque<String> tail = new ArrayDeque<>();
         int exit;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
             Process process = builder.start();
             process.getOutputStream().close();
-            Thread pump = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = lines.readLine()) != null) {
-                        System.out.println("[" + name + "] " + line);
-                        synchronized (tail) {
-                            tail.addLast(line);
-                            if (tail.size() > 80) {
-                                tail.removeFirst();
+            Thread pump = new Thread(
+                    () -> {
+                        try (BufferedReader lines = new BufferedReader(
+                                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = lines.readLine()) != null) {
+                                System.out.println("[" + name + "] " + line);
+                                synchronized (tail) {
+                                    tail.addLast(line);
+                                    if (tail.size() > 80) {
+                                        tail.removeFirst();
+                                    }
+                                }
                             }
+                        } catch (IOException ignored) {
+                            // the process ended
                         }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "run-" + name);
+                    },
+                    "run-" + name);
             pump.setDaemon(true);
             pump.start();
             if (!process.waitFor(RUN_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
@@ -244,7 +257,8 @@ public final class ExecutedNotebook {
     public static ExecutedNotebook read(String name, Path file, long runMillis) {
         JsonObject nb;
         try {
-            nb = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+            nb = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
+                    .getAsJsonObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -266,8 +280,8 @@ public final class ExecutedNotebook {
             }
             cells.add(new Cell(i, multiline(cell.get("source")), Collections.unmodifiableList(outputs)));
         }
-        return new ExecutedNotebook(name, file, Collections.unmodifiableList(cells),
-                Collections.unmodifiableList(markdown), runMillis);
+        return new ExecutedNotebook(
+                name, file, Collections.unmodifiableList(cells), Collections.unmodifiableList(markdown), runMillis);
     }
 
     private static Output output(JsonObject o) {
@@ -276,15 +290,20 @@ public final class ExecutedNotebook {
         if (o.has("data")) {
             data = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("data").entrySet()) {
-                data.put(e.getKey(), e.getValue().isJsonPrimitive() || e.getValue().isJsonArray()
-                        ? multiline(e.getValue()) : e.getValue().toString());
+                data.put(
+                        e.getKey(),
+                        e.getValue().isJsonPrimitive() || e.getValue().isJsonArray()
+                                ? multiline(e.getValue())
+                                : e.getValue().toString());
             }
         }
         List<String> traceback = new ArrayList<>();
         if (o.has("traceback")) {
             o.getAsJsonArray("traceback").forEach(t -> traceback.add(t.getAsString()));
         }
-        return new Output(type, data,
+        return new Output(
+                type,
+                data,
                 o.has("name") ? o.get("name").getAsString() : null,
                 o.has("text") ? multiline(o.get("text")) : null,
                 o.has("ename") ? o.get("ename").getAsString() : null,
@@ -343,8 +362,10 @@ public final class ExecutedNotebook {
     /** Fails with every error output, cell by cell, when any cell raised. */
     public void assertNoErrors() {
         List<Output> errors = errors();
-        org.junit.jupiter.api.Assertions.assertTrue(errors.isEmpty(), () -> "cells with errors:\n" + errors.stream()
-                .map(Output::describe).collect(java.util.stream.Collectors.joining("\n\n")));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                errors.isEmpty(),
+                () -> "cells with errors:\n"
+                        + errors.stream().map(Output::describe).collect(java.util.stream.Collectors.joining("\n\n")));
         org.junit.jupiter.api.Assertions.assertFalse(codeCells().isEmpty(), "the notebook has code cells");
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,17 +23,24 @@ class HtmlExportIT {
     @Test
     void everyNotebookPageRendersItsTablesAndPlotsInChromium() throws IOException, InterruptedException {
         Path repo = ExecutedNotebook.repo();
-        List<String> command = new ArrayList<>(List.of("bash", repo.resolve("environment/check-html").toString()));
+        List<String> command = new ArrayList<>(
+                List.of("bash", repo.resolve("environment/check-html").toString()));
         for (String name : NOTEBOOKS) {
             ExecutedNotebook nb = ExecutedNotebook.of(name); // executes it unless this JVM already did
             Path html = repo.resolve("target/notebooks/" + name + ".html");
             assertTrue(Files.isRegularFile(html), "environment/run wrote " + html);
             String page = Files.readString(html, StandardCharsets.UTF_8);
-            long pngs = nb.codeCells().stream().filter(ExecutedNotebook.Cell::hasPng).count();
-            assertTrue(page.contains("data:image/png") || pngs == 0, name + ": the PNG outputs are embedded in the page");
+            long pngs = nb.codeCells().stream()
+                    .filter(ExecutedNotebook.Cell::hasPng)
+                    .count();
+            assertTrue(
+                    page.contains("data:image/png") || pngs == 0, name + ": the PNG outputs are embedded in the page");
             command.add(name + ".html");
         }
-        Process process = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(repo.toFile())
+                .redirectErrorStream(true)
+                .start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(10, TimeUnit.MINUTES), "check-html finished");
@@ -42,7 +48,8 @@ class HtmlExportIT {
         assertEquals(0, process.exitValue(), () -> "environment/check-html failed:\n" + output);
         for (String name : NOTEBOOKS) {
             assertTrue(output.contains("ok: " + name + ":"), () -> name + " checked:\n" + output);
-            assertTrue(Files.size(repo.resolve("target/notebooks/screens/" + name + ".png")) > 10_000,
+            assertTrue(
+                    Files.size(repo.resolve("target/notebooks/screens/" + name + ".png")) > 10_000,
                     name + ": a screenshot with content");
         }
     }

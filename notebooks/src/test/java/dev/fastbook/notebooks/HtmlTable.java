@@ -67,8 +67,12 @@ public record HtmlTable(List<List<String>> headerRows, List<List<String>> rows, 
     }
 
     static String unescape(String s) {
-        return s.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                .replace("&#39;", "'").replace("&amp;", "&");
+        return s.replace("&nbsp;", " ")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
     }
 
     static String abbreviate(String s) {

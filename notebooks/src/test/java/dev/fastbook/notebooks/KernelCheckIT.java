@@ -3,19 +3,17 @@ package dev.fastbook.notebooks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 /**
  * The Java kernel as Jupyter drives it, without a browser: environment/kernel-fix/kernel-check.py (jupyter_client)
@@ -37,17 +35,30 @@ class KernelCheckIT {
     @BeforeAll
     static void checkTheKernel() throws IOException {
         // The kernelspec (with the fix) is written by setup; Maven has just built the kernel's classpath.
-        Processes.Result setup = Processes.run(List.of("bash", REPO.resolve("environment/setup").toString(), "--no-build"),
-                REPO, Map.of(), 300);
+        Processes.Result setup = Processes.run(
+                List.of("bash", REPO.resolve("environment/setup").toString(), "--no-build"), REPO, Map.of(), 300);
         assertEquals(0, setup.exit(), setup::describe);
-        assertTrue(setup.stdout().contains("kernel fix: start race, interrupt, status at open and key in the log fixed"), setup::describe);
+        assertTrue(
+                setup.stdout().contains("kernel fix: start race, interrupt, status at open and key in the log fixed"),
+                setup::describe);
 
         reportFile = Files.createTempFile("kernel-check-", ".json");
-        result = Processes.run(List.of(python(), REPO.resolve("environment/kernel-fix/kernel-check.py").toString(),
-                        "--starts", String.valueOf(STARTS), "--interrupt", "--display", "--report", reportFile.toString()),
-                REPO, Map.of("JUPYTER_PATH", REPO.resolve("target/jupyter").toString()), 600);
+        result = Processes.run(
+                List.of(
+                        python(),
+                        REPO.resolve("environment/kernel-fix/kernel-check.py").toString(),
+                        "--starts",
+                        String.valueOf(STARTS),
+                        "--interrupt",
+                        "--display",
+                        "--report",
+                        reportFile.toString()),
+                REPO,
+                Map.of("JUPYTER_PATH", REPO.resolve("target/jupyter").toString()),
+                600);
         System.out.println("[kernel-check] " + result.stdout().strip().replace("\n", "\n[kernel-check] "));
-        report = JsonParser.parseString(Files.readString(reportFile, StandardCharsets.UTF_8)).getAsJsonObject();
+        report = JsonParser.parseString(Files.readString(reportFile, StandardCharsets.UTF_8))
+                .getAsJsonObject();
     }
 
     @AfterAll
@@ -108,11 +119,20 @@ class KernelCheckIT {
         assertEquals("sleep interrupted", interrupted.get("evalue").getAsString(), interrupted::toString);
         assertTrue(interrupted.get("idle").getAsBoolean(), interrupted::toString);
         assertTrue(interrupted.get("reply_seconds").getAsDouble() < 5, interrupted::toString);
-        assertEquals("[\"2\"]", check.getAsJsonObject("one_plus_one").getAsJsonArray("results").toString(), check::toString);
-        assertTrue(check.getAsJsonObject("println").get("streams").getAsString().contains("after the interrupt"), check::toString);
+        assertEquals(
+                "[\"2\"]",
+                check.getAsJsonObject("one_plus_one").getAsJsonArray("results").toString(),
+                check::toString);
+        assertTrue(
+                check.getAsJsonObject("println").get("streams").getAsString().contains("after the interrupt"),
+                check::toString);
         // Output of a thread whose interrupt flag is set arrives whole (jeromq alone fails such sends: Errno 4).
-        assertEquals("300 lines", check.getAsJsonObject("printed_while_flagged").get("streams").getAsString(), check::toString);
+        assertEquals(
+                "300 lines",
+                check.getAsJsonObject("printed_while_flagged").get("streams").getAsString(),
+                check::toString);
         JsonObject stubborn = check.getAsJsonObject("ignores_interrupt");
-        assertTrue(stubborn.get("evalue").getAsString().contains("goes on running in the background"), stubborn::toString);
+        assertTrue(
+                stubborn.get("evalue").getAsString().contains("goes on running in the background"), stubborn::toString);
     }
 }

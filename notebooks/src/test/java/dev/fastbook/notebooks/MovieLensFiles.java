@@ -27,7 +27,9 @@ final class MovieLensFiles {
         }
         candidates.add(ExecutedNotebook.repo().resolve("../shared/data/ml-100k").normalize());
         candidates.add(Path.of(System.getProperty("user.home"), ".fastbook", "data", "ml-100k"));
-        return candidates.stream().filter(p -> Files.isRegularFile(p.resolve("u.data"))).findFirst()
+        return candidates.stream()
+                .filter(p -> Files.isRegularFile(p.resolve("u.data")))
+                .findFirst()
                 .orElseGet(() -> fail("MovieLens u.data not found in " + candidates));
     }
 

@@ -27,10 +27,10 @@ final class OutputComparison {
 
     private static final Pattern OBJECT_DUMP = Pattern.compile("[A-Za-z_$][\\w$.]*@[0-9a-f]{5,8}\\b");
     private static final Pattern WARNING = Pattern.compile("(?im)^\\s*(?:WARNING|WARN|Warning)\\b.*$");
-    private static final Pattern STACK_FRAME = Pattern.compile("(?m)^\\s+at [\\w.$<>/]+\\(.*$|Exception in thread \".*");
+    private static final Pattern STACK_FRAME =
+            Pattern.compile("(?m)^\\s+at [\\w.$<>/]+\\(.*$|Exception in thread \".*");
 
-    private OutputComparison() {
-    }
+    private OutputComparison() {}
 
     /** One thing a cell shows: a stream's text, a table, other text, a plot or an error. */
     record Shown(String kind, String text, HtmlTable table) {
@@ -52,9 +52,11 @@ final class OutputComparison {
                 if (o.data().containsKey("image/png")) {
                     out.add(new Shown("png", "", null));
                 } else if (o.data().containsKey("text/html")) {
-                    String html = EMBEDDED_IMAGE.matcher(o.data().get("text/html")).replaceAll("[image]");
+                    String html =
+                            EMBEDDED_IMAGE.matcher(o.data().get("text/html")).replaceAll("[image]");
                     HtmlTable.all(html).forEach(t -> out.add(new Shown("table", "", t)));
-                    String rest = ExecutedNotebook.stripTags(html.replaceAll("(?is)<table\\b.*?</table>", "")).strip();
+                    String rest = ExecutedNotebook.stripTags(html.replaceAll("(?is)<table\\b.*?</table>", ""))
+                            .strip();
                     if (!rest.isEmpty()) {
                         out.add(new Shown("html", rest, null));
                     }
@@ -76,7 +78,8 @@ final class OutputComparison {
             return found;
         }
         for (int c = 0; c < was.size(); c++) {
-            String where = "cell " + was.get(c).index() + " (" + firstLine(was.get(c).source()) + ")";
+            String where =
+                    "cell " + was.get(c).index() + " (" + firstLine(was.get(c).source()) + ")";
             if (!was.get(c).source().equals(now.get(c).source())) {
                 found.add(where + ": the committed source is not the one that ran");
                 continue;
@@ -84,11 +87,13 @@ final class OutputComparison {
             List<Shown> a = shown(was.get(c));
             List<Shown> b = shown(now.get(c));
             if (a.size() != b.size() || !kinds(a).equals(kinds(b))) {
-                found.add(where + ": committed " + kinds(a) + ", the run shows " + kinds(b) + ":\n  committed " + a + "\n  run " + b);
+                found.add(where + ": committed " + kinds(a) + ", the run shows " + kinds(b) + ":\n  committed " + a
+                        + "\n  run " + b);
                 continue;
             }
             for (int i = 0; i < a.size(); i++) {
-                String d = a.get(i).table() != null ? compareTables(a.get(i).table(), b.get(i).table())
+                String d = a.get(i).table() != null
+                        ? compareTables(a.get(i).table(), b.get(i).table())
                         : compareText(a.get(i).text(), b.get(i).text());
                 if (d != null) {
                     found.add(where + ", " + a.get(i).kind() + " " + (i + 1) + ": " + d);
@@ -121,7 +126,8 @@ final class OutputComparison {
                 return null;
             }
             if (!closeEnough(ma.group(), mb.group())) {
-                return ma.group() + " is now " + mb.group() + " (tolerance " + RELATIVE + " relative or " + ABSOLUTE + ")";
+                return ma.group() + " is now " + mb.group() + " (tolerance " + RELATIVE + " relative or " + ABSOLUTE
+                        + ")";
             }
             ia = ma.end();
             ib = mb.end();
@@ -133,7 +139,8 @@ final class OutputComparison {
             return "table header " + committed.headerRows() + " is now " + fresh.headerRows();
         }
         if (committed.rows().size() != fresh.rows().size()) {
-            return "table of " + committed.rows().size() + " rows now has " + fresh.rows().size();
+            return "table of " + committed.rows().size() + " rows now has "
+                    + fresh.rows().size();
         }
         List<String> header = committed.header();
         for (int r = 0; r < committed.rows().size(); r++) {
@@ -183,7 +190,9 @@ final class OutputComparison {
                 if (s.kind().equals("error")) {
                     found.add(where + "an error: " + text);
                 }
-                text.lines().filter(l -> l.startsWith("CollabDataLoaders:")).filter(l -> !notices.add(l))
+                text.lines()
+                        .filter(l -> l.startsWith("CollabDataLoaders:"))
+                        .filter(l -> !notices.add(l))
                         .forEach(l -> found.add(where + "printed again: " + l));
                 for (Pattern p : List.of(OBJECT_DUMP, WARNING, STACK_FRAME)) {
                     Matcher m = p.matcher(text);

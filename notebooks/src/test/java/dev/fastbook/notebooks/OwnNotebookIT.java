@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 
 /**
  * The library in a notebook of one's own: a notebook in a temporary folder, on a rapaio kernel whose
@@ -54,11 +52,15 @@ class OwnNotebookIT {
         Path parent = Files.createDirectories(files.resolve("dev/fastbook/fastbook-parent/" + VERSION));
         Files.copy(jar, lib.resolve("fastbook-collab-" + VERSION + ".jar"));
         String parentVersion = "<version>" + projectVersion + "</version>";
-        Files.writeString(lib.resolve("fastbook-collab-" + VERSION + ".pom"),
-                Files.readString(repo.resolve("lib/pom.xml")).replace(parentVersion, "<version>" + VERSION + "</version>"));
-        Files.writeString(parent.resolve("fastbook-parent-" + VERSION + ".pom"),
-                Files.readString(repo.resolve("pom.xml")).replaceFirst(java.util.regex.Pattern.quote(parentVersion),
-                        "<version>" + VERSION + "</version>"));
+        Files.writeString(
+                lib.resolve("fastbook-collab-" + VERSION + ".pom"),
+                Files.readString(repo.resolve("lib/pom.xml"))
+                        .replace(parentVersion, "<version>" + VERSION + "</version>"));
+        Files.writeString(
+                parent.resolve("fastbook-parent-" + VERSION + ".pom"),
+                Files.readString(repo.resolve("pom.xml"))
+                        .replaceFirst(
+                                java.util.regex.Pattern.quote(parentVersion), "<version>" + VERSION + "</version>"));
         return files;
     }
 
@@ -66,7 +68,8 @@ class OwnNotebookIT {
     private Path kernelspec() throws IOException {
         Path repo = ExecutedNotebook.repo();
         Path kernelDir = Files.createDirectories(temp.resolve("kernel"));
-        Path jar = Files.copy(repo.resolve("notebooks/target/kernel/rapaio-jupyter-kernel.jar"),
+        Path jar = Files.copy(
+                repo.resolve("notebooks/target/kernel/rapaio-jupyter-kernel.jar"),
                 kernelDir.resolve("rapaio-jupyter-kernel.jar"));
         Path fix = repo.resolve("notebooks/target/kernel/rapaio-kernel-fix.jar");
         JsonArray argv = new JsonArray();
@@ -97,32 +100,54 @@ class OwnNotebookIT {
         Path jupyterPath = kernelspec();
         Path folder = Files.createDirectories(temp.resolve("my notebooks"));
         Path notebook = folder.resolve("mine.ipynb");
-        Files.writeString(notebook, Processes.notebook("java-own", List.of(
-                "%dependency /add-repo fastbook " + files.toUri(),
-                "%dependency /add dev.fastbook:fastbook-collab:" + VERSION,
-                "%dependency /resolve",
-                "import dev.fastbook.collab.data.*;",
-                "var ratings = MovieLens.ratings();\nratings.first(3)",
-                "Crosstab.mostActive(ratings, 5, 5)")));
+        Files.writeString(
+                notebook,
+                Processes.notebook(
+                        "java-own",
+                        List.of(
+                                "%dependency /add-repo fastbook " + files.toUri(),
+                                "%dependency /add dev.fastbook:fastbook-collab:" + VERSION,
+                                "%dependency /resolve",
+                                "import dev.fastbook.collab.data.*;",
+                                "var ratings = MovieLens.ratings();\nratings.first(3)",
+                                "Crosstab.mostActive(ratings, 5, 5)")));
 
         Path repo = ExecutedNotebook.repo();
-        String python = new String(Files.readAllBytes(Path.of("/usr/bin/jupyter"))).lines().findFirst()
-                .filter(l -> l.startsWith("#!")).map(l -> l.substring(2).strip()).orElse("python3");
+        String python = new String(Files.readAllBytes(Path.of("/usr/bin/jupyter")))
+                .lines()
+                .findFirst()
+                .filter(l -> l.startsWith("#!"))
+                .map(l -> l.substring(2).strip())
+                .orElse("python3");
         Path executed = folder.resolve("mine.out.ipynb");
-        Processes.Result r = Processes.run(List.of(python, repo.resolve("environment/execute-notebook.py").toString(),
-                        notebook.toString(), executed.toString(), folder.resolve("mine.failed.ipynb").toString(),
-                        "300", "60", "java-own"),
-                folder, Map.of("JUPYTER_PATH", jupyterPath.toString()), 900);
+        Processes.Result r = Processes.run(
+                List.of(
+                        python,
+                        repo.resolve("environment/execute-notebook.py").toString(),
+                        notebook.toString(),
+                        executed.toString(),
+                        folder.resolve("mine.failed.ipynb").toString(),
+                        "300",
+                        "60",
+                        "java-own"),
+                folder,
+                Map.of("JUPYTER_PATH", jupyterPath.toString()),
+                900);
         assertEquals(0, r.exit(), r::describe);
 
         ExecutedNotebook nb = ExecutedNotebook.read("mine", executed, 0);
         nb.assertNoErrors();
-        assertTrue(nb.codeCells().get(2).text().contains("fastbook-collab-" + VERSION + ".jar"),
-                () -> "the library came from the file repository: " + nb.codeCells().get(2).text());
+        assertTrue(
+                nb.codeCells().get(2).text().contains("fastbook-collab-" + VERSION + ".jar"),
+                () -> "the library came from the file repository: "
+                        + nb.codeCells().get(2).text());
         HtmlTable head = nb.codeCells().get(4).tables().get(0);
         assertEquals(List.of("196", "242", "3"), head.rows().get(0).subList(0, 3), head::toString);
         List<HtmlTable> crosstab = nb.codeCells().get(5).tables();
-        assertFalse(crosstab.isEmpty(), () -> "the crosstab renders as an HTML table: " + nb.codeCells().get(5).text());
+        assertFalse(
+                crosstab.isEmpty(),
+                () -> "the crosstab renders as an HTML table: "
+                        + nb.codeCells().get(5).text());
         assertEquals(5, crosstab.get(0).rows().size(), crosstab.get(0)::toString);
     }
 }

@@ -12,12 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Which PyTorch natives the build picks on each platform, asked of the real Maven with another
@@ -55,7 +54,8 @@ class PlatformNativesIT {
 
     private static Path mavenHome() {
         String home = System.getProperty("maven.home");
-        assertTrue(home != null && Files.isDirectory(Path.of(home, "lib")),
+        assertTrue(
+                home != null && Files.isDirectory(Path.of(home, "lib")),
                 "failsafe passes maven.home (the Maven that runs this build): " + home);
         return Path.of(home);
     }
@@ -64,7 +64,8 @@ class PlatformNativesIT {
         Path home = mavenHome();
         Path boot;
         try (Stream<Path> jars = Files.list(home.resolve("boot"))) {
-            boot = jars.filter(j -> j.getFileName().toString().startsWith("plexus-classworlds")).findFirst()
+            boot = jars.filter(j -> j.getFileName().toString().startsWith("plexus-classworlds"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no plexus-classworlds jar in " + home.resolve("boot")));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -72,32 +73,35 @@ class PlatformNativesIT {
         Path repo = ExecutedNotebook.repo();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", boot.toString(),
+                "-cp",
+                boot.toString(),
                 "-Dclassworlds.conf=" + launcherConfig,
                 "-Dmaven.home=" + home,
                 "-Dmaven.multiModuleProjectDirectory=" + repo,
                 "-Dos.name=" + osName,
                 "-Dos.arch=" + osArch,
                 "org.codehaus.plexus.classworlds.launcher.Launcher",
-                "-B", "-pl", "lib"));
+                "-B",
+                "-pl",
+                "lib"));
         command.addAll(List.of(args));
         return Processes.run(command, repo, Map.of(), 300);
     }
 
     private static String classifier(String osName, String osArch) {
-        Processes.Result r = maven(osName, osArch, "-q", "help:evaluate",
-                "-Dexpression=pytorch.native.classifier", "-DforceStdout");
+        Processes.Result r =
+                maven(osName, osArch, "-q", "help:evaluate", "-Dexpression=pytorch.native.classifier", "-DforceStdout");
         assertEquals(0, r.exit(), r::describe);
         return r.stdout().strip();
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
-            "Linux, amd64, linux-x86_64",
-            "Linux, aarch64, linux-aarch64",
-            "Mac OS X, aarch64, osx-aarch64",
-            "Windows 11, amd64, win-x86_64",
-            "Windows 10, amd64, win-x86_64",
+        "Linux, amd64, linux-x86_64",
+        "Linux, aarch64, linux-aarch64",
+        "Mac OS X, aarch64, osx-aarch64",
+        "Windows 11, amd64, win-x86_64",
+        "Windows 10, amd64, win-x86_64",
     })
     void eachPlatformGetsItsOwnNatives(String osName, String osArch, String expected) {
         assertEquals(expected, classifier(osName, osArch));

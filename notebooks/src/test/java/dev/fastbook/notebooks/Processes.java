@@ -27,16 +27,17 @@ final class Processes {
         }
     }
 
-    private Processes() {
-    }
+    private Processes() {}
 
     static Result run(List<String> command, Path directory, Map<String, String> env, long timeoutSeconds) {
         try {
             Path out = Files.createTempFile("fastbook-it-", ".out");
             Path err = Files.createTempFile("fastbook-it-", ".err");
             try {
-                ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile())
+                ProcessBuilder builder = new ProcessBuilder(command)
+                        .directory(directory.toFile())
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
                 builder.environment().putAll(env);
                 Process process = builder.start();
@@ -46,7 +47,10 @@ final class Processes {
                     fail(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s; its output:\n"
                             + Files.readString(out) + Files.readString(err));
                 }
-                return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                return new Result(
+                        command,
+                        process.exitValue(),
+                        Files.readString(out, StandardCharsets.UTF_8),
                         Files.readString(err, StandardCharsets.UTF_8));
             } finally {
                 Files.deleteIfExists(out);
@@ -66,14 +70,13 @@ final class Processes {
             return Map.of();
         }
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).collect(java.util.stream.Collectors.toMap(
-                    p -> p, p -> {
-                        try {
-                            return Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis();
-                        } catch (IOException e) {
-                            return "gone";
-                        }
-                    }));
+            return files.filter(Files::isRegularFile).collect(java.util.stream.Collectors.toMap(p -> p, p -> {
+                try {
+                    return Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis();
+                } catch (IOException e) {
+                    return "gone";
+                }
+            }));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

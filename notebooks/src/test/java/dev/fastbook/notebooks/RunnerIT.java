@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,8 +46,11 @@ class RunnerIT {
 
     private static Processes.Result run(String data) {
         Path repo = ExecutedNotebook.repo();
-        return Processes.run(List.of("bash", repo.resolve("environment/run").toString(), "--no-build",
-                notebook.toString()), temp, Map.of("FASTBOOK_DATA", data), 600);
+        return Processes.run(
+                List.of("bash", repo.resolve("environment/run").toString(), "--no-build", notebook.toString()),
+                temp,
+                Map.of("FASTBOOK_DATA", data),
+                600);
     }
 
     private static int count(String text, String part) {
@@ -61,21 +63,26 @@ class RunnerIT {
 
     @Test
     void goodRunThenFailingRun() throws IOException {
-        Files.writeString(notebook, Processes.notebook("java", List.of(
-                "System.getenv(\"FASTBOOK_DATA\")")));
+        Files.writeString(notebook, Processes.notebook("java", List.of("System.getenv(\"FASTBOOK_DATA\")")));
         Processes.Result good = run("my-data");
         assertEquals(0, good.exit(), good::describe);
         ExecutedNotebook first = ExecutedNotebook.read(NAME, out.resolve(NAME + ".ipynb"), 0);
         String data = first.codeCells().get(0).text().strip();
-        assertEquals(temp.resolve("my-data").toRealPath().toString(), Path.of(data).toRealPath().toString(),
+        assertEquals(
+                temp.resolve("my-data").toRealPath().toString(),
+                Path.of(data).toRealPath().toString(),
                 "relative FASTBOOK_DATA taken from the directory run was started in");
         assertFalse(Files.exists(out.resolve(NAME + ".failed.ipynb")));
         assertTrue(good.stdout().contains("executed notebooks are in"), good::describe);
 
-        Files.writeString(notebook, Processes.notebook("java", List.of(
-                "System.getenv(\"FASTBOOK_DATA\")",
-                "throw new IllegalStateException(\"boom on purpose\");",
-                "1 + 1")));
+        Files.writeString(
+                notebook,
+                Processes.notebook(
+                        "java",
+                        List.of(
+                                "System.getenv(\"FASTBOOK_DATA\")",
+                                "throw new IllegalStateException(\"boom on purpose\");",
+                                "1 + 1")));
         Processes.Result bad = run("my-data");
         assertEquals(1, bad.exit(), bad::describe);
         String all = bad.all();

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,30 @@ import org.junit.jupiter.api.Test;
  */
 class SetupWithoutAptIT {
 
-    private static final List<String> TOOLS = List.of("bash", "env", "dirname", "basename", "readlink", "uname", "head", "cat", "id",
-            "find", "mkdir", "mktemp", "cmp", "mv", "rm", "tr", "wc", "grep", "awk", "sed", "java", "javac", "python3");
+    private static final List<String> TOOLS = List.of(
+            "bash",
+            "env",
+            "dirname",
+            "basename",
+            "readlink",
+            "uname",
+            "head",
+            "cat",
+            "id",
+            "find",
+            "mkdir",
+            "mktemp",
+            "cmp",
+            "mv",
+            "rm",
+            "tr",
+            "wc",
+            "grep",
+            "awk",
+            "sed",
+            "java",
+            "javac",
+            "python3");
 
     private Path temp;
     private Path bin;
@@ -36,7 +57,8 @@ class SetupWithoutAptIT {
         for (String tool : TOOLS) {
             Processes.Result which = Processes.run(List.of("bash", "-c", "command -v " + tool), temp, Map.of(), 10);
             if (which.exit() == 0) {
-                Files.createSymbolicLink(bin.resolve(tool), Path.of(which.stdout().strip()));
+                Files.createSymbolicLink(
+                        bin.resolve(tool), Path.of(which.stdout().strip()));
             }
         }
         assertTrue(Files.exists(bin.resolve("bash")) && Files.exists(bin.resolve("java")), "bash and java found");
@@ -53,8 +75,13 @@ class SetupWithoutAptIT {
                 "PATH", bin.toString(),
                 "FASTBOOK_SYSTEM_JUPYTER", temp.resolve("no-such-jupyter").toString()));
         env.putAll(extra);
-        return Processes.run(List.of(bin.resolve("bash").toString(), root.resolve("environment/setup").toString()),
-                temp, env, 120);
+        return Processes.run(
+                List.of(
+                        bin.resolve("bash").toString(),
+                        root.resolve("environment/setup").toString()),
+                temp,
+                env,
+                120);
     }
 
     @Test

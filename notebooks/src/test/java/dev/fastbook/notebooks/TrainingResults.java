@@ -39,8 +39,11 @@ public record TrainingResults(List<Epoch> epochs, HtmlTable table) {
         for (List<String> row : t.rows()) {
             assertEquals(4, row.size(), () -> "epoch | train_loss | valid_loss | time: " + row);
             assertTrue(row.get(3).matches("\\d\\d:\\d\\d"), () -> "time as mm:ss: " + row);
-            epochs.add(new Epoch(Integer.parseInt(row.get(0)), Double.parseDouble(row.get(1)),
-                    Double.parseDouble(row.get(2)), row.get(3)));
+            epochs.add(new Epoch(
+                    Integer.parseInt(row.get(0)),
+                    Double.parseDouble(row.get(1)),
+                    Double.parseDouble(row.get(2)),
+                    row.get(3)));
         }
         return new TrainingResults(List.copyOf(epochs), t);
     }
@@ -59,12 +62,15 @@ public record TrainingResults(List<Epoch> epochs, HtmlTable table) {
         for (int i = 0; i < n; i++) {
             Epoch e = epochs.get(i);
             assertEquals(i, e.epoch(), () -> model + ": epochs numbered from 0\n" + table);
-            assertTrue(e.trainLoss() > 0 && e.trainLoss() < 10 && e.validLoss() > 0 && e.validLoss() < 10,
+            assertTrue(
+                    e.trainLoss() > 0 && e.trainLoss() < 10 && e.validLoss() > 0 && e.validLoss() < 10,
                     () -> model + ": plausible losses in epoch " + e);
         }
         double last = finalValidLoss();
-        assertTrue(last >= lo && last <= hi, () -> String.format(
-                "%s: final valid_loss %.6f should be within [%.2f, %.2f] (the book's range); the table:%n%s",
-                model, last, lo, hi, table));
+        assertTrue(
+                last >= lo && last <= hi,
+                () -> String.format(
+                        "%s: final valid_loss %.6f should be within [%.2f, %.2f] (the book's range); the table:%n%s",
+                        model, last, lo, hi, table));
     }
 }

@@ -11,7 +11,6 @@ import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.Loss;
 import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.train.optim.SparseGradients;
-
 import java.util.Locale;
 import java.util.Random;
 
@@ -38,7 +37,8 @@ public final class AdamBench {
         long fb = 0, st = 0, stCpu = 0;
         var mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int s = -5; s < steps; s++) {
-            try (NDManager bm = Tensors.manager().newSubManager(); NDScope scope = new NDScope()) {
+            try (NDManager bm = Tensors.manager().newSubManager();
+                    NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 int[] x = new int[bs * 2];
                 float[] y = new float[bs];
@@ -49,7 +49,8 @@ public final class AdamBench {
                 }
                 long t0 = System.nanoTime();
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray xs = bm.create(x, new ai.djl.ndarray.types.Shape(bs, 2)).toType(ai.djl.ndarray.types.DataType.INT64, false);
+                    NDArray xs = bm.create(x, new ai.djl.ndarray.types.Shape(bs, 2))
+                            .toType(ai.djl.ndarray.types.DataType.INT64, false);
                     NDArray l = Loss.mse().apply(model.forward(xs), bm.create(y));
                     gc.backward(l);
                     l.toFloatArray();
@@ -67,7 +68,16 @@ public final class AdamBench {
             }
         }
         double fbMs = fb / 1e6 / steps, stMs = st / 1e6 / steps;
-        System.out.printf(Locale.ROOT, "RESULT mode=%s threads=%d steps=%d fwd_bwd_ms=%.2f step_ms=%.2f step_cpu_ms_main_thread=%.2f epoch_s=%.1f (step part %.1f)%n",
-                mode, threads, steps, fbMs, stMs, stCpu / 1e6 / steps, (fbMs + stMs) * STEPS_PER_EPOCH / 1000, stMs * STEPS_PER_EPOCH / 1000);
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT mode=%s threads=%d steps=%d fwd_bwd_ms=%.2f step_ms=%.2f step_cpu_ms_main_thread=%.2f epoch_s=%.1f (step part %.1f)%n",
+                mode,
+                threads,
+                steps,
+                fbMs,
+                stMs,
+                stCpu / 1e6 / steps,
+                (fbMs + stMs) * STEPS_PER_EPOCH / 1000,
+                stMs * STEPS_PER_EPOCH / 1000);
     }
 }

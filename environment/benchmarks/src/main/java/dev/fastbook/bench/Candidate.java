@@ -9,11 +9,10 @@ import dev.fastbook.collab.model.SideFeatures;
 import dev.fastbook.collab.model.TabularModel;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.Learner;
-import tech.tablesaw.api.Table;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import tech.tablesaw.api.Table;
 
 /**
  * One setting the leaderboard search tries: a model family ({@code dot}, {@code side},
@@ -28,19 +27,33 @@ record Candidate(String family, int factors, int[] layers, String side, int epoc
         return new Candidate("dot", factors, new int[0], "none", epochs, lr, wd, bs);
     }
 
-    Candidate withFactors(int f) { return new Candidate(family, f, layers, side, epochs, lr, wd, bs); }
+    Candidate withFactors(int f) {
+        return new Candidate(family, f, layers, side, epochs, lr, wd, bs);
+    }
 
-    Candidate withWd(double w) { return new Candidate(family, factors, layers, side, epochs, lr, w, bs); }
+    Candidate withWd(double w) {
+        return new Candidate(family, factors, layers, side, epochs, lr, w, bs);
+    }
 
-    Candidate withEpochs(int e) { return new Candidate(family, factors, layers, side, e, lr, wd, bs); }
+    Candidate withEpochs(int e) {
+        return new Candidate(family, factors, layers, side, e, lr, wd, bs);
+    }
 
-    Candidate withLr(double l) { return new Candidate(family, factors, layers, side, epochs, l, wd, bs); }
+    Candidate withLr(double l) {
+        return new Candidate(family, factors, layers, side, epochs, l, wd, bs);
+    }
 
-    Candidate withSide(String s) { return new Candidate(family, factors, layers, s, epochs, lr, wd, bs); }
+    Candidate withSide(String s) {
+        return new Candidate(family, factors, layers, s, epochs, lr, wd, bs);
+    }
 
-    Candidate withLayers(int... l) { return new Candidate(family, factors, l, side, epochs, lr, wd, bs); }
+    Candidate withLayers(int... l) {
+        return new Candidate(family, factors, l, side, epochs, lr, wd, bs);
+    }
 
-    Candidate as(String f) { return new Candidate(f, factors, layers, side, epochs, lr, wd, bs); }
+    Candidate as(String f) {
+        return new Candidate(f, factors, layers, side, epochs, lr, wd, bs);
+    }
 
     /** Builds the model for these DataLoaders' vocabularies, seeded so a setting always starts the same. */
     Module build(CollabDataLoaders dls, Table users, Table genres, long seed) {
@@ -77,7 +90,9 @@ record Candidate(String family, int factors, int[] layers, String side, int epoc
     /** The setting as keys under {@code prefix} (e.g. {@code u1.dot.factors=100}), for the choices file. */
     void putInto(java.util.Map<String, String> out, String prefix) {
         if (family.equals("tabular")) {
-            out.put(prefix + ".layers", Arrays.stream(layers).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+            out.put(
+                    prefix + ".layers",
+                    Arrays.stream(layers).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         } else {
             out.put(prefix + ".factors", Integer.toString(factors));
         }
@@ -93,10 +108,14 @@ record Candidate(String family, int factors, int[] layers, String side, int epoc
         String sizes = family.equals("tabular")
                 ? "layers=" + Arrays.stream(layers).mapToObj(Integer::toString).collect(Collectors.joining("+"))
                 : "factors=" + factors;
-        return String.format(Locale.ROOT, "%s side=%s epochs=%d lr=%s wd=%s bs=%d", sizes, side, epochs, num(lr), num(wd), bs);
+        return String.format(
+                Locale.ROOT, "%s side=%s epochs=%d lr=%s wd=%s bs=%d", sizes, side, epochs, num(lr), num(wd), bs);
     }
 
     static String num(double v) {
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        return new java.math.BigDecimal(v)
+                .round(new java.math.MathContext(3))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

@@ -4,12 +4,11 @@ import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.CollabLearner;
+import java.util.Locale;
+import java.util.Random;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
-
-import java.util.Locale;
-import java.util.Random;
 
 /**
  * One epoch through the real Learner at the ML-25M model shape (162,541 users x 59,047 items, 50
@@ -30,7 +29,10 @@ public final class LearnerEpochBench {
             it[i] = i < 59_047 ? i : r.nextInt(59_047);
             y[i] = 0.5 * (1 + r.nextInt(10));
         }
-        Table t = Table.create("ratings", IntColumn.create("user", u), IntColumn.create("movie", it),
+        Table t = Table.create(
+                "ratings",
+                IntColumn.create("user", u),
+                IntColumn.create("movie", it),
                 DoubleColumn.create("rating", y));
         Tensors.seed(42);
         CollabDataLoaders dls = CollabDataLoaders.from(t).bs(4096).seed(42).build();
@@ -39,8 +41,17 @@ public final class LearnerEpochBench {
         learn.fitOneCycle(1, 5e-3, 0.1);
         double s = (System.nanoTime() - t0) / 1e9;
         double perBatch = learn.results().rows().get(0).seconds() / dls.train().size();
-        System.out.printf(Locale.ROOT, "RESULT learner mode=%s users=%d items=%d batches=%d epoch_s=%.1f ms_per_batch=%.2f"
-                + " est_ml25m_epoch_s=%.0f valid_mse=%.4f%n", lazy ? "lazy" : "exact", dls.users().size(),
-                dls.items().size(), dls.train().size(), s, perBatch * 1000, perBatch * 4883, learn.results().finalValidLoss());
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT learner mode=%s users=%d items=%d batches=%d epoch_s=%.1f ms_per_batch=%.2f"
+                        + " est_ml25m_epoch_s=%.0f valid_mse=%.4f%n",
+                lazy ? "lazy" : "exact",
+                dls.users().size(),
+                dls.items().size(),
+                dls.train().size(),
+                s,
+                perBatch * 1000,
+                perBatch * 4883,
+                learn.results().finalValidLoss());
     }
 }

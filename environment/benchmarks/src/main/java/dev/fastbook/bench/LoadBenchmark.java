@@ -1,14 +1,12 @@
 package dev.fastbook.bench;
 
+import dev.fastbook.collab.movielens.MovieLens;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-
-import dev.fastbook.collab.movielens.MovieLens;
-
 import tech.tablesaw.api.Table;
 
 /**
@@ -19,8 +17,7 @@ import tech.tablesaw.api.Table;
  * (a MovieLens folder, or a release name such as {@code ml-25m}, also works).
  */
 public final class LoadBenchmark {
-    private LoadBenchmark() {
-    }
+    private LoadBenchmark() {}
 
     public static void main(String[] args) {
         if (args.length != 1) {
@@ -47,7 +44,12 @@ public final class LoadBenchmark {
         System.gc();
         Runtime rt = Runtime.getRuntime();
         long used = rt.totalMemory() - rt.freeMemory();
-        System.out.printf(Locale.ROOT, "RESULT load_s=%.2f rows=%d heap_used_mb=%d heap_peak_mb=%d%n",
-                seconds, ratings.rowCount(), used >> 20, peak >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT load_s=%.2f rows=%d heap_used_mb=%d heap_peak_mb=%d%n",
+                seconds,
+                ratings.rowCount(),
+                used >> 20,
+                peak >> 20);
     }
 }

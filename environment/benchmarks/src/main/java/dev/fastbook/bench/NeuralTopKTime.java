@@ -9,10 +9,9 @@ import dev.fastbook.collab.recommend.Recommender;
 import dev.fastbook.collab.recommend.TopK;
 import dev.fastbook.collab.train.CollabLearner;
 import dev.fastbook.collab.train.Learner;
-import tech.tablesaw.api.Table;
-
 import java.util.Arrays;
 import java.util.Locale;
+import tech.tablesaw.api.Table;
 
 /**
  * Not a unit test: times top-10 for every user from the neural model (fastai's
@@ -28,8 +27,11 @@ public final class NeuralTopKTime {
         for (String name : args.length > 0 ? args : new String[] {"ml-100k", "ml-latest-small"}) {
             Tensors.seed(42);
             Table ratings = MovieLens.dataset(name).ratings();
-            CollabDataLoaders dls = CollabDataLoaders.from(ratings).bs(1024).seed(42).build();
-            Learner<CollabDataLoaders, EmbeddingNN> learn = CollabLearner.collabLearnerNn(dls, new int[] {100, 50}, YRange.of(0, 5.5)).quiet();
+            CollabDataLoaders dls =
+                    CollabDataLoaders.from(ratings).bs(1024).seed(42).build();
+            Learner<CollabDataLoaders, EmbeddingNN> learn = CollabLearner.collabLearnerNn(
+                            dls, new int[] {100, 50}, YRange.of(0, 5.5))
+                    .quiet();
             learn.fitOneCycle(1, 5e-3, 0.01);
             Recommender rec = Recommender.of(learn).excludeRated(ratings);
             TopK top = rec.topK(10); // warm-up
@@ -45,15 +47,31 @@ public final class NeuralTopKTime {
             Arrays.sort(cpu);
             Arrays.sort(s);
             long pairs = (long) top.users() * (dls.items().size() - 1);
-            System.out.printf(Locale.ROOT, "RESULT data=%s model=EmbeddingNN(100,50) pairs_per_call=%s users=%d items=%d pairs_scored=%d"
-                    + " rated_excluded=%d topk10_seconds=%.2f (runs %s) cpu_seconds=%.2f threads=%d load=%.1f%n", name, System.getProperty("fastbook.recommend.maxPairs", "default"), top.users(), dls.items().size() - 1,
-                    pairs, ratings.rowCount(), s[1], Arrays.toString(s), cpu[1], Runtime.getRuntime().availableProcessors(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT data=%s model=EmbeddingNN(100,50) pairs_per_call=%s users=%d items=%d pairs_scored=%d"
+                            + " rated_excluded=%d topk10_seconds=%.2f (runs %s) cpu_seconds=%.2f threads=%d load=%.1f%n",
+                    name,
+                    System.getProperty("fastbook.recommend.maxPairs", "default"),
+                    top.users(),
+                    dls.items().size() - 1,
+                    pairs,
+                    ratings.rowCount(),
+                    s[1],
+                    Arrays.toString(s),
+                    cpu[1],
+                    Runtime.getRuntime().availableProcessors(),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage());
         }
     }
 
     /** CPU time of the whole process (all threads, native ones included). */
     private static long cpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(java.time.Duration::toNanos)
+                .orElse(0L);
     }
 }

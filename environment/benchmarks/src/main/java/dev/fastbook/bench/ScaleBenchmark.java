@@ -2,19 +2,18 @@ package dev.fastbook.bench;
 
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.movielens.MovieLens;
-import dev.fastbook.collab.recommend.Recommender;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
+import dev.fastbook.collab.movielens.MovieLens;
+import dev.fastbook.collab.recommend.Recommender;
 import dev.fastbook.collab.train.CollabLearner;
 import dev.fastbook.collab.train.Learner;
 import dev.fastbook.collab.train.ResultsTable;
-import tech.tablesaw.api.Table;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import tech.tablesaw.api.Table;
 
 /**
  * The full-MovieLens benchmark behind {@code environment/bench --scale}: load a MovieLens
@@ -58,8 +57,9 @@ public final class ScaleBenchmark {
                 case "--factors" -> factors = Integer.parseInt(v);
                 case "--seed" -> seed = Long.parseLong(v);
                 case "--path" -> path = v;
-                default -> throw new IllegalArgumentException("Unknown option " + a
-                        + "; use --ratings-csv --epochs --bs --lr --wd --factors --seed --path --sparse --no-topk");
+                default ->
+                    throw new IllegalArgumentException("Unknown option " + a
+                            + "; use --ratings-csv --epochs --bs --lr --wd --factors --seed --path --sparse --no-topk");
             }
         }
         if (csv == null || !Files.isRegularFile(csv)) {
@@ -72,26 +72,47 @@ public final class ScaleBenchmark {
         Table ratings = MovieLens.readRatings(csv);
         double loadS = seconds(t);
         if (ratings.containsColumn("timestamp")) {
-            ratings.removeColumns("timestamp");     // neither training nor top-K reads it: 4 bytes a rating
+            ratings.removeColumns("timestamp"); // neither training nor top-K reads it: 4 bytes a rating
         }
-        System.out.printf(Locale.ROOT, "load rows=%d seconds=%.2f cpu_s=%.1f rss_mb=%d heap_live_mb=%d%n",
-                ratings.rowCount(), loadS, cpuLap(cpuMark), Memory.rssKb() / 1024, Memory.heapLiveMb());
+        System.out.printf(
+                Locale.ROOT,
+                "load rows=%d seconds=%.2f cpu_s=%.1f rss_mb=%d heap_live_mb=%d%n",
+                ratings.rowCount(),
+                loadS,
+                cpuLap(cpuMark),
+                Memory.rssKb() / 1024,
+                Memory.heapLiveMb());
 
         t = System.nanoTime();
-        CollabDataLoaders dls = CollabDataLoaders.from(ratings).bs(bs).seed(seed).build();
+        CollabDataLoaders dls =
+                CollabDataLoaders.from(ratings).bs(bs).seed(seed).build();
         double loadersS = seconds(t);
-        System.out.printf(Locale.ROOT, "loaders %s seconds=%.2f cpu_s=%.1f rss_mb=%d heap_live_mb=%d%n",
-                dls, loadersS, cpuLap(cpuMark), Memory.rssKb() / 1024, Memory.heapLiveMb());
+        System.out.printf(
+                Locale.ROOT,
+                "loaders %s seconds=%.2f cpu_s=%.1f rss_mb=%d heap_live_mb=%d%n",
+                dls,
+                loadersS,
+                cpuLap(cpuMark),
+                Memory.rssKb() / 1024,
+                Memory.heapLiveMb());
 
-        Learner<CollabDataLoaders, EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
+        Learner<CollabDataLoaders, EmbeddingDotBias> learn =
+                CollabLearner.collabLearner(dls, factors, YRange.of(0, 5.5));
         learn.lazyUpdates(sparse);
         TrainingBenchmark.choosePath(learn, path);
-        learn.afterEpoch(row -> System.out.printf(Locale.ROOT, "epoch %d train_loss=%.6f valid_loss=%.6f seconds=%.1f rss_mb=%d%n",
-                row.epoch(), row.trainLoss(), row.validLoss(), row.seconds(), Memory.rssKb() / 1024));
+        learn.afterEpoch(row -> System.out.printf(
+                Locale.ROOT,
+                "epoch %d train_loss=%.6f valid_loss=%.6f seconds=%.1f rss_mb=%d%n",
+                row.epoch(),
+                row.trainLoss(),
+                row.validLoss(),
+                row.seconds(),
+                Memory.rssKb() / 1024));
         learn.fitOneCycle(epochs, lr, wd);
         double fitCpu = cpuLap(cpuMark);
         ResultsTable results = learn.results();
-        double[] times = results.rows().stream().mapToDouble(ResultsTable.Row::seconds).toArray();
+        double[] times =
+                results.rows().stream().mapToDouble(ResultsTable.Row::seconds).toArray();
         double perEpoch = Memory.median(times.length > 1 ? Arrays.copyOfRange(times, 1, times.length) : times);
 
         double topkS = Double.NaN, topkCpu = Double.NaN;
@@ -100,15 +121,32 @@ public final class ScaleBenchmark {
             var top = Recommender.of(learn).excludeRated(ratings).topK(10);
             topkS = seconds(t);
             topkCpu = cpuLap(cpuMark);
-            System.out.printf(Locale.ROOT, "topk users=%d k=10 seconds=%.2f cpu_s=%.1f (rated items excluded) rss_mb=%d heap_live_mb=%d%n",
-                    top.users(), topkS, topkCpu, Memory.rssKb() / 1024, Memory.heapLiveMb());
+            System.out.printf(
+                    Locale.ROOT,
+                    "topk users=%d k=10 seconds=%.2f cpu_s=%.1f (rated items excluded) rss_mb=%d heap_live_mb=%d%n",
+                    top.users(),
+                    topkS,
+                    topkCpu,
+                    Memory.rssKb() / 1024,
+                    Memory.heapLiveMb());
         }
 
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "RESULT scale load_s=%.2f loaders_s=%.2f s_per_epoch=%.3f final_valid_mse=%.6f peak_rss_mb=%d topk_all_s=%.2f users=%d items=%d ratings=%d mode=%s heap_max_mb=%d fit_cpu_s=%.1f topk_cpu_s=%.1f%n",
-                loadS, loadersS, perEpoch, results.finalValidLoss(), Memory.peakRssKb() / 1024, topkS,
-                dls.users().size(), dls.items().size(), ratings.rowCount(), sparse ? "lazy" : "exact",
-                Runtime.getRuntime().maxMemory() >> 20, fitCpu, topkCpu);
+                loadS,
+                loadersS,
+                perEpoch,
+                results.finalValidLoss(),
+                Memory.peakRssKb() / 1024,
+                topkS,
+                dls.users().size(),
+                dls.items().size(),
+                ratings.rowCount(),
+                sparse ? "lazy" : "exact",
+                Runtime.getRuntime().maxMemory() >> 20,
+                fitCpu,
+                topkCpu);
     }
 
     /** CPU seconds since the mark, and moves the mark to now. */

@@ -6,7 +6,6 @@ import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.recommend.Recommender;
 import dev.fastbook.collab.recommend.TopK;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -38,7 +37,8 @@ public final class TopKScale {
         for (int i = 1; i <= nItems; i++) {
             it.add(i);
         }
-        EmbeddingDotBias model = EmbeddingDotBias.fromClasses(factors, Vocab.of("user", u), Vocab.of("movie", it), YRange.of(0, 5.5));
+        EmbeddingDotBias model =
+                EmbeddingDotBias.fromClasses(factors, Vocab.of("user", u), Vocab.of("movie", it), YRange.of(0, 5.5));
         // scale the tiny initial weights up so scores spread like a trained model's
         float[] ignored = model.uWeight.weight().toFloatArray();
         SplittableRandom r = new SplittableRandom(7);
@@ -58,7 +58,9 @@ public final class TopKScale {
             long t3 = System.nanoTime();
             TopK top = rec.topK(k);
             long t4 = System.nanoTime();
-            System.out.printf("RESULT topk_all_s=%.2f users=%d items=%d k=%d block=%s%n", (t4 - t3) / 1e9, top.users(), nItems, k, System.getProperty(BLOCK_USERS, "default"));
+            System.out.printf(
+                    "RESULT topk_all_s=%.2f users=%d items=%d k=%d block=%s%n",
+                    (t4 - t3) / 1e9, top.users(), nItems, k, System.getProperty(BLOCK_USERS, "default"));
             System.out.println(top);
         }
         Runtime rt = Runtime.getRuntime();

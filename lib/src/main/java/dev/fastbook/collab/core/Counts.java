@@ -1,11 +1,10 @@
 package dev.fastbook.collab.core;
 
-import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.Column;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /** Counting values of a table's column, the one way this library ranks "most rated" anything. */
 public final class Counts {
@@ -18,7 +17,8 @@ public final class Counts {
      */
     public static List<Object> mostFrequent(Table table, String column, int n) {
         if (!table.containsColumn(column)) {
-            throw new IllegalArgumentException("No column '" + column + "' in " + table.name() + "; it has " + table.columnNames());
+            throw new IllegalArgumentException(
+                    "No column '" + column + "' in " + table.name() + "; it has " + table.columnNames());
         }
         if (n < 1) {
             throw new IllegalArgumentException("n must be at least 1, got " + n);

@@ -65,7 +65,9 @@ final class FolderLock implements AutoCloseable {
             throw new IOException("Interrupted while waiting for another save into " + dir, e);
         } catch (IOException | RuntimeException e) {
             release(channel, local);
-            throw IoErrors.named(e instanceof IOException io ? io : new IOException(e), "lock " + lockFile,
+            throw IoErrors.named(
+                    e instanceof IOException io ? io : new IOException(e),
+                    "lock " + lockFile,
                     "saving needs a folder this process may write to");
         }
     }

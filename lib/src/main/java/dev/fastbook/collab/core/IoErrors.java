@@ -22,7 +22,10 @@ public final class IoErrors {
         if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null && fs.getFile() != null) {
             cause = e.getClass().getSimpleName() + " " + fs.getFile(); // e.g. AccessDeniedException /x/y
         }
-        return new Named("Could not " + what + ": " + cause + ". " + Character.toUpperCase(todo.charAt(0)) + todo.substring(1) + ".", e);
+        return new Named(
+                "Could not " + what + ": " + cause + ". " + Character.toUpperCase(todo.charAt(0)) + todo.substring(1)
+                        + ".",
+                e);
     }
 
     /** An error already worded by {@link #named}. */

@@ -35,8 +35,11 @@ public final class SafeFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.accept(out);
             } catch (IOException e) {
-                throw IoErrors.named(e, "write " + abs, "free space on that disk (or fix the folder's permissions) and"
-                        + " write again; " + abs.getFileName() + " is unchanged and the partial copy is removed");
+                throw IoErrors.named(
+                        e,
+                        "write " + abs,
+                        "free space on that disk (or fix the folder's permissions) and" + " write again; "
+                                + abs.getFileName() + " is unchanged and the partial copy is removed");
             }
             moveAtomically(tmp, abs);
         } finally {
@@ -50,8 +53,9 @@ public final class SafeFiles {
      */
     public static Path tempSibling(Path target) {
         Path abs = target.toAbsolutePath();
-        return abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + SUFFIX);
+        return abs.resolveSibling(
+                "." + abs.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + SUFFIX);
     }
 
     /** Renames atomically, replacing a file (not a non-empty folder) at {@code target}. */
@@ -59,8 +63,10 @@ public final class SafeFiles {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("Cannot rename " + source + " to " + target + " atomically (" + e.getMessage()
-                    + "): keep both in one folder on one file system.", e);
+            throw new IOException(
+                    "Cannot rename " + source + " to " + target + " atomically (" + e.getMessage()
+                            + "): keep both in one folder on one file system.",
+                    e);
         }
     }
 

@@ -6,12 +6,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-
-import java.util.Random;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Supplier;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The one place that owns DJL: the engine settings, the manager that holds model parameters, and
@@ -186,5 +185,4 @@ public final class Tensors {
         v[index] = 1f;
         return manager().create(v);
     }
-
 }

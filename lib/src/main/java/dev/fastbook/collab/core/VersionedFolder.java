@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -54,8 +53,8 @@ public final class VersionedFolder {
         this.dir = dir.toAbsolutePath().normalize();
         this.prefix = prefix;
         this.version = Pattern.compile(Pattern.quote(prefix) + "-(\\d{1,9})");
-        this.temp = Pattern.compile("\\.(" + Pattern.quote(prefix) + "-\\d{1,9}|" + POINTER + "|" + Pattern.quote(prefix)
-                + "-new)\\.\\d+-[0-9a-f]+\\.part");
+        this.temp = Pattern.compile("\\.(" + Pattern.quote(prefix) + "-\\d{1,9}|" + POINTER + "|"
+                + Pattern.quote(prefix) + "-new)\\.\\d+-[0-9a-f]+\\.part");
     }
 
     /**
@@ -100,14 +99,18 @@ public final class VersionedFolder {
                 Files.createDirectory(tmp);
                 write.accept(tmp);
             } catch (IOException e) {
-                throw IoErrors.named(e, "save into " + dir + " (writing " + tmp.getFileName() + ")",
+                throw IoErrors.named(
+                        e,
+                        "save into " + dir + " (writing " + tmp.getFileName() + ")",
                         "free space or fix the folder's permissions and save again; the current version is unchanged");
             }
             try (FolderLock held = FolderLock.acquire(dir.resolve(LOCK), lockTimeoutMillis)) {
                 if (held == null) {
-                    throw new IOException("Another save into " + dir + " has held " + dir.resolve(LOCK) + " for more than "
-                            + lockTimeoutMillis / 1000 + " s: this save is refused and the current version is unchanged."
-                            + " Save again once the other process is done (or has ended).");
+                    throw new IOException(
+                            "Another save into " + dir + " has held " + dir.resolve(LOCK) + " for more than "
+                                    + lockTimeoutMillis / 1000
+                                    + " s: this save is refused and the current version is unchanged."
+                                    + " Save again once the other process is done (or has ended).");
                 }
                 return switchTo(tmp);
             }
@@ -118,17 +121,24 @@ public final class VersionedFolder {
 
     // Under the lock: no other save runs, so the next number is free and the versions before it are stale.
     private Path switchTo(Path tmp) throws IOException {
-        int n = 1 + list().stream().mapToInt(name -> {
-            Matcher t = temp.matcher(name);
-            return t.matches() ? number(t.group(1)) : number(name);
-        }).max().orElse(0);
+        int n = 1
+                + list().stream()
+                        .mapToInt(name -> {
+                            Matcher t = temp.matcher(name);
+                            return t.matches() ? number(t.group(1)) : number(name);
+                        })
+                        .max()
+                        .orElse(0);
         String name = prefix + "-" + n;
         Path target = dir.resolve(name);
         try {
             SafeFiles.moveAtomically(tmp, target);
-            SafeFiles.writeAtomically(dir.resolve(POINTER), out -> out.write((name + "\n").getBytes(StandardCharsets.UTF_8)));
+            SafeFiles.writeAtomically(
+                    dir.resolve(POINTER), out -> out.write((name + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw IoErrors.named(e, "switch " + dir.resolve(POINTER) + " to " + name,
+            throw IoErrors.named(
+                    e,
+                    "switch " + dir.resolve(POINTER) + " to " + name,
                     "free space or fix the folder's permissions and save again; the previous version stays current");
         }
         // From here on the new version is current; what follows only removes older ones.
@@ -153,7 +163,8 @@ public final class VersionedFolder {
      */
     public <T> T read(IOFunction<Path, T> read) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IOException("No saved model at " + dir + (Files.exists(dir) ? " (it is a file, not a folder)" : " (no such folder)")
+            throw new IOException("No saved model at " + dir
+                    + (Files.exists(dir) ? " (it is a file, not a folder)" : " (no such folder)")
                     + ": save one first.");
         }
         tidy();
@@ -172,8 +183,13 @@ public final class VersionedFolder {
             return readVersion(pointer(), read);
         } catch (NoSuchFileException e) {
             String v = pointer();
-            throw new IOException(e.getFile() + " is missing: " + (v == null ? "the saved model in " + dir + " is incomplete"
-                    : dir.resolve(POINTER) + " names " + v + ", but its files are not all there") + ". Save the model again.", e);
+            throw new IOException(
+                    e.getFile() + " is missing: "
+                            + (v == null
+                                    ? "the saved model in " + dir + " is incomplete"
+                                    : dir.resolve(POINTER) + " names " + v + ", but its files are not all there")
+                            + ". Save the model again.",
+                    e);
         }
     }
 
@@ -256,8 +272,10 @@ public final class VersionedFolder {
                 return false; // someone else's file called "current"
             }
         }
-        return names.stream().allMatch(n -> n.equals(LOCK) || temp.matcher(n).matches()
-                || number(n) > 0 && Files.isDirectory(dir.resolve(n)));
+        return names.stream()
+                .allMatch(n -> n.equals(LOCK)
+                        || temp.matcher(n).matches()
+                        || number(n) > 0 && Files.isDirectory(dir.resolve(n)));
     }
 
     private int number(String name) {
@@ -277,7 +295,8 @@ public final class VersionedFolder {
     }
 
     private static String sample(List<String> names) {
-        return names.size() <= 3 ? String.join(", ", names)
+        return names.size() <= 3
+                ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 3)) + " and " + (names.size() - 3) + " more";
     }
 

@@ -116,8 +116,10 @@ public final class Vocab extends AbstractList<String> {
      * also says, as fastai's does, that the value may be only in the validation rows.
      */
     public int requireFromTraining(Object value) {
-        return require(value, " It isn't in the training data; if it was in your original data, it may have"
-                + " been split such that it's only in the validation set now.");
+        return require(
+                value,
+                " It isn't in the training data; if it was in your original data, it may have"
+                        + " been split such that it's only in the validation set now.");
     }
 
     private int require(Object value, String hint) {
@@ -125,10 +127,11 @@ public final class Vocab extends AbstractList<String> {
         if (i == null || i == 0) {
             String shown = value == null ? "null" : "'" + value + "'";
             List<String> close = value == null ? List.of() : closest(String.valueOf(value), 3);
-            String advice = close.isEmpty() ? ". Values must match exactly" + (size() > 1 ? ", e.g. '" + get(1) + "'." : ".")
+            String advice = close.isEmpty()
+                    ? ". Values must match exactly" + (size() > 1 ? ", e.g. '" + get(1) + "'." : ".")
                     : "; did you mean " + orList(close) + "?";
-            throw new IllegalArgumentException(shown + " is not in the " + name + " vocabulary (" + (size() - 1)
-                    + " values)" + advice + hint);
+            throw new IllegalArgumentException(
+                    shown + " is not in the " + name + " vocabulary (" + (size() - 1) + " values)" + advice + hint);
         }
         return i;
     }
@@ -159,7 +162,9 @@ public final class Vocab extends AbstractList<String> {
                 }
             }
         }
-        found.sort(java.util.Comparator.comparingInt(Match::rank).thenComparingInt(Match::score).thenComparingInt(Match::index));
+        found.sort(java.util.Comparator.comparingInt(Match::rank)
+                .thenComparingInt(Match::score)
+                .thenComparingInt(Match::index));
         return found.stream().limit(n).map(m -> items.get(m.index())).toList();
     }
 
@@ -204,7 +209,8 @@ public final class Vocab extends AbstractList<String> {
 
     private static String orList(List<String> values) {
         List<String> quoted = values.stream().map(v -> "'" + v + "'").toList();
-        return quoted.size() == 1 ? quoted.get(0)
+        return quoted.size() == 1
+                ? quoted.get(0)
                 : String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
     }
 

@@ -1,15 +1,14 @@
 package dev.fastbook.collab.data;
 
 import dev.fastbook.collab.core.Vocab;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.ShortColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.columns.Column;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * fastai's {@code Categorify}: a column's vocabulary ({@code #na#} first) learnt from some rows, and

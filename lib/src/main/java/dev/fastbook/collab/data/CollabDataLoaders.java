@@ -2,9 +2,6 @@ package dev.fastbook.collab.data;
 
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.formats.CsvRatings;
-import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.Column;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import tech.tablesaw.api.Table;
 
 /**
  * fastai's {@code CollabDataLoaders}: a ratings table split into training and validation rows, the
@@ -41,7 +39,8 @@ public final class CollabDataLoaders implements DataLoaders {
     private CollabDataLoaders(Builder b) {
         Table t = b.table;
         if (t == null || t.rowCount() == 0) {
-            throw new IllegalArgumentException("The ratings table is empty: load some ratings first (e.g. MovieLens.ratings()).");
+            throw new IllegalArgumentException(
+                    "The ratings table is empty: load some ratings first (e.g. MovieLens.ratings()).");
         }
         if (b.bs < 1) {
             throw new IllegalArgumentException("The batch size must be at least 1, got " + b.bs);
@@ -54,7 +53,8 @@ public final class CollabDataLoaders implements DataLoaders {
                         + t.name() + "; its columns are " + ColumnRoles.describe(t) + ".");
             }
             if (extras.indexOf(name) != extras.lastIndexOf(name)) {
-                throw new IllegalArgumentException("Column '" + name + "' is named twice in catNames/contNames; name it once.");
+                throw new IllegalArgumentException(
+                        "Column '" + name + "' is named twice in catNames/contNames; name it once.");
             }
         }
         ColumnRoles roles = ColumnRoles.choose(t, b.userName, b.itemName, b.ratingName, extras);
@@ -80,7 +80,8 @@ public final class CollabDataLoaders implements DataLoaders {
         roles.checkDistinct(t, roles.item(), enc.items.size() - 1, nTrain);
         minRating = range[0];
         maxRating = range[1];
-        TabDataLoader.Shuffler shuffler = new TabDataLoader.Shuffler(b.seed == null ? new Random() : new Random(b.seed + 1));
+        TabDataLoader.Shuffler shuffler =
+                new TabDataLoader.Shuffler(b.seed == null ? new Random() : new Random(b.seed + 1));
         train = enc.loader(t, split.train(), b.bs, true, shuffler);
         valid = enc.loader(validTable, split.valid(), b.bs, false, null);
         String guess = roles.guessLine();
@@ -110,7 +111,8 @@ public final class CollabDataLoaders implements DataLoaders {
             Splitter.Split s = Splitter.byUser(t.column(roles.user()), b.validPctByUser, random);
             if (s.valid().length == 0 || s.train().length == 0) {
                 throw new IllegalArgumentException("validPctByUser(" + b.validPctByUser + ") leaves " + s.train().length
-                        + " training and " + s.valid().length + " validation rows in " + n + " rows: each user's rows are"
+                        + " training and " + s.valid().length + " validation rows in " + n
+                        + " rows: each user's rows are"
                         + " split by that share, so use a share nearer 0.5 or a table with more ratings per user.");
             }
             return s;
@@ -280,16 +282,28 @@ public final class CollabDataLoaders implements DataLoaders {
         }
 
         /** The users' column by name, instead of the guess from names and positions. */
-        public Builder userName(String name) { userName = name; return this; }
+        public Builder userName(String name) {
+            userName = name;
+            return this;
+        }
 
         /** The items' column by name (the chapter passes {@code "title"}). */
-        public Builder itemName(String name) { itemName = name; return this; }
+        public Builder itemName(String name) {
+            itemName = name;
+            return this;
+        }
 
         /** The ratings' column by name. */
-        public Builder ratingName(String name) { ratingName = name; return this; }
+        public Builder ratingName(String name) {
+            ratingName = name;
+            return this;
+        }
 
         /** fastai's {@code valid_pct}: that share of the rows, drawn at random, validates. */
-        public Builder validPct(double pct) { validPct = pct; return this; }
+        public Builder validPct(double pct) {
+            validPct = pct;
+            return this;
+        }
 
         /**
          * A split stratified by user, as Microsoft Recommenders' {@code python_stratified_split}
@@ -309,7 +323,8 @@ public final class CollabDataLoaders implements DataLoaders {
          */
         public Builder valid(Table validation) {
             if (validation == null) {
-                throw new IllegalArgumentException("valid(table) needs a table; leave it out to split the ratings instead.");
+                throw new IllegalArgumentException(
+                        "valid(table) needs a table; leave it out to split the ratings instead.");
             }
             validTable = validation;
             return this;
@@ -331,22 +346,37 @@ public final class CollabDataLoaders implements DataLoaders {
          * Extra categorical columns (fastai's {@code cat_names}): each gets its own vocabulary and
          * follows user and item in a batch's x, as longs.
          */
-        public Builder catNames(String... names) { catNames = List.of(names); return this; }
+        public Builder catNames(String... names) {
+            catNames = List.of(names);
+            return this;
+        }
 
         /**
          * Continuous columns (fastai's {@code cont_names}): normalised with the training rows' mean
          * and deviation, in a batch's xCont, as floats.
          */
-        public Builder contNames(String... names) { contNames = List.of(names); return this; }
+        public Builder contNames(String... names) {
+            contNames = List.of(names);
+            return this;
+        }
 
         /** Rows rating a (user, item) pair already rated: kept (fastai's way, the default), averaged or refused; reported once. */
-        public Builder duplicates(Duplicates choice) { duplicates = java.util.Objects.requireNonNull(choice, "duplicates"); return this; }
+        public Builder duplicates(Duplicates choice) {
+            duplicates = java.util.Objects.requireNonNull(choice, "duplicates");
+            return this;
+        }
 
         /** The seed of the split and of every epoch's shuffle: the same seed, the same batches. */
-        public Builder seed(long s) { seed = s; return this; }
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
 
         /** Rows per batch (fastai's {@code bs}; 64 by default). */
-        public Builder bs(int batchSize) { bs = batchSize; return this; }
+        public Builder bs(int batchSize) {
+            bs = batchSize;
+            return this;
+        }
 
         /** Splits, builds the vocabularies and encodes the rows; refuses columns it cannot read, saying which. */
         public CollabDataLoaders build() {

@@ -1,16 +1,15 @@
 package dev.fastbook.collab.data;
 
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.FloatColumn;
-import tech.tablesaw.api.NumberColumn;
-import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.Column;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.FloatColumn;
+import tech.tablesaw.api.NumberColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * Which columns hold the users, the items and the ratings. A column the caller names is taken as
@@ -20,13 +19,23 @@ import java.util.Set;
  * right (floating-point ids, a time, text as ratings, ids almost all distinct) is refused with the
  * names to pass; a guess by position is printed, in one line, so it is never silent.
  */
-record ColumnRoles(String user, String item, String rating, Source userFrom, Source itemFrom, Source ratingFrom,
+record ColumnRoles(
+        String user,
+        String item,
+        String rating,
+        Source userFrom,
+        Source itemFrom,
+        Source ratingFrom,
         Set<String> excluded) {
-    enum Source { NAMED, BY_NAME, BY_POSITION }
+    enum Source {
+        NAMED,
+        BY_NAME,
+        BY_POSITION
+    }
 
     private static final List<String> USER_NAMES = List.of("user", "userid", "users", "customer", "customerid");
-    private static final List<String> ITEM_NAMES = List.of("movie", "movieid", "item", "itemid", "title",
-            "product", "productid", "book", "bookid");
+    private static final List<String> ITEM_NAMES =
+            List.of("movie", "movieid", "item", "itemid", "title", "product", "productid", "book", "bookid");
     private static final List<String> RATING_NAMES = List.of("rating", "ratings", "score", "stars", "value");
 
     // A guessed id column with at least this many rows and this share of distinct values is refused.
@@ -37,8 +46,9 @@ record ColumnRoles(String user, String item, String rating, Source userFrom, Sou
     static ColumnRoles choose(Table t, String user, String item, String rating, List<String> extras) {
         for (String role : Arrays.asList(user, item, rating)) {
             if (role != null && extras.contains(role)) {
-                throw new IllegalArgumentException("Column '" + role + "' is named both as a user, item or rating column"
-                        + " and as an extra column (catNames/contNames); name it once.");
+                throw new IllegalArgumentException(
+                        "Column '" + role + "' is named both as a user, item or rating column"
+                                + " and as an extra column (catNames/contNames); name it once.");
             }
         }
         return choose(t, user, item, rating, Set.copyOf(extras));
@@ -86,8 +96,8 @@ record ColumnRoles(String user, String item, String rating, Source userFrom, Sou
         }
         for (String[] role : new String[][] {{user, "user"}, {item, "item"}, {rating, "rating"}}) {
             if (role[0] == null) {
-                throw new IllegalArgumentException("No " + role[1] + " column in table '" + t.name() + "': its columns are "
-                        + describe(t) + ". Name it with " + role[1] + "Name(\"...\").");
+                throw new IllegalArgumentException("No " + role[1] + " column in table '" + t.name()
+                        + "': its columns are " + describe(t) + ". Name it with " + role[1] + "Name(\"...\").");
             }
         }
         return new ColumnRoles(user, item, rating, userFrom, itemFrom, ratingFrom, excluded);
@@ -109,10 +119,12 @@ record ColumnRoles(String user, String item, String rating, Source userFrom, Sou
     void checkKinds(Table t) {
         Column<?> r = t.column(rating);
         if (!(r instanceof NumberColumn)) {
-            throw new IllegalArgumentException((ratingFrom == Source.NAMED ? "The rating column '" + rating + "'"
-                    : "The column '" + rating + "'") + " holds " + r.type().name().toLowerCase(Locale.ROOT)
-                    + " values, not numbers, so it cannot be the ratings. The table's columns are " + describe(t)
-                    + ": name the rating column with ratingName(...)" + suggestion(t, Set.of(rating)) + ".");
+            throw new IllegalArgumentException(
+                    (ratingFrom == Source.NAMED ? "The rating column '" + rating + "'" : "The column '" + rating + "'")
+                            + " holds " + r.type().name().toLowerCase(Locale.ROOT)
+                            + " values, not numbers, so it cannot be the ratings. The table's columns are "
+                            + describe(t)
+                            + ": name the rating column with ratingName(...)" + suggestion(t, Set.of(rating)) + ".");
         }
         if (ratingFrom == Source.BY_POSITION && looksLikeTime(rating)) {
             throw new IllegalArgumentException("No rating column in table '" + t.name() + "': its columns are "
@@ -128,7 +140,8 @@ record ColumnRoles(String user, String item, String rating, Source userFrom, Sou
             return;
         }
         Column<?> c = t.column(name);
-        String why = c instanceof DoubleColumn || c instanceof FloatColumn ? "it holds floating-point numbers"
+        String why = c instanceof DoubleColumn || c instanceof FloatColumn
+                ? "it holds floating-point numbers"
                 : looksLikeTime(name) ? "its name says it is a time" : null;
         if (why != null) {
             throw refusal(t, name, from, what, why);
@@ -144,15 +157,24 @@ record ColumnRoles(String user, String item, String rating, Source userFrom, Sou
         if (from == Source.NAMED || rows < MANY_ROWS || distinct < ALMOST_ALL * rows) {
             return;
         }
-        throw refusal(t, name, from, name.equals(user) ? "users" : "items", String.format(Locale.ROOT,
-                "its values are almost all distinct (%,d in %,d training rows), like a timestamp or a row number", distinct, rows));
+        throw refusal(
+                t,
+                name,
+                from,
+                name.equals(user) ? "users" : "items",
+                String.format(
+                        Locale.ROOT,
+                        "its values are almost all distinct (%,d in %,d training rows), like a timestamp or a row number",
+                        distinct,
+                        rows));
     }
 
     private IllegalArgumentException refusal(Table t, String name, Source from, String what, String why) {
         String how = from == Source.BY_POSITION ? "fastai's rule took it by position" : "its name suggested it";
-        return new IllegalArgumentException("CollabDataLoaders: column '" + name + "' cannot be the " + what + ": " + why
-                + " (" + how + "). The table's columns are " + describe(t) + ". Name the columns"
-                + suggestion(t, Set.of(name)) + "; a column you name is taken as it is, as categories.");
+        return new IllegalArgumentException(
+                "CollabDataLoaders: column '" + name + "' cannot be the " + what + ": " + why
+                        + " (" + how + "). The table's columns are " + describe(t) + ". Name the columns"
+                        + suggestion(t, Set.of(name)) + "; a column you name is taken as it is, as categories.");
     }
 
     // The guess again without the refused columns, as the builder calls to pass.
@@ -160,9 +182,14 @@ record ColumnRoles(String user, String item, String rating, Source userFrom, Sou
         Set<String> skip = new java.util.HashSet<>(excluded);
         skip.addAll(refused);
         try {
-            ColumnRoles again = choose(t, userFrom == Source.NAMED ? user : null, itemFrom == Source.NAMED ? item : null,
-                    ratingFrom == Source.NAMED ? rating : null, skip);
-            return ", e.g. .userName(\"" + again.user + "\").itemName(\"" + again.item + "\").ratingName(\"" + again.rating + "\")";
+            ColumnRoles again = choose(
+                    t,
+                    userFrom == Source.NAMED ? user : null,
+                    itemFrom == Source.NAMED ? item : null,
+                    ratingFrom == Source.NAMED ? rating : null,
+                    skip);
+            return ", e.g. .userName(\"" + again.user + "\").itemName(\"" + again.item + "\").ratingName(\""
+                    + again.rating + "\")";
         } catch (IllegalArgumentException e) {
             return " with userName(...), itemName(...) and ratingName(...)";
         }
@@ -177,7 +204,8 @@ record ColumnRoles(String user, String item, String rating, Source userFrom, Sou
         if (byPosition.isEmpty()) {
             return null;
         }
-        String rule = byPosition.size() == 3 ? "fastai's rule: first, second, third column"
+        String rule = byPosition.size() == 3
+                ? "fastai's rule: first, second, third column"
                 : String.join(", ", byPosition) + " by position as fastai's rule takes them, the rest by name";
         return "CollabDataLoaders: user=" + user + ", item=" + item + ", rating=" + rating + " (" + rule
                 + "; name them with userName/itemName/ratingName)";

@@ -1,16 +1,14 @@
 package dev.fastbook.collab.data;
 
+import dev.fastbook.collab.core.Counts;
+import dev.fastbook.collab.display.Displayable;
+import dev.fastbook.collab.display.KeyedGrid;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.BiFunction;
-
-import dev.fastbook.collab.core.Counts;
-import dev.fastbook.collab.display.Displayable;
-import dev.fastbook.collab.display.KeyedGrid;
-
 import tech.tablesaw.aggregate.AggregateFunctions;
 import tech.tablesaw.aggregate.PivotTable;
 import tech.tablesaw.api.CategoricalColumn;
@@ -47,8 +45,14 @@ public final class Crosstab implements Displayable {
     private final double[][] values; // NaN = blank
     private final boolean wholeNumbers;
 
-    private Crosstab(String rowName, String columnName, String valueName,
-                     List<Integer> rowKeys, List<Integer> columnKeys, double[][] values, boolean wholeNumbers) {
+    private Crosstab(
+            String rowName,
+            String columnName,
+            String valueName,
+            List<Integer> rowKeys,
+            List<Integer> columnKeys,
+            double[][] values,
+            boolean wholeNumbers) {
         this.rowName = rowName;
         this.columnName = columnName;
         this.valueName = valueName;
@@ -68,16 +72,18 @@ public final class Crosstab implements Displayable {
      * (ties go to the smaller key), each sorted ascending. A cell is the value for that pair (the
      * mean if the pair occurs more than once) or blank.
      */
-    public static Crosstab mostActive(Table table, String rowColumn, String columnColumn, String valueColumn,
-                                      int nRows, int nColumns) {
+    public static Crosstab mostActive(
+            Table table, String rowColumn, String columnColumn, String valueColumn, int nRows, int nColumns) {
         if (nRows < 1 || nColumns < 1) {
-            throw new IllegalArgumentException("nRows and nColumns must be at least 1, got " + nRows + " and " + nColumns);
+            throw new IllegalArgumentException(
+                    "nRows and nColumns must be at least 1, got " + nRows + " and " + nColumns);
         }
         NumericColumn<?> rows = keyColumn(table, rowColumn);
         NumericColumn<?> cols = keyColumn(table, columnColumn);
         Column<?> valueCol = table.column(valueColumn);
         if (!(valueCol instanceof NumericColumn<?> vals)) {
-            throw new IllegalArgumentException("value column '" + valueColumn + "' must be numeric but is " + valueCol.type());
+            throw new IllegalArgumentException(
+                    "value column '" + valueColumn + "' must be numeric but is " + valueCol.type());
         }
         List<Integer> rowKeys = mostFrequent(table, rowColumn, nRows);
         List<Integer> columnKeys = mostFrequent(table, columnColumn, nColumns);
@@ -87,8 +93,11 @@ public final class Crosstab implements Displayable {
         // Only the rows of the chosen keys go to the pivot (a few hundred of 100,000 for 15 x 15).
         Selection chosen = new BitmapBackedSelection();
         for (int i = 0; i < table.rowCount(); i++) {
-            if (!rows.isMissing(i) && !cols.isMissing(i) && !vals.isMissing(i)
-                    && rowIndex.containsKey((int) rows.getDouble(i)) && colIndex.containsKey((int) cols.getDouble(i))) {
+            if (!rows.isMissing(i)
+                    && !cols.isMissing(i)
+                    && !vals.isMissing(i)
+                    && rowIndex.containsKey((int) rows.getDouble(i))
+                    && colIndex.containsKey((int) cols.getDouble(i))) {
                 chosen.add(i);
             }
         }
@@ -98,8 +107,11 @@ public final class Crosstab implements Displayable {
             java.util.Arrays.fill(row, Double.NaN);
         }
         if (subset.rowCount() > 0) {
-            Table pivot = PivotTable.pivot(subset, (CategoricalColumn<?>) subset.column(rowColumn),
-                    (CategoricalColumn<?>) subset.column(columnColumn), (NumericColumn<?>) subset.column(valueColumn),
+            Table pivot = PivotTable.pivot(
+                    subset,
+                    (CategoricalColumn<?>) subset.column(rowColumn),
+                    (CategoricalColumn<?>) subset.column(columnColumn),
+                    (NumericColumn<?>) subset.column(valueColumn),
                     AggregateFunctions.mean);
             NumericColumn<?> pivotKeys = pivot.numberColumn(0);
             for (int p = 0; p < pivot.rowCount(); p++) {
@@ -126,12 +138,16 @@ public final class Crosstab implements Displayable {
         if (column instanceof IntColumn || column instanceof ShortColumn || column instanceof LongColumn) {
             return (NumericColumn<?>) column;
         }
-        throw new IllegalArgumentException("key column '" + name + "' must hold whole numbers (ids) but is " + column.type());
+        throw new IllegalArgumentException(
+                "key column '" + name + "' must hold whole numbers (ids) but is " + column.type());
     }
 
     /** The n most frequent keys (ties: smaller key first), returned in ascending order. */
     private static List<Integer> mostFrequent(Table table, String column, int n) {
-        return Counts.mostFrequent(table, column, n).stream().map(k -> ((Number) k).intValue()).sorted().toList();
+        return Counts.mostFrequent(table, column, n).stream()
+                .map(k -> ((Number) k).intValue())
+                .sorted()
+                .toList();
     }
 
     private static Map<Integer, Integer> indexOf(List<Integer> keys) {
@@ -161,8 +177,8 @@ public final class Crosstab implements Displayable {
     private int row(int rowKey) {
         int r = rowKeys.indexOf(rowKey);
         if (r < 0) {
-            throw new IllegalArgumentException(rowName + " " + rowKey + " is not in this crosstab; its " + rowName
-                    + " keys are " + rowKeys);
+            throw new IllegalArgumentException(
+                    rowName + " " + rowKey + " is not in this crosstab; its " + rowName + " keys are " + rowKeys);
         }
         return r;
     }
@@ -193,8 +209,9 @@ public final class Crosstab implements Displayable {
                 }
                 Double p = predict.apply(rowKeys.get(r), columnKeys.get(c));
                 if (p == null || !Double.isFinite(p)) {
-                    throw new IllegalArgumentException("The prediction for " + rowName + " " + rowKeys.get(r) + " / "
-                            + columnName + " " + columnKeys.get(c) + " is " + p + "; every blank needs a finite number.");
+                    throw new IllegalArgumentException(
+                            "The prediction for " + rowName + " " + rowKeys.get(r) + " / " + columnName + " "
+                                    + columnKeys.get(c) + " is " + p + "; every blank needs a finite number.");
                 }
                 filled[r][c] = p;
                 predicted[r][c] = true;
@@ -250,11 +267,18 @@ public final class Crosstab implements Displayable {
                 cells[r] = new String[filled[r].length];
                 for (int c = 0; c < filled[r].length; c++) {
                     // Predictions with one decimal, like the spreadsheet's.
-                    cells[r][c] = predicted[r][c] ? String.format(Locale.ROOT, "%.1f", filled[r][c]) : format(filled[r][c]);
+                    cells[r][c] =
+                            predicted[r][c] ? String.format(Locale.ROOT, "%.1f", filled[r][c]) : format(filled[r][c]);
                 }
             }
-            return new KeyedGrid(corner(), keys(rowKeys), keys(columnKeys), cells, predicted,
-                    valueName + " by " + rowName + " and " + columnName + "; ", "predicted where blank");
+            return new KeyedGrid(
+                    corner(),
+                    keys(rowKeys),
+                    keys(columnKeys),
+                    cells,
+                    predicted,
+                    valueName + " by " + rowName + " and " + columnName + "; ",
+                    "predicted where blank");
         }
 
         @Override
@@ -271,7 +295,8 @@ public final class Crosstab implements Displayable {
     /** As a Tablesaw table: the row key column, then one column per column key; blanks are missing values. */
     public Table toTable() {
         Table table = Table.create(valueName + " by " + rowName + " and " + columnName);
-        table.addColumns(IntColumn.create(rowName, rowKeys.stream().mapToInt(Integer::intValue).toArray()));
+        table.addColumns(IntColumn.create(
+                rowName, rowKeys.stream().mapToInt(Integer::intValue).toArray()));
         for (int c = 0; c < columnKeys.size(); c++) {
             String name = String.valueOf(columnKeys.get(c));
             if (wholeNumbers) {

@@ -2,17 +2,16 @@ package dev.fastbook.collab.data;
 
 import it.unimi.dsi.fastutil.longs.Long2ObjectLinkedOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 import tech.tablesaw.selection.BitmapBackedSelection;
-
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * What to do with rows that rate a (user, item) pair already rated: fastai keeps them all (each is
@@ -71,20 +70,38 @@ public enum Duplicates {
                 p.sum += r.getDouble(row);
             }
         }
-        Pair example = pairs.values().stream().filter(p -> p.other >= 0).findFirst().orElse(null);
+        Pair example =
+                pairs.values().stream().filter(p -> p.other >= 0).findFirst().orElse(null);
         long contradictory = pairs.values().stream().filter(p -> p.other >= 0).count();
         Pair shown = example != null ? example : pairs.values().iterator().next();
         int second = example != null ? example.other : secondRow(keys, shown.first);
         // a table read by fromCsv is named after its file: there row r is line r + 2 (after the header)
-        String lines = name.endsWith(".csv") ? String.format(Locale.ROOT, " (lines %d and %d of %s)", shown.first + 2,
-                second + 2, name) : "";
-        String what = String.format(Locale.ROOT, "%,d rows of %s rate a (%s, %s) pair already rated (%,d pairs, %,d of them"
-                + " with different ratings), e.g. rows %d and %d%s: %s %s, %s %s, ratings %s and %s", extraRows, name,
-                user, item, pairs.size(), contradictory, shown.first, second, lines, user, t.column(user).getString(shown.first), item,
-                t.column(item).getString(shown.first), r.getString(shown.first), r.getString(second));
+        String lines = name.endsWith(".csv")
+                ? String.format(Locale.ROOT, " (lines %d and %d of %s)", shown.first + 2, second + 2, name)
+                : "";
+        String what = String.format(
+                Locale.ROOT,
+                "%,d rows of %s rate a (%s, %s) pair already rated (%,d pairs, %,d of them"
+                        + " with different ratings), e.g. rows %d and %d%s: %s %s, %s %s, ratings %s and %s",
+                extraRows,
+                name,
+                user,
+                item,
+                pairs.size(),
+                contradictory,
+                shown.first,
+                second,
+                lines,
+                user,
+                t.column(user).getString(shown.first),
+                item,
+                t.column(item).getString(shown.first),
+                r.getString(shown.first),
+                r.getString(second));
         switch (this) {
-            case REFUSE -> throw new IllegalArgumentException("CollabDataLoaders: " + what + ". Remove the repeats, or choose"
-                    + " duplicates(Duplicates.KEEP) (fastai's way) or duplicates(Duplicates.AVERAGE).");
+            case REFUSE ->
+                throw new IllegalArgumentException("CollabDataLoaders: " + what + ". Remove the repeats, or choose"
+                        + " duplicates(Duplicates.KEEP) (fastai's way) or duplicates(Duplicates.AVERAGE).");
             case KEEP -> {
                 System.out.println("CollabDataLoaders: " + what + "; all kept, as fastai does"
                         + " (duplicates(Duplicates.AVERAGE) or duplicates(Duplicates.REFUSE) to change that)");

@@ -47,7 +47,8 @@ record Normalize(String name, double mean, double std) {
         Column<?> c = t.column(name);
         if (!(c instanceof NumberColumn<?, ?> num)) {
             throw new IllegalArgumentException("The continuous column '" + name + "' of table " + t.name() + " holds "
-                    + c.type().name().toLowerCase(java.util.Locale.ROOT) + " values, not numbers: pass it with catNames(...)"
+                    + c.type().name().toLowerCase(java.util.Locale.ROOT)
+                    + " values, not numbers: pass it with catNames(...)"
                     + " to treat it as categories.");
         }
         return num;

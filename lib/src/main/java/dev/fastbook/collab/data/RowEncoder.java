@@ -1,6 +1,8 @@
 package dev.fastbook.collab.data;
 
 import dev.fastbook.collab.core.Vocab;
+import java.util.ArrayList;
+import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.FloatColumn;
 import tech.tablesaw.api.IntColumn;
@@ -8,9 +10,6 @@ import tech.tablesaw.api.NumberColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What the training rows taught (the vocabularies of the user, item and extra categorical columns,
@@ -36,7 +35,12 @@ final class RowEncoder {
      * vocabulary comes from every row of {@code t}, as fastai's chapter gets its 1665 titles; numbers
      * always from the training rows only.
      */
-    static RowEncoder fit(Table t, ColumnRoles roles, List<String> catNames, List<String> contNames, int[] trainRows,
+    static RowEncoder fit(
+            Table t,
+            ColumnRoles roles,
+            List<String> catNames,
+            List<String> contNames,
+            int[] trainRows,
             boolean textFromAllRows) {
         Vocab users = vocab(t.column(roles.user()), trainRows, textFromAllRows);
         Vocab items = vocab(t.column(roles.item()), trainRows, textFromAllRows);
@@ -118,9 +122,10 @@ final class RowEncoder {
 
     static Column<?> column(Table t, String name, String what) {
         if (!t.containsColumn(name)) {
-            throw new IllegalArgumentException("No column '" + name + "' (the " + what + " column of the training table)"
-                    + " in table " + t.name() + "; its columns are " + ColumnRoles.describe(t)
-                    + ". A validation or test table needs the training table's columns.");
+            throw new IllegalArgumentException(
+                    "No column '" + name + "' (the " + what + " column of the training table)"
+                            + " in table " + t.name() + "; its columns are " + ColumnRoles.describe(t)
+                            + ". A validation or test table needs the training table's columns.");
         }
         return t.column(name);
     }

@@ -1,12 +1,11 @@
 package dev.fastbook.collab.data;
 
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.Column;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * Which rows train and which validate: fastai's {@code RandomSplitter}, k-fold slices of the same
@@ -127,8 +126,8 @@ public final class Splitter {
     /** {@link #byUser(Column, double, Random)} on a table's user column, seeded. */
     public static Split byUser(Table t, String userColumn, double validPct, long seed) {
         if (!t.containsColumn(userColumn)) {
-            throw new IllegalArgumentException("No column '" + userColumn + "' in table " + t.name() + "; its columns are "
-                    + t.columnNames() + ".");
+            throw new IllegalArgumentException("No column '" + userColumn + "' in table " + t.name()
+                    + "; its columns are " + t.columnNames() + ".");
         }
         return byUser(t.column(userColumn), validPct, new Random(seed));
     }
@@ -168,11 +167,15 @@ public final class Splitter {
             rowsNeeded++;
         }
         // Rounded up, so that the advice itself gives at least one row.
-        String pctNeeded = java.math.BigDecimal.valueOf(Math.ceil(1000.0 / n) / 1000).stripTrailingZeros().toPlainString();
+        String pctNeeded = java.math.BigDecimal.valueOf(Math.ceil(1000.0 / n) / 1000)
+                .stripTrailingZeros()
+                .toPlainString();
         return new IllegalArgumentException("No validation rows: " + n + (n == 1 ? " row" : " rows") + " with validPct "
                 + validPct + " gives int(" + validPct + " * " + n + ") = 0 rows to validate on, so the valid"
                 + " loss could not be measured. Use at least " + rowsNeeded + " rows"
-                + (n < 2 ? " (one row cannot be both trained and validated on)" : ", or validPct " + pctNeeded + " or more")
+                + (n < 2
+                        ? " (one row cannot be both trained and validated on)"
+                        : ", or validPct " + pctNeeded + " or more")
                 + ".");
     }
 
@@ -212,8 +215,8 @@ public final class Splitter {
 
     static void checkFold(int fold, int folds) {
         if (folds < 2 || fold < 0 || fold >= folds) {
-            throw new IllegalArgumentException("validFold(fold, folds) needs folds >= 2 and 0 <= fold < folds, got ("
-                    + fold + ", " + folds + ")");
+            throw new IllegalArgumentException(
+                    "validFold(fold, folds) needs folds >= 2 and 0 <= fold < folds, got (" + fold + ", " + folds + ")");
         }
     }
 }

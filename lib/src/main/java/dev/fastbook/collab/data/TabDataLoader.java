@@ -3,7 +3,6 @@ package dev.fastbook.collab.data;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fastbook.collab.core.Tensors;
-
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -73,7 +72,15 @@ public final class TabDataLoader implements DataLoader {
     }
 
     /** With extra columns, and the count of rows whose user or item is {@code #na#} (unseen in training). */
-    TabDataLoader(int[] user, int[] item, float[] rating, int[][] cats, float[][] conts, int naRows, int bs, boolean dropLast,
+    TabDataLoader(
+            int[] user,
+            int[] item,
+            float[] rating,
+            int[][] cats,
+            float[][] conts,
+            int naRows,
+            int bs,
+            boolean dropLast,
             Shuffler shuffler) {
         if (bs < 1) {
             throw new IllegalArgumentException("The batch size must be at least 1, got " + bs);
@@ -124,8 +131,13 @@ public final class TabDataLoader implements DataLoader {
 
     /** The one line that says how many of these rows are coded #na#, for {@code what} ("validation", "test"). */
     String naLine(String what) {
-        return String.format(java.util.Locale.ROOT, "CollabDataLoaders: %,d of %,d %s rows have a user or item not seen in"
-                + " training; they are coded #na# (index 0), as fastai does", naRows(), n(), what);
+        return String.format(
+                java.util.Locale.ROOT,
+                "CollabDataLoaders: %,d of %,d %s rows have a user or item not seen in"
+                        + " training; they are coded #na# (index 0), as fastai does",
+                naRows(),
+                n(),
+                what);
     }
 
     /** Lines already printed in this JVM (a kernel session): rebuilding the same split says nothing new. */
@@ -313,7 +325,8 @@ public final class TabDataLoader implements DataLoader {
 
     @Override
     public String toString() {
-        return "TabDataLoader(" + rating.length + " rows, bs " + bs + ", " + size() + (size() == 1 ? " batch" : " batches")
+        return "TabDataLoader(" + rating.length + " rows, bs " + bs + ", " + size()
+                + (size() == 1 ? " batch" : " batches")
                 + (shuffler != null ? ", shuffled" : "") + (dropLast ? ", drop last" : "")
                 + (naRows > 0 ? ", " + naRows + " with #na#" : "") + ")";
     }

@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.knowm.xchart.internal.chartpart.Chart;
-
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.columns.Column;
 import tech.tablesaw.table.Relation;
@@ -28,13 +26,13 @@ public final class Display {
 
     /** Tables longer than this show their first and last {@link #HEAD_TAIL} rows. */
     static final int MAX_ROWS = 20;
+
     static final int HEAD_TAIL = 10;
 
     private static boolean detected;
     private static Kernel kernel; // null outside a notebook
 
-    private Display() {
-    }
+    private Display() {}
 
     /** The MIME bundle {@link #show(Object)} would send, richest type first; always has text/plain. */
     public static Map<String, String> bundle(Object value) {
@@ -204,7 +202,8 @@ public final class Display {
             }
             Matcher m = PLAIN_DECIMAL.matcher(values[row]);
             if (m.matches()) {
-                decimals = Math.max(decimals, m.group(2) == null ? 0 : m.group(2).length());
+                decimals =
+                        Math.max(decimals, m.group(2) == null ? 0 : m.group(2).length());
             } else {
                 plain = false; // NaN, 1.0E-4, a custom format: left as printed
             }
@@ -260,8 +259,12 @@ public final class Display {
     /** Rough text of an HTML snippet: tags dropped, the common entities decoded. */
     static String stripTags(String html) {
         return html.replaceAll("(?s)<[^>]*>", "")
-                .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                .replace("&#39;", "'").replace("&nbsp;", " ").replace("&amp;", "&");
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&nbsp;", " ")
+                .replace("&amp;", "&");
     }
 
     static {

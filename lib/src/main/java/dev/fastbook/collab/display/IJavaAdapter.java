@@ -1,16 +1,13 @@
 package dev.fastbook.collab.display;
 
-import java.util.Map;
-import java.util.UUID;
-
-import org.knowm.xchart.internal.chartpart.Chart;
-
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.RenderContext;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
-
+import java.util.Map;
+import java.util.UUID;
+import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.table.Relation;
 
 /** Sends outputs through a running IJava kernel. Loaded only when IJava runs. */

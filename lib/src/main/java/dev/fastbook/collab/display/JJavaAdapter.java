@@ -2,7 +2,6 @@ package dev.fastbook.collab.display;
 
 import java.util.Map;
 import java.util.UUID;
-
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
@@ -10,7 +9,6 @@ import org.dflib.jjava.jupyter.kernel.display.RenderContext;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.knowm.xchart.internal.chartpart.Chart;
-
 import tech.tablesaw.table.Relation;
 
 /**

@@ -14,8 +14,15 @@ import java.util.Map;
  * @param caption     a caption (plain text, followed by the mark's legend), or null for none
  * @param markLegend  what a marked cell means, shown in the mark's style after the caption
  */
-public record KeyedGrid(String corner, List<String> rowKeys, List<String> columnKeys, String[][] cells,
-                        boolean[][] marked, String caption, String markLegend) implements Displayable {
+public record KeyedGrid(
+        String corner,
+        List<String> rowKeys,
+        List<String> columnKeys,
+        String[][] cells,
+        boolean[][] marked,
+        String caption,
+        String markLegend)
+        implements Displayable {
 
     /** How a marked cell looks in HTML. */
     public static final String MARKED_STYLE = "font-style:italic;color:#1f5fa8;background-color:#e8f0fb";
@@ -33,8 +40,13 @@ public record KeyedGrid(String corner, List<String> rowKeys, List<String> column
     public String html() {
         StringBuilder out = new StringBuilder("<table class=\"dataframe crosstab\">\n");
         if (caption != null) {
-            out.append("<caption>").append(Display.escape(caption)).append("<span style=\"").append(MARKED_STYLE)
-                    .append("\">").append(Display.escape(markLegend)).append("</span></caption>\n");
+            out.append("<caption>")
+                    .append(Display.escape(caption))
+                    .append("<span style=\"")
+                    .append(MARKED_STYLE)
+                    .append("\">")
+                    .append(Display.escape(markLegend))
+                    .append("</span></caption>\n");
         }
         out.append("<thead><tr><th>").append(Display.escape(corner)).append("</th>");
         for (String key : columnKeys) {
@@ -45,7 +57,8 @@ public record KeyedGrid(String corner, List<String> rowKeys, List<String> column
             out.append("<tr><th>").append(Display.escape(rowKeys.get(r))).append("</th>");
             for (int c = 0; c < columnKeys.size(); c++) {
                 out.append(isMarked(r, c) ? "<td class=\"predicted\" style=\"" + MARKED_STYLE + "\">" : "<td>")
-                        .append(Display.escape(cells[r][c])).append("</td>");
+                        .append(Display.escape(cells[r][c]))
+                        .append("</td>");
             }
             out.append("</tr>\n");
         }
@@ -75,7 +88,9 @@ public record KeyedGrid(String corner, List<String> rowKeys, List<String> column
         StringBuilder out = new StringBuilder();
         for (String[] line : lines) {
             for (int i = 0; i < columns; i++) {
-                out.append(i == 0 ? "" : "  ").append(" ".repeat(width[i] - line[i].length())).append(line[i]);
+                out.append(i == 0 ? "" : "  ")
+                        .append(" ".repeat(width[i] - line[i].length()))
+                        .append(line[i]);
             }
             out.append('\n');
         }

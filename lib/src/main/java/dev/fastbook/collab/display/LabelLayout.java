@@ -16,12 +16,12 @@ final class LabelLayout {
 
     /** Pixels between a point's marker and its label, and between rings of far positions. */
     static final double GAP = 2;
+
     private static final double RING_STEP = 6;
     // Overlaps below a hundredth of a square pixel are rounding, not overlap.
     private static final double FREE = 1e-2;
 
-    private LabelLayout() {
-    }
+    private LabelLayout() {}
 
     /** Where each label went, whether it sits away from its point (then draw a leader line), and the area it had. */
     record Placement(Rectangle2D[] boxes, boolean[] detached, Rectangle2D area) {}
@@ -35,12 +35,13 @@ final class LabelLayout {
     static Placement place(double[] px, double[] py, double[] w, double[] h, Rectangle2D area, double markerRadius) {
         int n = px.length;
         if (py.length != n || w.length != n || h.length != n) {
-            throw new IllegalArgumentException("px, py, w and h need the same length; got "
-                    + n + ", " + py.length + ", " + w.length + " and " + h.length);
+            throw new IllegalArgumentException("px, py, w and h need the same length; got " + n + ", " + py.length
+                    + ", " + w.length + " and " + h.length);
         }
         Rectangle2D[] markers = new Rectangle2D[n];
         for (int i = 0; i < n; i++) {
-            markers[i] = new Rectangle2D.Double(px[i] - markerRadius, py[i] - markerRadius, 2 * markerRadius, 2 * markerRadius);
+            markers[i] = new Rectangle2D.Double(
+                    px[i] - markerRadius, py[i] - markerRadius, 2 * markerRadius, 2 * markerRadius);
         }
         Rectangle2D[] boxes = new Rectangle2D[n];
         boolean[] detached = new boolean[n];
@@ -53,13 +54,13 @@ final class LabelLayout {
             double c = markerRadius + GAP;
             double[][] near = {
                 {px[i] - w[i] / 2, py[i] - c - h[i]}, // above
-                {px[i] - w[i] / 2, py[i] + c},        // below
-                {px[i] + c, py[i] - h[i] / 2},        // right
+                {px[i] - w[i] / 2, py[i] + c}, // below
+                {px[i] + c, py[i] - h[i] / 2}, // right
                 {px[i] - c - w[i], py[i] - h[i] / 2}, // left
-                {px[i] + c, py[i] - c - h[i]},        // above right
+                {px[i] + c, py[i] - c - h[i]}, // above right
                 {px[i] - c - w[i], py[i] - c - h[i]}, // above left
-                {px[i] + c, py[i] + c},               // below right
-                {px[i] - c - w[i], py[i] + c},        // below left
+                {px[i] + c, py[i] + c}, // below right
+                {px[i] - c - w[i], py[i] + c}, // below left
             };
             for (double[] xy : near) {
                 Rectangle2D box = new Rectangle2D.Double(xy[0], xy[1], w[i], h[i]);
@@ -83,7 +84,8 @@ final class LabelLayout {
                     double cx = px[i] + r * Math.cos(angle);
                     double cy = py[i] + r * Math.sin(angle);
                     // Whole pixels: text is drawn there anyway, and overlaps are then exact.
-                    Rectangle2D box = new Rectangle2D.Double(Math.rint(cx - w[i] / 2), Math.rint(cy - h[i] / 2), w[i], h[i]);
+                    Rectangle2D box =
+                            new Rectangle2D.Double(Math.rint(cx - w[i] / 2), Math.rint(cy - h[i] / 2), w[i], h[i]);
                     double cost = overlap(box, i, boxes, markers, area);
                     if (cost < bestCost) {
                         best = box;
@@ -103,7 +105,8 @@ final class LabelLayout {
 
     // 0 when the box is free; otherwise how badly it collides: covering another label counts
     // most, then sticking out of the area, then covering a point's marker.
-    private static double overlap(Rectangle2D box, int self, Rectangle2D[] placed, Rectangle2D[] markers, Rectangle2D area) {
+    private static double overlap(
+            Rectangle2D box, int self, Rectangle2D[] placed, Rectangle2D[] markers, Rectangle2D area) {
         double cost = 0;
         for (int j = 0; j < self; j++) {
             cost += 100 * intersectionArea(box, placed[j]);

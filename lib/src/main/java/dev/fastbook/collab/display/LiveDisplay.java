@@ -37,7 +37,8 @@ public final class LiveDisplay implements Displayable {
 
     @Override
     public String toString() {
-        return id == null ? "LiveDisplay(not in a notebook: update(...) prints nothing)"
+        return id == null
+                ? "LiveDisplay(not in a notebook: update(...) prints nothing)"
                 : "LiveDisplay(display_id=" + id + ")";
     }
 }

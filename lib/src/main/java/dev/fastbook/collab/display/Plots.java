@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.XYChart;
@@ -33,8 +32,7 @@ public final class Plots {
         Display.ensureRegistered(); // also makes AWT headless
     }
 
-    private Plots() {
-    }
+    private Plots() {}
 
     /** A point to mark on a chart, named in the legend, e.g. an lr_find suggestion on its curve. */
     public record Mark(String label, double x, double y) {}
@@ -50,11 +48,17 @@ public final class Plots {
      */
     public static XYChart lossCurve(double[] batchTrainLoss, int[] validAtBatch, double[] validLoss) {
         if (validAtBatch.length != validLoss.length) {
-            throw new IllegalArgumentException("validAtBatch has " + validAtBatch.length
-                    + " entries but validLoss has " + validLoss.length);
+            throw new IllegalArgumentException(
+                    "validAtBatch has " + validAtBatch.length + " entries but validLoss has " + validLoss.length);
         }
-        Figure chart = new Figure(new XYChartBuilder().width(700).height(400)
-                .title("Loss").xAxisTitle("Iteration").yAxisTitle("Loss"), true);
+        Figure chart = new Figure(
+                new XYChartBuilder()
+                        .width(700)
+                        .height(400)
+                        .title("Loss")
+                        .xAxisTitle("Iteration")
+                        .yAxisTitle("Loss"),
+                true);
         chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
         chart.getStyler().setxAxisTickLabelsFormattingFunction(PLAIN_NUMBER);
         if (batchTrainLoss.length > 0) { // XChart refuses empty series
@@ -78,8 +82,14 @@ public final class Plots {
             throw new IllegalArgumentException("need as many losses as learning rates (and at least one), got "
                     + lrs.length + " learning rates and " + losses.length + " losses");
         }
-        Figure chart = new Figure(new XYChartBuilder().width(700).height(400)
-                .title("Learning rate finder").xAxisTitle("Learning Rate").yAxisTitle("Loss"), false);
+        Figure chart = new Figure(
+                new XYChartBuilder()
+                        .width(700)
+                        .height(400)
+                        .title("Learning rate finder")
+                        .xAxisTitle("Learning Rate")
+                        .yAxisTitle("Loss"),
+                false);
         chart.getStyler().setXAxisLogarithmic(true).setLegendPosition(LegendPosition.InsideNW);
         chart.getStyler().setXAxisDecimalPattern("0E0");
         chart.getStyler().setMarkerSize(9);
@@ -102,11 +112,11 @@ public final class Plots {
     }
 
     /** The same, with the axes named (e.g. "principal component 0"); a null title leaves that axis unnamed. */
-    public static XYChart scatterLabelled(double[] x, double[] y, String[] labels, String title, String xTitle,
-            String yTitle) {
+    public static XYChart scatterLabelled(
+            double[] x, double[] y, String[] labels, String title, String xTitle, String yTitle) {
         if (x.length != y.length || x.length != labels.length || x.length == 0) {
-            throw new IllegalArgumentException("x, y and labels need the same, non-zero length; got "
-                    + x.length + ", " + y.length + " and " + labels.length);
+            throw new IllegalArgumentException("x, y and labels need the same, non-zero length; got " + x.length + ", "
+                    + y.length + " and " + labels.length);
         }
         XYChart chart = scatterLabelled(x, y, new PointLabels(x, y, labels), title);
         chart.setXAxisTitle(xTitle);
@@ -126,14 +136,25 @@ public final class Plots {
         double yMax = Arrays.stream(y).max().getAsDouble();
         double xPad = 0.08 * Math.max(xMax - xMin, 1e-9);
         double yPad = 0.05 * Math.max(yMax - yMin, 1e-9);
-        chart.getStyler().setXAxisMin(xMin - xPad).setXAxisMax(xMax + xPad).setYAxisMin(yMin - yPad).setYAxisMax(yMax + yPad);
+        chart.getStyler()
+                .setXAxisMin(xMin - xPad)
+                .setXAxisMax(xMax + xPad)
+                .setYAxisMin(yMin - yPad)
+                .setYAxisMax(yMax + yPad);
         chart.addAnnotation(pointLabels);
         return chart;
     }
 
     /** Several named curves over the same x, with a legend and a fixed y range (the chapter's y = a*x^2). */
     public static XYChart curves(String title, double[] x, Map<String, double[]> series, double yMin, double yMax) {
-        Figure chart = new Figure(new XYChartBuilder().width(700).height(450).title(title).xAxisTitle("x").yAxisTitle("y"), true);
+        Figure chart = new Figure(
+                new XYChartBuilder()
+                        .width(700)
+                        .height(450)
+                        .title(title)
+                        .xAxisTitle("x")
+                        .yAxisTitle("y"),
+                true);
         chart.getStyler().setYAxisMin(yMin).setYAxisMax(yMax).setLegendPosition(LegendPosition.InsideNE);
         chart.getStyler().setxAxisTickLabelsFormattingFunction(PLAIN_NUMBER);
         series.forEach((name, y) -> chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE));
@@ -200,7 +221,8 @@ public final class Plots {
             for (XYSeries s : getSeriesMap().values()) {
                 double[] xs = s.getXData();
                 if (xs.length >= 2 && xs[1] != xs[0]) {
-                    XYSeries helper = addSeries(OFF_GRID, new double[] {(xs[0] + xs[1]) / 2}, new double[] {s.getYData()[0]});
+                    XYSeries helper =
+                            addSeries(OFF_GRID, new double[] {(xs[0] + xs[1]) / 2}, new double[] {s.getYData()[0]});
                     helper.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
                     helper.setMarker(SeriesMarkers.NONE);
                     helper.setShowInLegend(false);
@@ -217,8 +239,11 @@ public final class Plots {
 
         /** The labels laid out by the last paint, or null (for tests). */
         PointLabels pointLabels() {
-            return annotations.stream().filter(PointLabels.class::isInstance).map(PointLabels.class::cast)
-                    .findFirst().orElse(null);
+            return annotations.stream()
+                    .filter(PointLabels.class::isInstance)
+                    .map(PointLabels.class::cast)
+                    .findFirst()
+                    .orElse(null);
         }
 
         @Override

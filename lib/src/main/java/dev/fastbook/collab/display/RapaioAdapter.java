@@ -2,7 +2,6 @@ package dev.fastbook.collab.display;
 
 import java.util.Map;
 import java.util.UUID;
-
 import org.rapaio.jupyter.kernel.MainApp;
 import org.rapaio.jupyter.kernel.display.DisplayData;
 

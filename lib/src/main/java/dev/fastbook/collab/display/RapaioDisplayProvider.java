@@ -2,7 +2,6 @@ package dev.fastbook.collab.display;
 
 import java.util.List;
 import java.util.Set;
-
 import org.rapaio.jupyter.kernel.display.DisplayData;
 import org.rapaio.jupyter.kernel.display.DisplayRenderer;
 import org.rapaio.jupyter.kernel.display.DisplayTransformer;
@@ -54,8 +53,7 @@ public final class RapaioDisplayProvider implements DisplayProvider {
     record BundleRenderer(Class<?> rendererClass) implements DisplayRenderer {
 
         // rapaio passes null for "the default", else a long or short name (e.g. "html").
-        private static final Set<String> TYPES = Set.of(
-                "text/html", "html", "text/plain", "text", "image/png", "png");
+        private static final Set<String> TYPES = Set.of("text/html", "html", "text/plain", "text", "image/png", "png");
 
         @Override
         public boolean canRender(String mime) {

@@ -30,7 +30,8 @@ public final class HttpDownload {
      * {@code -Dfastbook.download.rateWindowSeconds=...} to change them; a download stops past
      * {@code maxBytes} (2 GiB, {@code -Dfastbook.download.maxBytes=...}).
      */
-    public record Limits(Duration readTimeout, Duration deadline, long minBytesPerSecond, Duration rateWindow, long maxBytes) {
+    public record Limits(
+            Duration readTimeout, Duration deadline, long minBytesPerSecond, Duration rateWindow, long maxBytes) {
         public static final String DEADLINE = "fastbook.download.deadlineSeconds";
         public static final String MAX_BYTES = "fastbook.download.maxBytes";
         /** The largest MovieLens zip (ml-latest) is about 335 MB; a server sending more is not sending one. */
@@ -40,6 +41,7 @@ public final class HttpDownload {
         public Limits(Duration readTimeout, Duration deadline, long minBytesPerSecond, Duration rateWindow) {
             this(readTimeout, deadline, minBytesPerSecond, rateWindow, DEFAULT_MAX_BYTES);
         }
+
         public static final String MIN_RATE = "fastbook.download.minBytesPerSecond";
         public static final String WINDOW = "fastbook.download.rateWindowSeconds";
 
@@ -49,10 +51,12 @@ public final class HttpDownload {
 
         public static Limits fromSystemProperties() {
             Limits d = defaults();
-            return new Limits(d.readTimeout,
+            return new Limits(
+                    d.readTimeout,
                     Duration.ofSeconds(property(DEADLINE, d.deadline.toSeconds())),
                     property(MIN_RATE, d.minBytesPerSecond),
-                    Duration.ofSeconds(property(WINDOW, d.rateWindow.toSeconds())), property(MAX_BYTES, d.maxBytes));
+                    Duration.ofSeconds(property(WINDOW, d.rateWindow.toSeconds())),
+                    property(MAX_BYTES, d.maxBytes));
         }
 
         private static long property(String name, long fallback) {
@@ -72,8 +76,7 @@ public final class HttpDownload {
         }
     }
 
-    private HttpDownload() {
-    }
+    private HttpDownload() {}
 
     /** Downloads {@code url} into {@code file}, which must not exist yet. */
     public static void fetch(URI url, Path file, Limits limits, PrintStream progress) throws IOException {
@@ -98,38 +101,47 @@ public final class HttpDownload {
         long windowBytes = 0;
         ProgressBar bar = new ProgressBar(progress, fileName(url), length);
         try (InputStream in = connection.getInputStream();
-             OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+                OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
             byte[] buffer = new byte[64 * 1024];
             int n;
             while ((n = in.read(buffer)) > 0) {
                 out.write(buffer, 0, n);
                 read += n;
                 if (read > limits.maxBytes()) {
-                    throw new IOException("the server sent more than " + limits.maxBytes() + " bytes, more than any MovieLens"
-                            + " zip: it is not sending the data set (-D" + Limits.MAX_BYTES + " raises the limit)");
+                    throw new IOException("the server sent more than " + limits.maxBytes()
+                            + " bytes, more than any MovieLens" + " zip: it is not sending the data set (-D"
+                            + Limits.MAX_BYTES + " raises the limit)");
                 }
                 bar.update(read);
                 long now = System.nanoTime();
                 if (now - deadline > 0) {
                     throw new IOException("the download did not finish within " + describe(limits.deadline())
-                            + ": received " + received(read, length) + " (-D" + Limits.DEADLINE + " sets the limit in seconds)");
+                            + ": received " + received(read, length) + " (-D" + Limits.DEADLINE
+                            + " sets the limit in seconds)");
                 }
                 if (limits.minBytesPerSecond() > 0 && now - windowStart >= window) {
                     double seconds = (now - windowStart) / 1e9;
                     double rate = (read - windowBytes) / seconds;
                     if (rate < limits.minBytesPerSecond()) {
-                        throw new IOException(String.format(Locale.ROOT,
+                        throw new IOException(String.format(
+                                Locale.ROOT,
                                 "the download is too slow: %.0f bytes/s over the last %.0f s, below the minimum %d bytes/s;"
                                         + " received %s (-D%s sets the minimum, 0 turns it off)",
-                                rate, seconds, limits.minBytesPerSecond(), received(read, length), Limits.MIN_RATE));
+                                rate,
+                                seconds,
+                                limits.minBytesPerSecond(),
+                                received(read, length),
+                                Limits.MIN_RATE));
                     }
                     windowStart = now;
                     windowBytes = read;
                 }
             }
         } catch (SocketTimeoutException e) {
-            throw new IOException("the server sent nothing for " + describe(limits.readTimeout()) + " (timed out): received "
-                    + received(read, length), e);
+            throw new IOException(
+                    "the server sent nothing for " + describe(limits.readTimeout()) + " (timed out): received "
+                            + received(read, length),
+                    e);
         } finally {
             bar.done();
             connection.disconnect();
@@ -144,7 +156,8 @@ public final class HttpDownload {
     }
 
     private static String describe(Duration d) {
-        return d.toMillis() % 60_000 == 0 && d.toMinutes() > 0 ? d.toMinutes() + " min"
+        return d.toMillis() % 60_000 == 0 && d.toMinutes() > 0
+                ? d.toMinutes() + " min"
                 : d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 

@@ -25,8 +25,9 @@ final class ProgressBar {
         shown = step;
         if (total > 0) {
             int filled = (int) Math.min(WIDTH, bytes * WIDTH / total);
-            out.printf("\rDownloading %s [%s%s] %3d%% %.1f/%.1f MB", name, "#".repeat(filled),
-                    ".".repeat(WIDTH - filled), step, bytes / 1e6, total / 1e6);
+            out.printf(
+                    "\rDownloading %s [%s%s] %3d%% %.1f/%.1f MB",
+                    name, "#".repeat(filled), ".".repeat(WIDTH - filled), step, bytes / 1e6, total / 1e6);
         } else {
             out.printf("\rDownloading %s %.1f MB", name, bytes / 1e6);
         }

@@ -21,8 +21,7 @@ import java.util.zip.ZipFile;
  */
 public final class ZipExtractor {
 
-    private ZipExtractor() {
-    }
+    private ZipExtractor() {}
 
     /** The most a MovieLens zip unpacks to: ml-25m's 1.2 GB with room to spare. */
     static final long MAX_BYTES = 8L << 30;
@@ -45,7 +44,8 @@ public final class ZipExtractor {
      * As above, stopping as soon as the bytes written pass {@code maxBytes} or {@code maxRatio}
      * times the zip's own size: the sizes a zip declares are not trusted, the bytes are counted.
      */
-    public static void extract(Path zip, String folder, Path into, URI source, long maxBytes, int maxRatio) throws IOException {
+    public static void extract(Path zip, String folder, Path into, URI source, long maxBytes, int maxRatio)
+            throws IOException {
         String prefix = folder + "/";
         // normalised first: a relative or dotted cache path must not make every entry look outside it
         Path base = into.toAbsolutePath().normalize();
@@ -70,19 +70,21 @@ public final class ZipExtractor {
                 long size;
                 CRC32 crc = new CRC32();
                 try (InputStream in = new CheckedInputStream(file.getInputStream(entry), crc);
-                     OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW)) {
+                        OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW)) {
                     size = copy(in, o, limit - written);
                 }
                 if (size < 0) {
                     throw new IOException("the zip from " + source + " unpacks to more than " + limit + " bytes (at "
                             + entry.getName() + "; the limit is " + maxRatio + " times the zip's " + Files.size(zip)
                             + " bytes, at most " + maxBytes + "): it is not a MovieLens release. Download it again, or"
-                            + " unzip a release you trust yourself into the cache folder (or raise -D" + MAX_RATIO_PROPERTY + " for a zip you trust).");
+                            + " unzip a release you trust yourself into the cache folder (or raise -D"
+                            + MAX_RATIO_PROPERTY + " for a zip you trust).");
                 }
                 written += size;
                 if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
                     throw new IOException("the zip from " + source + " is corrupt: " + entry.getName() + " has CRC-32 "
-                            + Long.toHexString(crc.getValue()) + " but the zip says " + Long.toHexString(entry.getCrc()));
+                            + Long.toHexString(crc.getValue()) + " but the zip says "
+                            + Long.toHexString(entry.getCrc()));
                 }
                 if (entry.getSize() != -1 && size != entry.getSize()) {
                     throw new IOException("the zip from " + source + " is corrupt: " + entry.getName() + " has " + size

@@ -5,7 +5,6 @@ import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.model.Module;
-
 import java.util.List;
 
 /**
@@ -25,7 +24,8 @@ public final class Predictions {
         try {
             Tensors.noGrad(() -> {
                 for (Batch b : loader) {
-                    try (b; NDScope scope = new NDScope()) {
+                    try (b;
+                            NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
                         float[] p = model.forward(b.x()).toFloatArray();
                         System.arraycopy(p, 0, out, k[0], p.length);
@@ -61,8 +61,8 @@ public final class Predictions {
         float[] out = new float[predictions.get(0).length];
         for (float[] p : predictions) {
             if (p.length != out.length) {
-                throw new IllegalArgumentException("Predictions of different lengths (" + out.length + " and " + p.length
-                        + "): predict the same loader with every model.");
+                throw new IllegalArgumentException("Predictions of different lengths (" + out.length + " and "
+                        + p.length + "): predict the same loader with every model.");
             }
             for (int i = 0; i < out.length; i++) {
                 out[i] += p[i] / predictions.size();

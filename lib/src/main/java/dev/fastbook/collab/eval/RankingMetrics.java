@@ -96,7 +96,17 @@ public record RankingMetrics(int k, int users, double precision, double recall, 
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "ndcg@%d=%.4f precision@%d=%.4f recall@%d=%.4f map@%d=%.4f (%d users)",
-                k, ndcg, k, precision, k, recall, k, map, users);
+        return String.format(
+                Locale.ROOT,
+                "ndcg@%d=%.4f precision@%d=%.4f recall@%d=%.4f map@%d=%.4f (%d users)",
+                k,
+                ndcg,
+                k,
+                precision,
+                k,
+                recall,
+                k,
+                map,
+                users);
     }
 }

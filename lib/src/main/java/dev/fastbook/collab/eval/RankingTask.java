@@ -9,7 +9,6 @@ import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.recommend.RatedItems;
 import dev.fastbook.collab.recommend.Scorer;
 import dev.fastbook.collab.recommend.TopKSelection;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -98,15 +97,20 @@ public final class RankingTask {
 
     /** One user's k best unseen items, by name (the item column's values), best first. */
     public List<String> topK(Object user, Scorer scores, int k) {
-        int[] list = select(scores, new int[] {userVocab.requireFromTraining(user)}, k).items(0);
+        int[] list = select(scores, new int[] {userVocab.requireFromTraining(user)}, k)
+                .items(0);
         return Arrays.stream(list).mapToObj(itemVocab::get).toList();
     }
 
     /** One user's test items that training saw, by name. */
     public List<String> relevant(Object user) {
         int u = userVocab.requireFromTraining(user);
-        return relevant[u] == null ? List.of()
-                : Arrays.stream(relevant[u]).filter(i -> i > 0).mapToObj(itemVocab::get).toList();
+        return relevant[u] == null
+                ? List.of()
+                : Arrays.stream(relevant[u])
+                        .filter(i -> i > 0)
+                        .mapToObj(itemVocab::get)
+                        .toList();
     }
 
     public int users() {
@@ -116,15 +120,18 @@ public final class RankingTask {
     // The selection never ranks a NaN score; here one is refused, as it means a broken model, not a low score.
     private TopKSelection.Lists select(Scorer scores, int[] users, int k) {
         if (k < 1) {
-            throw new IllegalArgumentException("k is how many items each list holds: at least 1, got " + k
-                    + " (e.g. evaluate(scores, 10)).");
+            throw new IllegalArgumentException(
+                    "k is how many items each list holds: at least 1, got " + k + " (e.g. evaluate(scores, 10)).");
         }
         if (scores == null || scores.items() != itemVocab.size()) {
-            throw new IllegalArgumentException("The scores cover " + (scores == null ? "no" : String.valueOf(scores.items()))
-                    + " items, this task's vocabulary " + itemVocab.size() + " (with #na#): score with task.scores(model)"
-                    + " or a Scorer built on these DataLoaders.");
+            throw new IllegalArgumentException(
+                    "The scores cover " + (scores == null ? "no" : String.valueOf(scores.items()))
+                            + " items, this task's vocabulary " + itemVocab.size()
+                            + " (with #na#): score with task.scores(model)"
+                            + " or a Scorer built on these DataLoaders.");
         }
-        TopKSelection.Lists lists = TopKSelection.of(scores, seen, users, k, Runtime.getRuntime().availableProcessors());
+        TopKSelection.Lists lists =
+                TopKSelection.of(scores, seen, users, k, Runtime.getRuntime().availableProcessors());
         if (lists.firstNaN() >= 0) {
             int u = users[(int) (lists.firstNaN() >>> 32)];
             int i = (int) lists.firstNaN();
@@ -175,7 +182,10 @@ public final class RankingTask {
         int[][] out = new int[nUsers][];
         for (int u = 0; u < nUsers; u++) {
             if (by.get(u) != null) {
-                out[u] = by.get(u).stream().mapToInt(Integer::intValue).distinct().toArray();
+                out[u] = by.get(u).stream()
+                        .mapToInt(Integer::intValue)
+                        .distinct()
+                        .toArray();
             }
         }
         return out;

@@ -1,8 +1,5 @@
 package dev.fastbook.collab.formats;
 
-import tech.tablesaw.api.Table;
-import tech.tablesaw.io.csv.CsvReadOptions;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
 
 /** A ratings CSV with a header line, read by Tablesaw; a UTF-8 byte-order mark is skipped. */
 public final class CsvRatings {
@@ -24,17 +23,22 @@ public final class CsvRatings {
 
     public static Table read(Path csv, Charset charset) {
         // decoded strictly: a byte the charset has no character for is an error, never U+FFFD merging two titles
-        CharsetDecoder strict = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        CharsetDecoder strict = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(csv));
-             Reader reader = new InputStreamReader(skipBom(in), strict)) {
+                Reader reader = new InputStreamReader(skipBom(in), strict)) {
             // every row decides the types (not a sample), so a late wide id cannot break the parse
-            Table t = Table.read().usingOptions(CsvReadOptions.builder(reader).header(true).sample(false)
-                    .tableName(csv.getFileName().toString()));
+            Table t = Table.read()
+                    .usingOptions(CsvReadOptions.builder(reader)
+                            .header(true)
+                            .sample(false)
+                            .tableName(csv.getFileName().toString()));
             checkHeader(t, csv);
             return t;
         } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("No file " + csv.toAbsolutePath() + ": fromCsv needs a CSV file of ratings.", e);
+            throw new UncheckedIOException(
+                    "No file " + csv.toAbsolutePath() + ": fromCsv needs a CSV file of ratings.", e);
         } catch (CharacterCodingException e) {
             throw notDecodable(csv, charset);
         } catch (IOException e) {
@@ -50,7 +54,8 @@ public final class CsvRatings {
             if (e instanceof IllegalArgumentException) {
                 throw e;
             }
-            throw new IllegalArgumentException("Could not read " + csv.toAbsolutePath() + " as CSV: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "Could not read " + csv.toAbsolutePath() + " as CSV: " + e.getMessage(), e);
         }
     }
 
@@ -65,7 +70,8 @@ public final class CsvRatings {
 
     /** Names the first line the charset cannot decode, found by a second, streaming pass. */
     private static MalformedDataException notDecodable(Path csv, Charset charset) {
-        CharsetDecoder strict = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        CharsetDecoder strict = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         int line = 1;
         java.io.ByteArrayOutputStream current = new java.io.ByteArrayOutputStream();
@@ -79,10 +85,14 @@ public final class CsvRatings {
                 try {
                     strict.decode(java.nio.ByteBuffer.wrap(bytes));
                 } catch (CharacterCodingException bad) {
-                    return new MalformedDataException(csv.toAbsolutePath(), line, "the bytes are not " + charset.name()
-                            + " text (" + shown(bytes) + "). fromCsv reads "
-                            + charset.name() + "; give the file's charset, e.g. fromCsv(path, StandardCharsets.ISO_8859_1)"
-                            + " for Latin-1 (MovieLens' older files), or save the file as UTF-8.");
+                    return new MalformedDataException(
+                            csv.toAbsolutePath(),
+                            line,
+                            "the bytes are not " + charset.name()
+                                    + " text (" + shown(bytes) + "). fromCsv reads "
+                                    + charset.name()
+                                    + "; give the file's charset, e.g. fromCsv(path, StandardCharsets.ISO_8859_1)"
+                                    + " for Latin-1 (MovieLens' older files), or save the file as UTF-8.");
                 }
                 current.reset();
                 line++;
@@ -93,8 +103,11 @@ public final class CsvRatings {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read " + csv.toAbsolutePath() + ": " + e.getMessage(), e);
         }
-        return new MalformedDataException(csv.toAbsolutePath(), 1, "the file is not " + charset.name()
-                + " text; give its charset, e.g. fromCsv(path, StandardCharsets.ISO_8859_1).");
+        return new MalformedDataException(
+                csv.toAbsolutePath(),
+                1,
+                "the file is not " + charset.name()
+                        + " text; give its charset, e.g. fromCsv(path, StandardCharsets.ISO_8859_1).");
     }
 
     private static String shown(byte[] line) {
@@ -115,15 +128,17 @@ public final class CsvRatings {
     // A header of numbers is a first rating taken for names: refuse rather than lose it.
     private static void checkHeader(Table t, Path csv) {
         if (t.columnCount() == 0) {
-            throw new IllegalArgumentException(csv.toAbsolutePath() + " is empty: fromCsv needs a header line and ratings.");
+            throw new IllegalArgumentException(
+                    csv.toAbsolutePath() + " is empty: fromCsv needs a header line and ratings.");
         }
         for (String name : t.columnNames()) {
             if (!name.strip().matches("[-+]?[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?")) {
                 return;
             }
         }
-        throw new IllegalArgumentException("The first line of " + csv.toAbsolutePath() + " (" + String.join(",", t.columnNames())
-                + ") holds numbers, not column names: fromCsv needs a header line such as userId,movieId,rating."
-                + " Add one, or read the file with Tablesaw's CsvReadOptions.header(false) and pass the table to from(...).");
+        throw new IllegalArgumentException(
+                "The first line of " + csv.toAbsolutePath() + " (" + String.join(",", t.columnNames())
+                        + ") holds numbers, not column names: fromCsv needs a header line such as userId,movieId,rating."
+                        + " Add one, or read the file with Tablesaw's CsvReadOptions.header(false) and pass the table to from(...).");
     }
 }

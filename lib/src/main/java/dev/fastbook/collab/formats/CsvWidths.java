@@ -47,9 +47,12 @@ final class CsvWidths {
                     headerFields = fields;
                 } else if (fields != headerFields) {
                     String shown = record.length() > 80 ? record.substring(0, 80) + "..." : record.toString();
-                    return new MalformedDataException(csv.toAbsolutePath(), recordLine, "this row has " + fields
-                            + " comma-separated fields but the header line has " + headerFields + ": \"" + shown
-                            + "\". Complete or remove the row (a truncated copy?).");
+                    return new MalformedDataException(
+                            csv.toAbsolutePath(),
+                            recordLine,
+                            "this row has " + fields
+                                    + " comma-separated fields but the header line has " + headerFields + ": \"" + shown
+                                    + "\". Complete or remove the row (a truncated copy?).");
                 }
             }
             return null;

@@ -41,7 +41,9 @@ public enum RatingScale {
             return "rating " + field + " on line " + lineNumber + " is outside this data set's scale of " + description;
         }
         return "rating " + field + " on line " + lineNumber + " is not on this data set's scale of " + description
-                + (this == WHOLE ? "" : " (a step of 0.5; a file of your own with finer ratings can be read with"
-                + " Tablesaw's Table.read().csv(...))");
+                + (this == WHOLE
+                        ? ""
+                        : " (a step of 0.5; a file of your own with finer ratings can be read with"
+                                + " Tablesaw's Table.read().csv(...))");
     }
 }

@@ -2,7 +2,6 @@ package dev.fastbook.collab.formats;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-
 import tech.tablesaw.api.FloatColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -61,7 +60,8 @@ final class RatingsColumns {
     /** The table; ratings as ints where the scale says so. The arrays are released column by column. */
     Table table(RatingScale scale) {
         Table table = Table.create("ratings");
-        // Trimmed copies; the growing arrays become garbage as each column is made (one column's worth extra at a time).
+        // Trimmed copies; the growing arrays become garbage as each column is made (one column's worth extra at a
+        // time).
         table.addColumns(IntColumn.create(NAMES[0], trim(users)));
         users = null;
         table.addColumns(IntColumn.create(NAMES[1], trim(movies)));
@@ -73,7 +73,8 @@ final class RatingsColumns {
             }
             table.addColumns(IntColumn.create(NAMES[2], whole));
         } else {
-            table.addColumns(FloatColumn.create(NAMES[2], rows == ratings.length ? ratings : Arrays.copyOf(ratings, rows)));
+            table.addColumns(
+                    FloatColumn.create(NAMES[2], rows == ratings.length ? ratings : Arrays.copyOf(ratings, rows)));
         }
         ratings = null;
         table.addColumns(IntColumn.create(NAMES[3], trim(timestamps)));

@@ -19,26 +19,32 @@ final class RatingsHeader {
     /** Headerless files: the fields in MovieLens's order. */
     static final int[] FILE_ORDER = {USER, MOVIE, RATING, TIMESTAMP};
 
-    private RatingsHeader() {
-    }
+    private RatingsHeader() {}
 
     /** The column ({@link #USER} ...) of each field, in the order of the fields. */
     static int[] columns(String line, RatingsFormat format, Path file, int lineNumber) {
         String[] fields = line.split(Pattern.quote(format.separator), -1);
         String expected = "userId, movieId, rating and timestamp, in any order";
         if (fields.length != 4) {
-            throw new MalformedDataException(file, lineNumber, "expected a header of 4 " + format.description
-                    + " fields (" + expected + ") but found " + fields.length + ": " + TextLines.quote(line));
+            throw new MalformedDataException(
+                    file,
+                    lineNumber,
+                    "expected a header of 4 " + format.description + " fields (" + expected + ") but found "
+                            + fields.length + ": " + TextLines.quote(line));
         }
         int[] columns = new int[4];
         boolean[] seen = new boolean[4];
         for (int i = 0; i < 4; i++) {
             int column = column(fields[i].trim());
             if (column < 0 || seen[column]) {
-                throw new MalformedDataException(file, lineNumber, "the header's field " + (i + 1) + " "
-                        + TextLines.quote(fields[i]) + (column < 0 ? " is not one of " : " occurs twice; expected ")
-                        + expected + ": " + TextLines.quote(line)
-                        + ". Rename the header's fields (e.g. user_id to userId) and load again.");
+                throw new MalformedDataException(
+                        file,
+                        lineNumber,
+                        "the header's field " + (i + 1) + " "
+                                + TextLines.quote(fields[i])
+                                + (column < 0 ? " is not one of " : " occurs twice; expected ")
+                                + expected + ": " + TextLines.quote(line)
+                                + ". Rename the header's fields (e.g. user_id to userId) and load again.");
             }
             seen[column] = true;
             columns[i] = column;

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-
 import tech.tablesaw.api.Table;
 
 /**
@@ -93,8 +92,10 @@ public final class RatingsParser {
                 }
                 int rest = len - start;
                 if (rest == buf.length) {
-                    throw new MalformedDataException(file, lineNumber + 1, "a line longer than " + buf.length
-                            + " bytes: this is not a MovieLens ratings file");
+                    throw new MalformedDataException(
+                            file,
+                            lineNumber + 1,
+                            "a line longer than " + buf.length + " bytes: this is not a MovieLens ratings file");
                 }
                 System.arraycopy(buf, start, buf, 0, rest);
                 int n = in.readNBytes(buf, rest, buf.length - rest);
@@ -105,8 +106,8 @@ public final class RatingsParser {
         }
         if (columns.rows() == 0) {
             String what = headerDone && format.header ? "has a header but no ratings" : "is empty";
-            throw new MalformedDataException(file, Math.max(1, lineNumber - blanks), "the file " + what
-                    + " (a truncated download or copy?)");
+            throw new MalformedDataException(
+                    file, Math.max(1, lineNumber - blanks), "the file " + what + " (a truncated download or copy?)");
         }
     }
 
@@ -152,8 +153,8 @@ public final class RatingsParser {
         if (!headerDone) {
             headerDone = true;
             if (format.header && !startsLikeANumber(buf[start])) {
-                order = RatingsHeader.columns(new String(buf, start, end - start, StandardCharsets.UTF_8), format,
-                        file, lineNumber);
+                order = RatingsHeader.columns(
+                        new String(buf, start, end - start, StandardCharsets.UTF_8), format, file, lineNumber);
                 return;
             }
         }
@@ -205,8 +206,8 @@ public final class RatingsParser {
         if (pos != end || !scale.accepts(rating)) {
             return false;
         }
-        columns.add((int) ints[RatingsHeader.USER], (int) ints[RatingsHeader.MOVIE], rating,
-                (int) ints[RatingsHeader.TIMESTAMP]);
+        columns.add((int) ints[RatingsHeader.USER], (int) ints[RatingsHeader.MOVIE], rating, (int)
+                ints[RatingsHeader.TIMESTAMP]);
         return true;
     }
 
@@ -267,9 +268,12 @@ public final class RatingsParser {
     private void slowLine(String line) {
         String[] fields = line.split(Pattern.quote(format.separator), -1);
         if (fields.length != 4) {
-            throw new MalformedDataException(file, lineNumber, "expected 4 " + format.description
-                    + " fields (" + fieldNames() + ") but found " + fields.length + ": " + TextLines.quote(line)
-                    + (lineNumber > 1 && fields.length < 4 ? " (a truncated file?)" : ""));
+            throw new MalformedDataException(
+                    file,
+                    lineNumber,
+                    "expected 4 " + format.description
+                            + " fields (" + fieldNames() + ") but found " + fields.length + ": " + TextLines.quote(line)
+                            + (lineNumber > 1 && fields.length < 4 ? " (a truncated file?)" : ""));
         }
         int[] values = new int[4];
         float rating = 0;
@@ -296,17 +300,23 @@ public final class RatingsParser {
     private int intField(String field, String what, String line) {
         if (!field.matches("[+-]?[0-9]+")) {
             String name = what.replace(" id", "");
-            throw new MalformedDataException(file, lineNumber, "the " + name + " field is not a whole number: "
-                    + TextLines.quote(field) + " in " + TextLines.quote(line));
+            throw new MalformedDataException(
+                    file,
+                    lineNumber,
+                    "the " + name + " field is not a whole number: " + TextLines.quote(field) + " in "
+                            + TextLines.quote(line));
         }
         BigInteger value = new BigInteger(field.startsWith("+") ? field.substring(1) : field);
         if (value.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0
                 || value.compareTo(BigInteger.valueOf(Integer.MIN_VALUE)) < 0) {
-            throw new MalformedDataException(file, lineNumber, what + " " + value + " on line " + lineNumber
-                    + " is " + (value.signum() > 0 ? "larger than the largest" : "smaller than the smallest")
-                    + " int (" + (value.signum() > 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE)
-                    + "), which is what ids and timestamps are stored as: " + TextLines.quote(line)
-                    + ". Renumber the ids (e.g. by rank) before loading.");
+            throw new MalformedDataException(
+                    file,
+                    lineNumber,
+                    what + " " + value + " on line " + lineNumber
+                            + " is " + (value.signum() > 0 ? "larger than the largest" : "smaller than the smallest")
+                            + " int (" + (value.signum() > 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE)
+                            + "), which is what ids and timestamps are stored as: " + TextLines.quote(line)
+                            + ". Renumber the ids (e.g. by rank) before loading.");
         }
         return value.intValue();
     }
@@ -321,14 +331,18 @@ public final class RatingsParser {
         boolean number = !Float.isNaN(value) && !field.isEmpty() && !field.matches(".*[fFdD]");
         boolean looksNumeric = field.matches("[+-]?[0-9]*\\.?[0-9]*([eE][+-]?[0-9]+)?");
         if (!number || !looksNumeric) {
-            throw new MalformedDataException(file, lineNumber, "the rating field is not a "
-                    + (scale == RatingScale.WHOLE ? "whole " : "") + "number: " + TextLines.quote(field)
-                    + " in " + TextLines.quote(line));
+            throw new MalformedDataException(
+                    file,
+                    lineNumber,
+                    "the rating field is not a "
+                            + (scale == RatingScale.WHOLE ? "whole " : "") + "number: " + TextLines.quote(field)
+                            + " in " + TextLines.quote(line));
         }
         boolean wholeText = field.matches("[+-]?[0-9]+(\\.0*)?");
-        if (!scale.accepts(value) || (scale == RatingScale.WHOLE && !wholeText && value >= scale.min && value <= scale.max)) {
-            throw new MalformedDataException(file, lineNumber, scale.problem(field, value, lineNumber) + ": "
-                    + TextLines.quote(line));
+        if (!scale.accepts(value)
+                || (scale == RatingScale.WHOLE && !wholeText && value >= scale.min && value <= scale.max)) {
+            throw new MalformedDataException(
+                    file, lineNumber, scale.problem(field, value, lineNumber) + ": " + TextLines.quote(line));
         }
         return value;
     }

@@ -27,11 +27,9 @@ public final class TextLines {
     /** The largest file read whole into memory. */
     static final long MAX_BYTES = 256L << 20;
 
-    private TextLines() {
-    }
+    private TextLines() {}
 
-    public record Line(int number, String text) {
-    }
+    public record Line(int number, String text) {}
 
     /** The length of the UTF-8 byte-order mark at the start of {@code bytes}: 3, or 0 when there is none. */
     static int bomLength(byte[] bytes, int length) {
@@ -47,9 +45,13 @@ public final class TextLines {
         try {
             // movies and users files are a few MB (ml-25m's movies.csv: 3 MB); a huge one is not one of them
             if (Files.size(file) > MAX_BYTES) {
-                throw new MalformedDataException(file, 1, "the file holds " + Files.size(file) + " bytes, more than the "
-                        + MAX_BYTES + " a movies or users file of any MovieLens release comes near: check that the path"
-                        + " names that file.");
+                throw new MalformedDataException(
+                        file,
+                        1,
+                        "the file holds " + Files.size(file) + " bytes, more than the "
+                                + MAX_BYTES
+                                + " a movies or users file of any MovieLens release comes near: check that the path"
+                                + " names that file.");
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
@@ -112,10 +114,12 @@ public final class TextLines {
             return new String(bytes, from, to - from, StandardCharsets.US_ASCII);
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
+                    .decode(ByteBuffer.wrap(bytes, from, to - from))
+                    .toString();
         } catch (CharacterCodingException notUtf8) {
             return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
         }
@@ -125,15 +129,21 @@ public final class TextLines {
     public static int intField(String field, String what, Path file, Line line) {
         String trimmed = field.trim();
         if (!trimmed.matches("[+-]?[0-9]+")) {
-            throw new MalformedDataException(file, line.number(), "the " + what + " field is not a whole number: "
-                    + quote(field) + " in " + quote(line.text()));
+            throw new MalformedDataException(
+                    file,
+                    line.number(),
+                    "the " + what + " field is not a whole number: " + quote(field) + " in " + quote(line.text()));
         }
         try {
             return Integer.parseInt(trimmed.startsWith("+") ? trimmed.substring(1) : trimmed);
         } catch (NumberFormatException e) {
-            throw new MalformedDataException(file, line.number(), what + " " + trimmed + " on line " + line.number()
-                    + " is larger than the largest int (" + Integer.MAX_VALUE + "), which is what ids are stored as: "
-                    + quote(line.text()));
+            throw new MalformedDataException(
+                    file,
+                    line.number(),
+                    what + " " + trimmed + " on line " + line.number()
+                            + " is larger than the largest int (" + Integer.MAX_VALUE
+                            + "), which is what ids are stored as: "
+                            + quote(line.text()));
         }
     }
 

@@ -36,8 +36,8 @@ public class Bpr<M extends Module> extends Module {
     @Override
     public NDArray forward(NDArray x) {
         if (x.getShape().dimension() != 2 || x.getShape().get(1) != 3) {
-            throw new IllegalArgumentException("Bpr takes [user, positive, negative] rows (a BprDataLoader's batches), got shape "
-                    + x.getShape());
+            throw new IllegalArgumentException(
+                    "Bpr takes [user, positive, negative] rows (a BprDataLoader's batches), got shape " + x.getShape());
         }
         NDList c = x.split(3, 1);
         // one pass over [user, pos] rows stacked on [user, neg] rows
@@ -70,8 +70,12 @@ public class Bpr<M extends Module> extends Module {
 
     /** The share of pairs whose rated item outscores the unrated one (a sampled AUC), as a results-table column. */
     public static Metric pairAccuracy() {
-        return Metric.higherIsBetter("pair_accuracy",
-                (margin, ignored) -> margin.gt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat());
+        return Metric.higherIsBetter(
+                "pair_accuracy",
+                (margin, ignored) -> margin.gt(0f)
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                        .mean()
+                        .getFloat());
     }
 
     @Override

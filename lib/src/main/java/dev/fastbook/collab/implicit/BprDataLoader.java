@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.DataLoader;
-
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -37,7 +36,8 @@ public final class BprDataLoader implements DataLoader {
      */
     public BprDataLoader(int[] users, int[] items, int nItems, BitSet[] known, int bs, boolean shuffle, long seed) {
         if (users.length != items.length) {
-            throw new IllegalArgumentException(users.length + " users for " + items.length + " items: give one of each per pair.");
+            throw new IllegalArgumentException(
+                    users.length + " users for " + items.length + " items: give one of each per pair.");
         }
         if (bs < 1) {
             throw new IllegalArgumentException("The batch size must be at least 1, got " + bs);
@@ -46,8 +46,10 @@ public final class BprDataLoader implements DataLoader {
             throw new IllegalArgumentException("No positive pairs: a ranking loss needs rated items to learn from.");
         }
         if (shuffle && users.length < bs) {
-            throw new IllegalArgumentException("Batch size " + bs + " gives no training batch: there are " + users.length
-                    + " positive pairs and the last partial batch is dropped. Use a batch size of at most " + users.length + ".");
+            throw new IllegalArgumentException(
+                    "Batch size " + bs + " gives no training batch: there are " + users.length
+                            + " positive pairs and the last partial batch is dropped. Use a batch size of at most "
+                            + users.length + ".");
         }
         if (nItems < 3) {
             throw new IllegalArgumentException("Only " + (nItems - 1) + " item(s): nothing to rank.");

@@ -2,9 +2,8 @@ package dev.fastbook.collab.implicit;
 
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.DataLoaders;
 import dev.fastbook.collab.data.DataLoader;
-
+import dev.fastbook.collab.data.DataLoaders;
 import java.util.BitSet;
 
 /**
@@ -25,16 +24,24 @@ public record BprDataLoaders(BprDataLoader train, BprDataLoader valid) implement
         int[][] t = pairs(dls.train());
         int[][] v = pairs(dls.valid());
         if (v[0].length == 0) {
-            throw new IllegalArgumentException("No validation pair to rank: all " + dls.valid().n() + " validation rows have a"
-                    + " user or item training never saw (#na#), and those are left out. Split so that validation users and"
-                    + " items also appear in training, e.g. validPctByUser(0.2).");
+            throw new IllegalArgumentException(
+                    "No validation pair to rank: all " + dls.valid().n() + " validation rows have a"
+                            + " user or item training never saw (#na#), and those are left out. Split so that validation users and"
+                            + " items also appear in training, e.g. validPctByUser(0.2).");
         }
         return of(t[0], t[1], v[0], v[1], dls.users().size(), dls.items().size(), bs, seed);
     }
 
     /** From encoded positive pairs (vocabulary indices, 0 = {@code #na#}) of training and validation. */
-    public static BprDataLoaders of(int[] trainUsers, int[] trainItems, int[] validUsers, int[] validItems,
-            int nUsers, int nItems, int bs, long seed) {
+    public static BprDataLoaders of(
+            int[] trainUsers,
+            int[] trainItems,
+            int[] validUsers,
+            int[] validItems,
+            int nUsers,
+            int nItems,
+            int bs,
+            long seed) {
         inRange(trainUsers, "trainUsers", nUsers, "nUsers");
         inRange(trainItems, "trainItems", nItems, "nItems");
         inRange(validUsers, "validUsers", nUsers, "nUsers");
@@ -46,15 +53,17 @@ public record BprDataLoaders(BprDataLoader train, BprDataLoader valid) implement
         }
         int[][] t = withNegatives(trainUsers, trainItems, trainKnown, nItems, "training");
         int[][] v = withNegatives(validUsers, validItems, allKnown, nItems, "validation");
-        return new BprDataLoaders(new BprDataLoader(t[0], t[1], nItems, trainKnown, bs, true, seed),
+        return new BprDataLoaders(
+                new BprDataLoader(t[0], t[1], nItems, trainKnown, bs, true, seed),
                 new BprDataLoader(v[0], v[1], nItems, allKnown, bs, false, seed + 1));
     }
 
     private static void inRange(int[] indices, String name, int n, String nName) {
         for (int i = 0; i < indices.length; i++) {
             if (indices[i] < 1 || indices[i] >= n) {
-                throw new IllegalArgumentException(name + "[" + i + "] is " + indices[i] + ", outside 1.." + (n - 1) + " (" + nName
-                        + " = " + n + ", #na# at 0): give vocabulary indices, e.g. dls.users().indexOf(user).");
+                throw new IllegalArgumentException(
+                        name + "[" + i + "] is " + indices[i] + ", outside 1.." + (n - 1) + " (" + nName + " = " + n
+                                + ", #na# at 0): give vocabulary indices, e.g. dls.users().indexOf(user).");
             }
         }
     }
@@ -82,7 +91,8 @@ public record BprDataLoaders(BprDataLoader train, BprDataLoader valid) implement
             i[kept++] = items[r];
         }
         if (skippedUsers > 0) {
-            System.out.println("BprDataLoaders: " + skippedUsers + " user(s) rated every item (e.g. user index " + example
+            System.out.println("BprDataLoaders: " + skippedUsers + " user(s) rated every item (e.g. user index "
+                    + example
                     + "), so no item can be drawn as their negative: their " + (users.length - kept) + " " + what
                     + " pairs are skipped.");
         }

@@ -1,7 +1,6 @@
 package dev.fastbook.collab.implicit;
 
 import dev.fastbook.collab.recommend.Scorer;
-
 import java.util.Arrays;
 
 /**
@@ -29,7 +28,8 @@ public final class Ease {
 
     public static Ease fit(Interactions x, double lambda) {
         if (!(lambda > 0)) {
-            throw new IllegalArgumentException("EASE's lambda must be positive (it makes XᵀX + λI invertible), got " + lambda);
+            throw new IllegalArgumentException(
+                    "EASE's lambda must be positive (it makes XᵀX + λI invertible), got " + lambda);
         }
         double[] ones = new double[x.nUsers()];
         Arrays.fill(ones, 1);

@@ -4,7 +4,6 @@ import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.recommend.Scorer;
-
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -39,15 +38,17 @@ public final class Interactions {
     /** From encoded pairs; a pair given twice counts once, pairs with index 0 ({@code #na#}) are left out. */
     public static Interactions of(int[] users, int[] items, int nUsers, int nItems) {
         if (users.length != items.length) {
-            throw new IllegalArgumentException(users.length + " users for " + items.length + " items: give one of each per pair.");
+            throw new IllegalArgumentException(
+                    users.length + " users for " + items.length + " items: give one of each per pair.");
         }
         BitSet[] sets = new BitSet[nUsers];
         for (int r = 0; r < users.length; r++) {
             int u = users[r];
             int i = items[r];
             if (u < 0 || u >= nUsers || i < 0 || i >= nItems) {
-                throw new IllegalArgumentException("Pair " + r + " is (" + u + ", " + i + "), outside " + nUsers + " users x "
-                        + nItems + " items: encode the pairs with the vocabularies whose sizes you pass.");
+                throw new IllegalArgumentException(
+                        "Pair " + r + " is (" + u + ", " + i + "), outside " + nUsers + " users x " + nItems
+                                + " items: encode the pairs with the vocabularies whose sizes you pass.");
             }
             if (u != 0 && i != 0) {
                 if (sets[u] == null) {

@@ -1,11 +1,10 @@
 package dev.fastbook.collab.implicit;
 
+import java.util.Arrays;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
-
-import java.util.Arrays;
 
 /**
  * Implicit feedback as a table the DataLoaders take: "bought / not bought", clicks or views are
@@ -31,11 +30,13 @@ public final class Positives {
         require(pairs, userColumn, "user");
         require(pairs, itemColumn, "item");
         if (userColumn.equals(itemColumn)) {
-            throw new IllegalArgumentException("The user and item columns are both '" + userColumn + "': name two columns.");
+            throw new IllegalArgumentException(
+                    "The user and item columns are both '" + userColumn + "': name two columns.");
         }
         Table t = pairs.selectColumns(userColumn, itemColumn).dropDuplicateRows();
         if (t.rowCount() == 0) {
-            throw new IllegalArgumentException("Table " + pairs.name() + " has no rows: implicit feedback needs some (user, item) pairs.");
+            throw new IllegalArgumentException(
+                    "Table " + pairs.name() + " has no rows: implicit feedback needs some (user, item) pairs.");
         }
         double[] ones = new double[t.rowCount()];
         Arrays.fill(ones, 1);
@@ -43,16 +44,18 @@ public final class Positives {
     }
 
     /** The rows whose rating is at least {@code threshold} are positives; the others are dropped. */
-    public static Table atLeast(Table ratings, String userColumn, String itemColumn, String ratingColumn, double threshold) {
+    public static Table atLeast(
+            Table ratings, String userColumn, String itemColumn, String ratingColumn, double threshold) {
         Column<?> c = require(ratings, ratingColumn, "rating");
         if (!(c instanceof NumericColumn<?> r)) {
-            throw new IllegalArgumentException("Column '" + ratingColumn + "' of table " + ratings.name() + " holds " + c.type()
-                    + ", not numbers: a threshold needs numeric ratings.");
+            throw new IllegalArgumentException("Column '" + ratingColumn + "' of table " + ratings.name() + " holds "
+                    + c.type() + ", not numbers: a threshold needs numeric ratings.");
         }
         Table kept = ratings.where(r.isGreaterThanOrEqualTo(threshold));
         if (kept.rowCount() == 0) {
             throw new IllegalArgumentException("No rating in column '" + ratingColumn + "' of table " + ratings.name()
-                    + " is at least " + threshold + ": lower the threshold (the ratings run from " + r.min() + " to " + r.max() + ").");
+                    + " is at least " + threshold + ": lower the threshold (the ratings run from " + r.min() + " to "
+                    + r.max() + ").");
         }
         return of(kept, userColumn, itemColumn);
     }

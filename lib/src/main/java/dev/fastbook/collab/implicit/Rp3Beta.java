@@ -1,7 +1,6 @@
 package dev.fastbook.collab.implicit;
 
 import dev.fastbook.collab.recommend.Scorer;
-
 import java.util.Arrays;
 
 /**

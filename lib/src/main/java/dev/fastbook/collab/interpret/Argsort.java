@@ -1,12 +1,11 @@
 package dev.fastbook.collab.interpret;
 
 import dev.fastbook.collab.core.Counts;
-
+import dev.fastbook.collab.core.Vocab;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import dev.fastbook.collab.core.Vocab;
 import tech.tablesaw.api.Table;
 
 /** Sorting a per-item score (a bias, a similarity) back into names, as the chapter's argsort does. */
@@ -32,13 +31,18 @@ public final class Argsort {
      * pandas' {@code groupby(col).count().sort_values(ascending=False)}: e.g. the most rated titles.
      */
     public static List<String> mostFrequent(Table table, String column, int n) {
-        return Counts.mostFrequent(table, column, n).stream().map(String::valueOf).toList();
+        return Counts.mostFrequent(table, column, n).stream()
+                .map(String::valueOf)
+                .toList();
     }
 
     /** Indices in ascending order of score, like {@code argsort}. */
     public static int[] argsort(float[] scores) {
-        return IntStream.range(0, scores.length).boxed()
-                .sorted(Comparator.comparingDouble(i -> scores[i])).mapToInt(Integer::intValue).toArray();
+        return IntStream.range(0, scores.length)
+                .boxed()
+                .sorted(Comparator.comparingDouble(i -> scores[i]))
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     private static List<String> pick(float[] scores, List<String> labels, int n, Comparator<Integer> order) {

@@ -1,7 +1,6 @@
 package dev.fastbook.collab.interpret;
 
 import dev.fastbook.collab.core.Vocab;
-
 import java.util.List;
 
 /** Distances between embedding rows, as in the chapter's "embedding distance" section. */

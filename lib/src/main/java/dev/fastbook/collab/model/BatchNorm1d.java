@@ -1,8 +1,8 @@
 package dev.fastbook.collab.model;
 
-import dev.fastbook.collab.core.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import dev.fastbook.collab.core.Tensors;
 
 /**
  * Batch normalisation over features, initialised as fastai's {@code BatchNorm}: weight 1,
@@ -30,8 +30,16 @@ public class BatchNorm1d extends Module {
         // DJL takes MXNet's momentum (share of the old value) and hands torch 1 - momentum; axis -1
         // on a [batch, features] input is torch.batch_norm's own layout.
         return x.getNDArrayInternal()
-                .batchNorm(x, runningMean.getArray(), runningVar.getArray(), weight.getArray(), bias.getArray(),
-                        -1, 0.9f, 1e-5f, isTraining())
+                .batchNorm(
+                        x,
+                        runningMean.getArray(),
+                        runningVar.getArray(),
+                        weight.getArray(),
+                        bias.getArray(),
+                        -1,
+                        0.9f,
+                        1e-5f,
+                        isTraining())
                 .singletonOrThrow();
     }
 

@@ -1,8 +1,6 @@
 package dev.fastbook.collab.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,7 +73,8 @@ public class DotBiasSide extends Module {
         // [factors..., bias]: the dot product of the factors plus both biases
         NDArray uf = u.get(":, :" + nFactors);
         NDArray ifac = i.get(":, :" + nFactors);
-        NDArray res = uf.mul(ifac).sum(new int[] {1}).add(u.get(":, " + nFactors)).add(i.get(":, " + nFactors));
+        NDArray res =
+                uf.mul(ifac).sum(new int[] {1}).add(u.get(":, " + nFactors)).add(i.get(":, " + nFactors));
         return yRange == null ? res : Layers.sigmoidRange(res, yRange.lo(), yRange.hi());
     }
 

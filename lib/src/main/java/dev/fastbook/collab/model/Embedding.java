@@ -1,11 +1,10 @@
 package dev.fastbook.collab.model;
 
-import dev.fastbook.collab.core.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
-
+import dev.fastbook.collab.core.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,6 +24,7 @@ import java.util.Random;
 public class Embedding extends Module {
     /** The trainable table, a DJL {@link Parameter}; {@link #weight()} gives its array. */
     public final Parameter weight;
+
     private final int n;
     private final int f;
     private boolean sparse;
@@ -36,7 +36,8 @@ public class Embedding extends Module {
     /** fastai's init: N(0, 1), wrapped into (-2, 2) with fmod, times 0.01 (a truncated normal, std 0.01). */
     public Embedding(int n, int f) {
         if (n < 1 || f < 1) {
-            throw new IllegalArgumentException("An embedding needs at least one row and one factor, got (" + n + ", " + f + ")");
+            throw new IllegalArgumentException(
+                    "An embedding needs at least one row and one factor, got (" + n + ", " + f + ")");
         }
         this.n = n;
         this.f = f;
@@ -45,7 +46,8 @@ public class Embedding extends Module {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) (r.nextGaussian() % 2.0 * 0.01);
         }
-        weight = Layers.parameter("weight", Parameter.Type.WEIGHT, Tensors.manager().create(w, new Shape(n, f)));
+        weight = Layers.parameter(
+                "weight", Parameter.Type.WEIGHT, Tensors.manager().create(w, new Shape(n, f)));
     }
 
     /** Rows of the table for integer indices of any shape: the result has one more axis of size f. */
@@ -63,7 +65,9 @@ public class Embedding extends Module {
     }
 
     private NDArray lookup(NDArray indices) {
-        return indices.getNDArrayInternal().embedding(indices, weight.getArray(), SparseFormat.DENSE).singletonOrThrow();
+        return indices.getNDArrayInternal()
+                .embedding(indices, weight.getArray(), SparseFormat.DENSE)
+                .singletonOrThrow();
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.fastbook.collab.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.fastbook.collab.core.Vocab;
-
 import java.util.List;
 
 /**
@@ -45,7 +44,8 @@ public class EmbeddingDotBias extends Module {
         NDArray users = columns.get(0).squeeze(1);
         NDArray items = columns.get(1).squeeze(1);
         NDArray dot = uWeight.forward(users).mul(iWeight.forward(items)).sum(new int[] {1});
-        NDArray res = dot.add(uBias.forward(users).squeeze(1)).add(iBias.forward(items).squeeze(1));
+        NDArray res = dot.add(uBias.forward(users).squeeze(1))
+                .add(iBias.forward(items).squeeze(1));
         return yRange == null ? res : Layers.sigmoidRange(res, yRange.lo(), yRange.hi());
     }
 
@@ -93,13 +93,17 @@ public class EmbeddingDotBias extends Module {
 
     private float[] rows(Embedding e, List<?> names, boolean isItem) {
         if (names == null) {
-            throw new IllegalArgumentException("Give a list of " + (isItem ? "item" : "user") + " names, e.g. List.of(...).");
+            throw new IllegalArgumentException(
+                    "Give a list of " + (isItem ? "item" : "user") + " names, e.g. List.of(...).");
         }
-        long[] idx = names.stream().mapToLong(n -> isItem ? itemIndex(n) : userIndex(n)).toArray();
+        long[] idx = names.stream()
+                .mapToLong(n -> isItem ? itemIndex(n) : userIndex(n))
+                .toArray();
         NDArray table = e.weight();
         // the rows are attached to the table's (long-lived) manager: close them, and record no graph
         return dev.fastbook.collab.core.Tensors.noGrad(() -> {
-            try (NDArray index = table.getManager().create(idx); NDArray picked = table.get(index)) {
+            try (NDArray index = table.getManager().create(idx);
+                    NDArray picked = table.get(index)) {
                 return picked.toFloatArray();
             }
         });
@@ -108,7 +112,8 @@ public class EmbeddingDotBias extends Module {
     private Vocab classes(boolean isItem) {
         Vocab v = isItem ? itemClasses : userClasses;
         if (v == null) {
-            throw new IllegalStateException("Build the model with EmbeddingDotBias.fromClasses (or collabLearner) to look up by name.");
+            throw new IllegalStateException(
+                    "Build the model with EmbeddingDotBias.fromClasses (or collabLearner) to look up by name.");
         }
         return v;
     }

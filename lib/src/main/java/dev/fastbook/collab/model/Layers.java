@@ -1,9 +1,8 @@
 package dev.fastbook.collab.model;
 
-import dev.fastbook.collab.core.Tensors;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import dev.fastbook.collab.core.Tensors;
 
 /**
  * The building blocks a notebook cell reaches for ({@code import static
@@ -30,12 +29,22 @@ public final class Layers {
 
     static Parameter parameter(String name, Parameter.Type type, NDArray array) {
         array.setRequiresGradient(true);
-        return Parameter.builder().setName(name).setType(type).optArray(array).optRequiresGrad(true).build();
+        return Parameter.builder()
+                .setName(name)
+                .setType(type)
+                .optArray(array)
+                .optRequiresGrad(true)
+                .build();
     }
 
     /** State saved with the model but never trained (BatchNorm's running statistics). */
     static Parameter buffer(String name, Parameter.Type type, NDArray array) {
-        return Parameter.builder().setName(name).setType(type).optArray(array).optRequiresGrad(false).build();
+        return Parameter.builder()
+                .setName(name)
+                .setType(type)
+                .optArray(array)
+                .optRequiresGrad(false)
+                .build();
     }
 
     /** {@code nn.Linear(in, out, bias)} with PyTorch's default initialisation. */

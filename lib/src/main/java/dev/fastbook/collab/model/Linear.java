@@ -1,16 +1,16 @@
 package dev.fastbook.collab.model;
 
-import dev.fastbook.collab.core.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-
+import dev.fastbook.collab.core.Tensors;
 import java.util.Random;
 
 /** A fully connected layer, {@code y = x W^T + b}, with PyTorch's default initialisation. */
 public class Linear extends Module {
     /** The trainable table, a DJL {@link Parameter}; {@link #weight()} gives its array. */
     public final Parameter weight;
+
     public final Parameter bias;
     private final int in;
     private final int out;
@@ -18,8 +18,8 @@ public class Linear extends Module {
     /** Weights and bias uniform in (-1/sqrt(in), 1/sqrt(in)), as {@code nn.Linear} does. */
     public Linear(int in, int out, boolean withBias) {
         if (in < 1 || out < 1) {
-            throw new IllegalArgumentException("A linear layer needs at least 1 input and 1 output, got in " + in
-                    + ", out " + out + ".");
+            throw new IllegalArgumentException(
+                    "A linear layer needs at least 1 input and 1 output, got in " + in + ", out " + out + ".");
         }
         this.in = in;
         this.out = out;

@@ -1,7 +1,5 @@
 package dev.fastbook.collab.model;
 
-import dev.fastbook.collab.core.SafeFiles;
-import dev.fastbook.collab.core.Tensors;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -14,7 +12,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-
+import dev.fastbook.collab.core.SafeFiles;
+import dev.fastbook.collab.core.Tensors;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -42,7 +41,8 @@ public abstract class Module extends AbstractBlock {
 
     /** Computes the model's output for a batch of inputs; a module that only holds parts need not. */
     public NDArray forward(NDArray x) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no forward(x): override it to use the module as a model.");
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " has no forward(x): override it to use the module as a model.");
     }
 
     /** Registers a child explicitly (for parts held in lists rather than fields). */
@@ -137,11 +137,17 @@ public abstract class Module extends AbstractBlock {
         try {
             least = SavedLayout.valueBytes(parameters());
         } catch (ArithmeticException e) {
-            throw new IOException("This " + getClass().getSimpleName() + " has more parameters than a file can hold: build it with smaller sizes.", e);
+            throw new IOException(
+                    "This " + getClass().getSimpleName()
+                            + " has more parameters than a file can hold: build it with smaller sizes.",
+                    e);
         }
         if (size < least) {
-            throw SavedLayout.refused(file, getClass().getSimpleName(), "it ends too early: " + size + " bytes, fewer than "
-                    + least + " for this model's parameter values alone (a truncated copy?)");
+            throw SavedLayout.refused(
+                    file,
+                    getClass().getSimpleName(),
+                    "it ends too early: " + size + " bytes, fewer than " + least
+                            + " for this model's parameter values alone (a truncated copy?)");
         }
         java.io.ByteArrayOutputStream backup = new java.io.ByteArrayOutputStream();
         saveParameters(new DataOutputStream(backup));
@@ -156,8 +162,10 @@ public abstract class Module extends AbstractBlock {
         } catch (MalformedModelException | IOException | RuntimeException e) {
             restore(saved);
             String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new IOException(file + " does not hold parameters for this " + getClass().getSimpleName()
-                    + " (" + what + "). Build the model with the same sizes it was saved with, or save it again.", e);
+            throw new IOException(
+                    file + " does not hold parameters for this " + getClass().getSimpleName() + " (" + what
+                            + "). Build the model with the same sizes it was saved with, or save it again.",
+                    e);
         }
         requireGradients();
         @SuppressWarnings("unchecked")
@@ -177,7 +185,8 @@ public abstract class Module extends AbstractBlock {
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(mine.size() + 1);
         }
-        new SavedLayout(mine.toByteArray(), parameters()).check(bytes, size, file, getClass().getSimpleName());
+        new SavedLayout(mine.toByteArray(), parameters())
+                .check(bytes, size, file, getClass().getSimpleName());
     }
 
     private void restore(byte[] saved) throws IOException {
@@ -200,8 +209,8 @@ public abstract class Module extends AbstractBlock {
     // ---- DJL plumbing -------------------------------------------------------------------
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.singletonOrThrow()));
     }
 
@@ -263,7 +272,9 @@ public abstract class Module extends AbstractBlock {
                 }
                 if (value instanceof Parameter p && !parameters.containsValue(p)) {
                     parameters.put(f.getName(), p);
-                } else if (value instanceof Block b && value != this && !children.values().contains(b)) {
+                } else if (value instanceof Block b
+                        && value != this
+                        && !children.values().contains(b)) {
                     children.add(f.getName(), b);
                 }
             }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import dev.fastbook.collab.display.Display;
 import dev.fastbook.collab.display.Displayable;
-
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +25,8 @@ public final class Parameters extends AbstractList<Parameters.Named> implements 
         @Override
         public String toString() {
             NDArray a = array();
-            String shape = Arrays.stream(a.getShape().getShape()).mapToObj(Long::toString)
+            String shape = Arrays.stream(a.getShape().getShape())
+                    .mapToObj(Long::toString)
                     .collect(Collectors.joining(", ", "(", ")"));
             String text = name + ": Parameter " + shape;
             if (a.size() <= 10) {

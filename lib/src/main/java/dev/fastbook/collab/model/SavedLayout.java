@@ -1,7 +1,6 @@
 package dev.fastbook.collab.model;
 
 import ai.djl.ndarray.NDArray;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.BitSet;
@@ -38,7 +37,8 @@ final class SavedLayout {
     static long valueBytes(Parameters parameters) {
         long total = 0;
         for (Parameters.Named p : parameters) {
-            total = Math.addExact(total, Math.multiplyExact(p.array().size(), (long) p.array().getDataType().getNumOfBytes()));
+            total = Math.addExact(total, Math.multiplyExact(p.array().size(), (long)
+                    p.array().getDataType().getNumOfBytes()));
         }
         return total;
     }
@@ -46,19 +46,30 @@ final class SavedLayout {
     /** Refuses {@code actual} (the file's bytes) unless it differs from the model's only in values. */
     void check(byte[] actual, long fileSize, Path file, String modelName) throws IOException {
         if (fileSize < expected.length || actual.length < expected.length) {
-            throw refused(file, modelName, "it ends too early: " + fileSize + " bytes, fewer than " + expected.length
-                    + " for this model's parameters (a truncated copy?)");
+            throw refused(
+                    file,
+                    modelName,
+                    "it ends too early: " + fileSize + " bytes, fewer than " + expected.length
+                            + " for this model's parameters (a truncated copy?)");
         }
         if (fileSize > expected.length || actual.length > expected.length) {
-            throw refused(file, modelName, "it has bytes after the last parameter: " + fileSize + " bytes, " + expected.length
-                    + " for this model's parameters");
+            throw refused(
+                    file,
+                    modelName,
+                    "it has bytes after the last parameter: " + fileSize + " bytes, " + expected.length
+                            + " for this model's parameters");
         }
         for (int i = values.nextClearBit(0); i < expected.length; i = values.nextClearBit(i + 1)) {
             if (actual[i] != expected[i]) {
                 var header = headers.floorEntry(i);
-                String where = header == null ? "the file's header" : "the description (name, type, shape or length) of parameter " + header.getValue();
-                throw refused(file, modelName, "byte " + i + " differs from this model's layout, in " + where
-                        + ": the file was edited or is from another model");
+                String where = header == null
+                        ? "the file's header"
+                        : "the description (name, type, shape or length) of parameter " + header.getValue();
+                throw refused(
+                        file,
+                        modelName,
+                        "byte " + i + " differs from this model's layout, in " + where
+                                + ": the file was edited or is from another model");
             }
         }
     }

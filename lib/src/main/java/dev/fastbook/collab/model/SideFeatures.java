@@ -5,12 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.core.Vocab;
-import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.Column;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * The extra columns of users and items (MovieLens' age, gender, occupation, genres...) as lookup
@@ -107,8 +106,18 @@ public final class SideFeatures {
         tech.tablesaw.api.IntColumn ages = users.intColumn("age");
         for (int r = 0; r < ages.size(); r++) {
             int age = ages.getInt(r);
-            g.append(ages.isMissing(r) ? "unknown" : age < 18 ? "under 18" : age < 25 ? "18-24" : age < 35 ? "25-34" : age < 45 ? "35-44"
-                    : age < 50 ? "45-49" : age < 56 ? "50-55" : "56+");
+            g.append(
+                    ages.isMissing(r)
+                            ? "unknown"
+                            : age < 18
+                                    ? "under 18"
+                                    : age < 25
+                                            ? "18-24"
+                                            : age < 35
+                                                    ? "25-34"
+                                                    : age < 45
+                                                            ? "35-44"
+                                                            : age < 50 ? "45-49" : age < 56 ? "50-55" : "56+");
         }
         long unknown = g.countOccurrences("unknown");
         if (unknown > 0) {

@@ -1,14 +1,13 @@
 package dev.fastbook.collab.model;
 
 import dev.fastbook.collab.core.Vocab;
-import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.Column;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * The checks a side table passes before its columns become features: one row per id (a repeated
@@ -22,16 +21,18 @@ final class SideTableCheck {
     Map<String, Integer> rowsById(Table table, String idColumn, String column, Vocab vocab) {
         if (!table.columnNames().contains(idColumn) || !table.columnNames().contains(column)) {
             throw new IllegalArgumentException("The side table " + table.name() + " has no column '"
-                    + (table.columnNames().contains(idColumn) ? column : idColumn) + "'; its columns are " + table.columnNames());
+                    + (table.columnNames().contains(idColumn) ? column : idColumn) + "'; its columns are "
+                    + table.columnNames());
         }
         Column<?> ids = table.column(idColumn);
         Map<String, Integer> rows = new HashMap<>();
         for (int r = 0; r < table.rowCount(); r++) {
             Integer before = rows.put(ids.getString(r), r);
             if (before != null) {
-                throw new IllegalArgumentException("The side table " + table.name() + " has " + idColumn + " " + ids.getString(r)
-                        + " twice (rows " + before + " and " + r + "): a side table has one row per " + idColumn
-                        + ". Remove the repeated rows, or aggregate them first.");
+                throw new IllegalArgumentException(
+                        "The side table " + table.name() + " has " + idColumn + " " + ids.getString(r)
+                                + " twice (rows " + before + " and " + r + "): a side table has one row per " + idColumn
+                                + ". Remove the repeated rows, or aggregate them first.");
             }
         }
         int lacking = 0;
@@ -43,9 +44,17 @@ final class SideTableCheck {
             }
         }
         if (lacking > 0) {
-            once(table.name() + "/" + idColumn, String.format(Locale.ROOT, "SideFeatures: %,d of %,d %ss are not in the side"
-                    + " table %s (e.g. %s); they get category #na# and zeros.", lacking, vocab.size() - 1, vocab.name(),
-                    table.name(), example));
+            once(
+                    table.name() + "/" + idColumn,
+                    String.format(
+                            Locale.ROOT,
+                            "SideFeatures: %,d of %,d %ss are not in the side"
+                                    + " table %s (e.g. %s); they get category #na# and zeros.",
+                            lacking,
+                            vocab.size() - 1,
+                            vocab.name(),
+                            table.name(),
+                            example));
         }
         return rows;
     }
@@ -53,16 +62,26 @@ final class SideTableCheck {
     /** Reports {@code missing} rows of the ratings' ids with no value in {@code column}. */
     void missing(Table table, String column, int missing, String example, Vocab vocab, String instead) {
         if (missing > 0) {
-            once(table.name() + "/" + column, String.format(Locale.ROOT, "SideFeatures: column '%s' of %s has no value for"
-                    + " %,d %ss (e.g. %s); they get %s.", column, table.name(), missing, vocab.name(), example, instead));
+            once(
+                    table.name() + "/" + column,
+                    String.format(
+                            Locale.ROOT,
+                            "SideFeatures: column '%s' of %s has no value for" + " %,d %ss (e.g. %s); they get %s.",
+                            column,
+                            table.name(),
+                            missing,
+                            vocab.name(),
+                            example,
+                            instead));
         }
     }
 
     /** Refuses a flag that is neither 0 nor 1, naming the row's id. */
     static void flag(Table table, String column, String id, double value) {
         if (value != 0 && value != 1) {
-            throw new IllegalArgumentException("Column '" + column + "' of " + table.name() + " holds " + value + " for " + id
-                    + ": flags are 0 or 1. Give it as a continuous column (itemContinuous) or fix the value.");
+            throw new IllegalArgumentException(
+                    "Column '" + column + "' of " + table.name() + " holds " + value + " for " + id
+                            + ": flags are 0 or 1. Give it as a continuous column (itemContinuous) or fix the value.");
         }
     }
 

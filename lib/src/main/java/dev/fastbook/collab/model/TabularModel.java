@@ -3,7 +3,6 @@ package dev.fastbook.collab.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-
 import java.util.List;
 
 /**
@@ -17,6 +16,7 @@ public class TabularModel extends Module {
     public final Sequential embeds = new Sequential();
     /** Normalises the continuous columns; null without them. */
     public final BatchNorm1d bnCont;
+
     public final Sequential layers = new Sequential();
     private final List<EmbSz> embSzs;
     private final int nCont;
@@ -100,7 +100,8 @@ public class TabularModel extends Module {
             return forward(side.categories(x), side.continuous(x));
         }
         if (nCont > 0) {
-            throw new IllegalStateException("This TabularModel has " + nCont + " continuous columns: call forward(cat, cont).");
+            throw new IllegalStateException(
+                    "This TabularModel has " + nCont + " continuous columns: call forward(cat, cont).");
         }
         return forward(x, null);
     }
@@ -112,8 +113,8 @@ public class TabularModel extends Module {
         if (nEmb > 0) {
             long width = cat.getShape().get(1);
             if (width < nEmb) {
-                throw new IllegalArgumentException("The rows have " + width + " category columns, this model "
-                        + nEmb + " embeddings: give one code per embedding.");
+                throw new IllegalArgumentException("The rows have " + width + " category columns, this model " + nEmb
+                        + " embeddings: give one code per embedding.");
             }
             long[] cuts = new long[Math.min(nEmb, (int) width - 1)];
             for (int c = 0; c < cuts.length; c++) {
@@ -121,7 +122,8 @@ public class TabularModel extends Module {
             }
             NDList columns = cat.split(cuts, 1);
             for (int c = 0; c < nEmb; c++) {
-                parts.add(((Embedding) embeds.getChildren().get(c).getValue()).forward(columns.get(c).squeeze(1)));
+                parts.add(((Embedding) embeds.getChildren().get(c).getValue())
+                        .forward(columns.get(c).squeeze(1)));
             }
         }
         if (nCont > 0) {

@@ -29,7 +29,8 @@ public record YRange(double lo, double hi) {
      */
     public static YRange containing(double min, double max) {
         if (!Double.isFinite(min) || !Double.isFinite(max) || min > max) {
-            throw new IllegalArgumentException("Ratings from " + min + " to " + max + " have no range: give finite values with min <= max.");
+            throw new IllegalArgumentException(
+                    "Ratings from " + min + " to " + max + " have no range: give finite values with min <= max.");
         }
         double pad = Math.max(0.5, Math.ceil((max - min) / 10 * 2) / 2);
         double lo = min > 0 && min <= 1 ? 0 : min - pad;

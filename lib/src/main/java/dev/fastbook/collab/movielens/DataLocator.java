@@ -1,13 +1,12 @@
 package dev.fastbook.collab.movielens;
 
+import dev.fastbook.collab.core.SafeFiles;
+import dev.fastbook.collab.download.HttpDownload;
+import dev.fastbook.collab.formats.DataNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import dev.fastbook.collab.core.SafeFiles;
-import dev.fastbook.collab.download.HttpDownload;
-import dev.fastbook.collab.formats.DataNotFoundException;
 
 /**
  * Where a release's folder is: {@code $FASTBOOK_DATA/<name>} when that variable is set (and then
@@ -19,13 +18,19 @@ final class DataLocator {
     static final String ENV_VAR = "FASTBOOK_DATA";
     static final String CACHE_PROPERTY = "fastbook.cache";
 
-    private DataLocator() {
-    }
+    private DataLocator() {}
 
     /** The release's folder, found or downloaded now, as the environment and system properties say. */
     static Path locate(Release release) {
-        return findFolder(release, System.getenv(ENV_VAR), cacheRoot(),
-                new MovieLensDownload(release.url(), release.zipFolder(), release.expectedFiles(), System.out,
+        return findFolder(
+                release,
+                System.getenv(ENV_VAR),
+                cacheRoot(),
+                new MovieLensDownload(
+                        release.url(),
+                        release.zipFolder(),
+                        release.expectedFiles(),
+                        System.out,
                         HttpDownload.Limits.fromSystemProperties()));
     }
 
@@ -58,7 +63,8 @@ final class DataLocator {
                 }
             }
             List<String> missing = release.missingFiles(folder);
-            String what = Files.isDirectory(folder) ? folder + " has no " + String.join(" or ", missing)
+            String what = Files.isDirectory(folder)
+                    ? folder + " has no " + String.join(" or ", missing)
                     : folder + " does not exist";
             throw new DataNotFoundException(ENV_VAR + " is set to '" + fastbookData + "', but " + what
                     + ". Point " + ENV_VAR + " at the folder that contains " + name + "/ (with " + files + "),"
@@ -79,20 +85,30 @@ final class DataLocator {
         }
         if (Files.exists(cached)) {
             throw new DataNotFoundException("The cache folder " + cached + " exists but has no "
-                    + String.join(" or ", release.missingFiles(cached)) + ". Delete that folder to download the data again from "
+                    + String.join(" or ", release.missingFiles(cached))
+                    + ". Delete that folder to download the data again from "
                     + release.url() + ".");
         }
         try {
             return download.into(cacheRoot, name).toAbsolutePath();
         } catch (IOException | RuntimeException e) {
-            throw new DataNotFoundException("MovieLens " + name + " is not available: " + ENV_VAR + " is not set, there is no cache at "
-                    + cached + ", and downloading " + download.url() + " failed (" + e + ").\n"
-                    + "Do one of these:\n"
-                    + "  - connect to the internet and run again: the zip (" + release.about().replaceAll(".*zip ", "")
-                    + ") is downloaded once into " + cached + ";\n"
-                    + "  - download " + download.url() + " yourself (e.g. in a browser) and unzip it into " + cacheRoot.toAbsolutePath()
-                    + " so that " + cacheRoot.toAbsolutePath().resolve(release.zipFolder()).resolve(release.ratingsFile()) + " exists;\n"
-                    + "  - set the environment variable " + ENV_VAR + " to a folder that contains " + name + "/.", e);
+            throw new DataNotFoundException(
+                    "MovieLens " + name + " is not available: " + ENV_VAR + " is not set, there is no cache at "
+                            + cached + ", and downloading " + download.url() + " failed (" + e + ").\n"
+                            + "Do one of these:\n"
+                            + "  - connect to the internet and run again: the zip ("
+                            + release.about().replaceAll(".*zip ", "")
+                            + ") is downloaded once into " + cached + ";\n"
+                            + "  - download " + download.url() + " yourself (e.g. in a browser) and unzip it into "
+                            + cacheRoot.toAbsolutePath()
+                            + " so that "
+                            + cacheRoot
+                                    .toAbsolutePath()
+                                    .resolve(release.zipFolder())
+                                    .resolve(release.ratingsFile()) + " exists;\n"
+                            + "  - set the environment variable " + ENV_VAR + " to a folder that contains " + name
+                            + "/.",
+                    e);
         }
     }
 }

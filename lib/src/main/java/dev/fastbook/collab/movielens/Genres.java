@@ -2,7 +2,6 @@ package dev.fastbook.collab.movielens;
 
 import java.util.List;
 import java.util.TreeSet;
-
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -15,12 +14,28 @@ import tech.tablesaw.api.Table;
 final class Genres {
 
     /** ml-100k's 19 genres, in u.item's (and u.genre's) order. */
-    static final List<String> ML_100K = List.of("unknown", "Action", "Adventure", "Animation", "Children's",
-            "Comedy", "Crime", "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
-            "Romance", "Sci-Fi", "Thriller", "War", "Western");
+    static final List<String> ML_100K = List.of(
+            "unknown",
+            "Action",
+            "Adventure",
+            "Animation",
+            "Children's",
+            "Comedy",
+            "Crime",
+            "Documentary",
+            "Drama",
+            "Fantasy",
+            "Film-Noir",
+            "Horror",
+            "Musical",
+            "Mystery",
+            "Romance",
+            "Sci-Fi",
+            "Thriller",
+            "War",
+            "Western");
 
-    private Genres() {
-    }
+    private Genres() {}
 
     static Table table(int[] movies, List<String> names, int[][] flags) {
         Table table = Table.create("genres", IntColumn.create("movie", movies));

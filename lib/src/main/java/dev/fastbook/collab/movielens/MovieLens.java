@@ -1,15 +1,14 @@
 package dev.fastbook.collab.movielens;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-
 import dev.fastbook.collab.formats.DataNotFoundException;
 import dev.fastbook.collab.formats.RatingScale;
 import dev.fastbook.collab.formats.RatingsFormat;
 import dev.fastbook.collab.formats.RatingsParser;
 import dev.fastbook.collab.formats.TextLines;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import tech.tablesaw.api.Table;
 
 /**
@@ -58,8 +57,7 @@ public final class MovieLens {
     /** The train/test splits ml-100k ships, each as {@code <name>.base} and {@code <name>.test}. */
     static final List<String> OFFICIAL_SPLITS = List.of("u1", "u2", "u3", "u4", "u5", "ua", "ub");
 
-    private MovieLens() {
-    }
+    private MovieLens() {}
 
     /** All 100,000 ratings of ml-100k in file order: IntColumns {@code user, movie, rating, timestamp}. */
     public static Table ratings() {
@@ -106,10 +104,14 @@ public final class MovieLens {
     }
 
     static Release release(String name) {
-        Release release = name == null ? null : Release.CATALOGUE.get(name.trim().toLowerCase(Locale.ROOT));
+        Release release =
+                name == null ? null : Release.CATALOGUE.get(name.trim().toLowerCase(Locale.ROOT));
         if (release == null) {
             StringBuilder known = new StringBuilder();
-            Release.CATALOGUE.values().forEach(r -> known.append("\n  ").append(r.name()).append(": ").append(r.about()));
+            Release.CATALOGUE
+                    .values()
+                    .forEach(r ->
+                            known.append("\n  ").append(r.name()).append(": ").append(r.about()));
             throw new IllegalArgumentException("There is no MovieLens data set named '" + name + "'. The known ones:"
                     + known + "\nFor a ratings file of your own, use MovieLens.readRatings(path).");
         }
@@ -131,7 +133,8 @@ public final class MovieLens {
      */
     public static Dataset load(Path folder) {
         Path abs = folder.toAbsolutePath().normalize();
-        String name = abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
+        String name =
+                abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
         Release known = Release.ofFolderName(name);
         return new Dataset(known == null ? name : known.name(), abs, known);
     }
@@ -237,8 +240,10 @@ public final class MovieLens {
 
         /** The names of the shipped splits in this folder: u1..u5, ua, ub for ml-100k; none for the others. */
         public List<String> splitNames() {
-            return OFFICIAL_SPLITS.stream().filter(s -> Files.isRegularFile(path.resolve(s + ".base"))
-                    && Files.isRegularFile(path.resolve(s + ".test"))).toList();
+            return OFFICIAL_SPLITS.stream()
+                    .filter(s -> Files.isRegularFile(path.resolve(s + ".base"))
+                            && Files.isRegularFile(path.resolve(s + ".test")))
+                    .toList();
         }
 
         /**
@@ -252,22 +257,25 @@ public final class MovieLens {
             List<String> names = splitNames();
             if (!names.contains(splitName)) {
                 throw new IllegalArgumentException("There is no split '" + splitName + "' in " + path + ": "
-                        + (names.isEmpty() ? "only ml-100k ships official splits (" + String.join(", ", OFFICIAL_SPLITS)
-                        + "); split the ratings yourself, e.g. with CollabDataLoaders' validation fraction."
-                        : "its splits are " + String.join(", ", names) + "."));
+                        + (names.isEmpty()
+                                ? "only ml-100k ships official splits (" + String.join(", ", OFFICIAL_SPLITS)
+                                        + "); split the ratings yourself, e.g. with CollabDataLoaders' validation fraction."
+                                : "its splits are " + String.join(", ", names) + "."));
             }
             return new OfficialSplit(splitName, splitFile(splitName + ".base"), splitFile(splitName + ".test"));
         }
 
         private Table splitFile(String file) {
-            return RatingsParser.read(path.resolve(file), RatingsFormat.TAB, RatingScale.WHOLE).setName(file);
+            return RatingsParser.read(path.resolve(file), RatingsFormat.TAB, RatingScale.WHOLE)
+                    .setName(file);
         }
 
         private DataNotFoundException notFound(String what, String... files) {
-            String expected = release != null ? path.resolve(what.equals("ratings") ? release.ratingsFile()
-                    : release.moviesFile()).toString()
+            String expected = release != null
+                    ? path.resolve(what.equals("ratings") ? release.ratingsFile() : release.moviesFile())
+                            .toString()
                     : path.resolve(files[0]) + " (ml-100k), " + files[1] + " (ml-1m, ml-10m) or " + files[2]
-                    + " (ml-latest-small, ml-20m and later)";
+                            + " (ml-latest-small, ml-20m and later)";
             return new DataNotFoundException("No MovieLens " + what + " file in " + path + ": expected " + expected
                     + ". Point MovieLens.load at the unzipped release's folder, or use MovieLens.dataset(name).");
         }

@@ -1,5 +1,8 @@
 package dev.fastbook.collab.movielens;
 
+import dev.fastbook.collab.core.SafeFiles;
+import dev.fastbook.collab.download.HttpDownload;
+import dev.fastbook.collab.download.ZipExtractor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -12,10 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-
-import dev.fastbook.collab.core.SafeFiles;
-import dev.fastbook.collab.download.HttpDownload;
-import dev.fastbook.collab.download.ZipExtractor;
 
 /**
  * Downloads a MovieLens zip into a cache root and unpacks it to {@code <root>/<name>}, all or
@@ -41,8 +40,8 @@ final class MovieLensDownload {
      * @param expected  the files that must be in it, each with its expected sha256 (hex), or null
      *                  as the value where no checksum is pinned
      */
-    MovieLensDownload(URI url, String zipFolder, Map<String, String> expected, PrintStream progress,
-                      HttpDownload.Limits limits) {
+    MovieLensDownload(
+            URI url, String zipFolder, Map<String, String> expected, PrintStream progress, HttpDownload.Limits limits) {
         this.url = url;
         this.zipFolder = zipFolder;
         this.expected = expected;

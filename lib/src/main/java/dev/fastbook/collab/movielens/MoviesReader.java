@@ -1,14 +1,12 @@
 package dev.fastbook.collab.movielens;
 
+import dev.fastbook.collab.formats.MalformedDataException;
+import dev.fastbook.collab.formats.TextLines;
+import dev.fastbook.collab.formats.TextLines.Line;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-
-
-import dev.fastbook.collab.formats.MalformedDataException;
-import dev.fastbook.collab.formats.TextLines.Line;
-import dev.fastbook.collab.formats.TextLines;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -23,8 +21,7 @@ final class MoviesReader {
     private static final int ITEM_FIELDS = 24;
     private static final int FIRST_FLAG = 5;
 
-    private MoviesReader() {
-    }
+    private MoviesReader() {}
 
     /** {@code u.item}: {@code movie} and {@code title} (the chapter's table; the genres are in {@link #uItemGenres}). */
     static Table uItem(Path file) {
@@ -35,8 +32,10 @@ final class MoviesReader {
             ids.add(TextLines.intField(fields[0], "movie id", file, line));
             titles.add(fields[1]);
         }
-        return Table.create("movies",
-                IntColumn.create("movie", ids.stream().mapToInt(Integer::intValue).toArray()),
+        return Table.create(
+                "movies",
+                IntColumn.create(
+                        "movie", ids.stream().mapToInt(Integer::intValue).toArray()),
                 StringColumn.create("title", titles));
     }
 
@@ -52,9 +51,12 @@ final class MoviesReader {
             for (int g = 0; g < flags.length; g++) {
                 String flag = fields[FIRST_FLAG + g].trim();
                 if (!flag.equals("0") && !flag.equals("1")) {
-                    throw new MalformedDataException(file, line.number(), "the " + Genres.ML_100K.get(g)
-                            + " flag (field " + (FIRST_FLAG + g + 1) + ") must be 0 or 1 but is "
-                            + TextLines.quote(flag) + ": " + TextLines.quote(line.text()));
+                    throw new MalformedDataException(
+                            file,
+                            line.number(),
+                            "the " + Genres.ML_100K.get(g)
+                                    + " flag (field " + (FIRST_FLAG + g + 1) + ") must be 0 or 1 but is "
+                                    + TextLines.quote(flag) + ": " + TextLines.quote(line.text()));
                 }
                 flags[g][row] = flag.charAt(0) - '0';
             }
@@ -65,9 +67,12 @@ final class MoviesReader {
     private static String[] uItemFields(Path file, Line line) {
         String[] fields = line.text().split("\\|", -1);
         if (fields.length != ITEM_FIELDS) {
-            throw new MalformedDataException(file, line.number(), "expected " + ITEM_FIELDS
-                    + " '|'-separated fields (movie id, title, dates, URL, 19 genre flags) but found "
-                    + fields.length + ": " + TextLines.quote(line.text()));
+            throw new MalformedDataException(
+                    file,
+                    line.number(),
+                    "expected " + ITEM_FIELDS
+                            + " '|'-separated fields (movie id, title, dates, URL, 19 genre flags) but found "
+                            + fields.length + ": " + TextLines.quote(line.text()));
         }
         return fields;
     }
@@ -78,8 +83,11 @@ final class MoviesReader {
         for (Line line : TextLines.read(file)) {
             String[] fields = line.text().split(Pattern.quote("::"), -1);
             if (fields.length != 3) {
-                throw new MalformedDataException(file, line.number(), "expected 3 '::'-separated fields"
-                        + " (movie id, title, genres) but found " + fields.length + ": " + TextLines.quote(line.text()));
+                throw new MalformedDataException(
+                        file,
+                        line.number(),
+                        "expected 3 '::'-separated fields" + " (movie id, title, genres) but found " + fields.length
+                                + ": " + TextLines.quote(line.text()));
             }
             columns.add(TextLines.intField(fields[0], "movie id", file, line), fields[1], fields[2]);
         }
@@ -91,11 +99,16 @@ final class MoviesReader {
         Columns columns = new Columns();
         List<Line> lines = TextLines.read(file);
         int i = 0;
-        if (!lines.isEmpty() && !lines.get(0).text().isEmpty() && !Character.isDigit(lines.get(0).text().charAt(0))) {
+        if (!lines.isEmpty()
+                && !lines.get(0).text().isEmpty()
+                && !Character.isDigit(lines.get(0).text().charAt(0))) {
             List<String> header = csvFields(lines.get(0).text());
             if (header == null || !header.equals(List.of("movieId", "title", "genres"))) {
-                throw new MalformedDataException(file, lines.get(0).number(), "expected the header movieId,title,genres"
-                        + " but found " + TextLines.quote(lines.get(0).text()));
+                throw new MalformedDataException(
+                        file,
+                        lines.get(0).number(),
+                        "expected the header movieId,title,genres" + " but found "
+                                + TextLines.quote(lines.get(0).text()));
             }
             i = 1;
         }
@@ -108,13 +121,16 @@ final class MoviesReader {
                 fields = csvFields(record);
             }
             if (fields == null) {
-                throw new MalformedDataException(file, first.number(), "a quote opened here is never closed: "
-                        + TextLines.quote(first.text()));
+                throw new MalformedDataException(
+                        file, first.number(), "a quote opened here is never closed: " + TextLines.quote(first.text()));
             }
             if (fields.size() != 3) {
-                throw new MalformedDataException(file, first.number(), "expected 3 comma-separated fields"
-                        + " (movieId, title, genres; titles with commas in quotes) but found " + fields.size()
-                        + ": " + TextLines.quote(record));
+                throw new MalformedDataException(
+                        file,
+                        first.number(),
+                        "expected 3 comma-separated fields"
+                                + " (movieId, title, genres; titles with commas in quotes) but found " + fields.size()
+                                + ": " + TextLines.quote(record));
             }
             columns.add(TextLines.intField(fields.get(0), "movie id", file, first), fields.get(1), fields.get(2));
         }
@@ -176,8 +192,10 @@ final class MoviesReader {
         }
 
         Table table() {
-            return Table.create("movies",
-                    IntColumn.create("movie", ids.stream().mapToInt(Integer::intValue).toArray()),
+            return Table.create(
+                    "movies",
+                    IntColumn.create(
+                            "movie", ids.stream().mapToInt(Integer::intValue).toArray()),
                     StringColumn.create("title", titles),
                     StringColumn.create("genres", genres));
         }

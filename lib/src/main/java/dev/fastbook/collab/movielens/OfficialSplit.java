@@ -3,7 +3,6 @@ package dev.fastbook.collab.movielens;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
@@ -67,12 +66,21 @@ public record OfficialSplit(String name, Table train, Table test) {
      */
     public String describe() {
         IntColumn testUser = test.intColumn("user");
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%s: train %,d ratings of %,d users and %,d movies; test %,d ratings of %,d users (ids %d-%d) and %,d movies;"
                         + " %,d test rows have a movie the training file lacks, %,d a user it lacks",
-                name, train.rowCount(), trainUsers(), train.intColumn("movie").countUnique(),
-                test.rowCount(), testUsers(), (int) testUser.min(), (int) testUser.max(),
-                test.intColumn("movie").countUnique(), testRowsWithUnseenMovie(), testRowsWithUnseenUser());
+                name,
+                train.rowCount(),
+                trainUsers(),
+                train.intColumn("movie").countUnique(),
+                test.rowCount(),
+                testUsers(),
+                (int) testUser.min(),
+                (int) testUser.max(),
+                test.intColumn("movie").countUnique(),
+                testRowsWithUnseenMovie(),
+                testRowsWithUnseenUser());
     }
 
     @Override

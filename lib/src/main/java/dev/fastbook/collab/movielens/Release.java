@@ -1,7 +1,6 @@
 package dev.fastbook.collab.movielens;
 
 import dev.fastbook.collab.formats.RatingScale;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,14 @@ import java.util.Map;
  * One MovieLens release of the catalogue ({@link #CATALOGUE}): where GroupLens publishes it, the
  * files it must have, how its ratings are written, its scale.
  */
-record Release(String name, String zipFolder, String ratingsFile, String moviesFile, RatingScale scale,
-               Map<String, String> sha256, String about) {
+record Release(
+        String name,
+        String zipFolder,
+        String ratingsFile,
+        String moviesFile,
+        RatingScale scale,
+        Map<String, String> sha256,
+        String about) {
 
     /** Where GroupLens publishes the data sets: {@code BASE_URL + name + ".zip"}. */
     static final String BASE_URL = "https://files.grouplens.org/datasets/movielens/";
@@ -37,21 +42,69 @@ record Release(String name, String zipFolder, String ratingsFile, String moviesF
 
     /** The releases {@link MovieLens#dataset} knows, smallest first except that ml-100k (the chapter's) leads. */
     static final Map<String, Release> CATALOGUE = byName(
-            new Release("ml-100k", "ml-100k", "u.data", "u.item", WHOLE, ML_100K_SHA256,
+            new Release(
+                    "ml-100k",
+                    "ml-100k",
+                    "u.data",
+                    "u.item",
+                    WHOLE,
+                    ML_100K_SHA256,
                     "100,000 ratings, 943 users, 1,682 movies, 1998; the chapter's; zip about 5 MB"),
-            new Release("ml-latest-small", "ml-latest-small", "ratings.csv", "movies.csv", HALF, Map.of(),
+            new Release(
+                    "ml-latest-small",
+                    "ml-latest-small",
+                    "ratings.csv",
+                    "movies.csv",
+                    HALF,
+                    Map.of(),
                     "100,836 ratings, 610 users, 9,742 movies, 2018; zip about 1 MB"),
-            new Release("ml-1m", "ml-1m", "ratings.dat", "movies.dat", WHOLE, Map.of(),
+            new Release(
+                    "ml-1m",
+                    "ml-1m",
+                    "ratings.dat",
+                    "movies.dat",
+                    WHOLE,
+                    Map.of(),
                     "1,000,209 ratings, 6,040 users, 3,706 movies, 2003; zip about 6 MB"),
-            new Release("ml-10m", "ml-10M100K", "ratings.dat", "movies.dat", HALF, Map.of(),
+            new Release(
+                    "ml-10m",
+                    "ml-10M100K",
+                    "ratings.dat",
+                    "movies.dat",
+                    HALF,
+                    Map.of(),
                     "10,000,054 ratings, 69,878 users, 10,677 movies, 2009; zip about 63 MB"),
-            new Release("ml-20m", "ml-20m", "ratings.csv", "movies.csv", HALF, Map.of(),
+            new Release(
+                    "ml-20m",
+                    "ml-20m",
+                    "ratings.csv",
+                    "movies.csv",
+                    HALF,
+                    Map.of(),
                     "20,000,263 ratings, 138,493 users, 26,744 movies, 2015; zip about 190 MB"),
-            new Release("ml-25m", "ml-25m", "ratings.csv", "movies.csv", HALF, Map.of(),
+            new Release(
+                    "ml-25m",
+                    "ml-25m",
+                    "ratings.csv",
+                    "movies.csv",
+                    HALF,
+                    Map.of(),
                     "25,000,095 ratings, 162,541 users, 59,047 movies, 2019; zip about 250 MB"),
-            new Release("ml-32m", "ml-32m", "ratings.csv", "movies.csv", HALF, Map.of(),
+            new Release(
+                    "ml-32m",
+                    "ml-32m",
+                    "ratings.csv",
+                    "movies.csv",
+                    HALF,
+                    Map.of(),
                     "32,000,204 ratings, 200,948 users, 87,585 movies, 2023; zip about 240 MB"),
-            new Release("ml-latest", "ml-latest", "ratings.csv", "movies.csv", HALF, Map.of(),
+            new Release(
+                    "ml-latest",
+                    "ml-latest",
+                    "ratings.csv",
+                    "movies.csv",
+                    HALF,
+                    Map.of(),
                     "the full current release, over 33M ratings, changes when GroupLens refreshes it; zip about 335 MB"));
 
     URI url() {

@@ -2,7 +2,6 @@ package dev.fastbook.collab.recommend;
 
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
-
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +19,8 @@ final class ColdStart {
 
     static List<Recommendation> forNewUser(EmbeddingDotBias model, Map<String, Double> ratings, int k) {
         if (ratings == null) {
-            throw new IllegalArgumentException("Give the new user's ratings as a map of title to rating, e.g. Map.of(\"Star Wars (1977)\", 5.0).");
+            throw new IllegalArgumentException(
+                    "Give the new user's ratings as a map of title to rating, e.g. Map.of(\"Star Wars (1977)\", 5.0).");
         }
         if (ratings.isEmpty()) {
             throw new IllegalArgumentException("Give the new user at least one rating (item name -> rating).");
@@ -39,19 +39,21 @@ final class ColdStart {
                 throw new IllegalArgumentException("'" + title + "' is rated " + r + ": give a number, e.g. 4.0.");
             }
             if (range != null && !range.contains(r, r)) {
-                throw new IllegalArgumentException("'" + title + "' is rated " + r + ", outside the model's y range " + range
-                        + ": the model cannot predict it. Use the scale the model was trained on.");
+                throw new IllegalArgumentException("'" + title + "' is rated " + r + ", outside the model's y range "
+                        + range + ": the model cannot predict it. Use the scale the model was trained on.");
             }
             sorted.put(model.itemIndex(title), r);
         }
         Factors fx = Factors.of(model);
         int[] idx = sorted.keySet().stream().mapToInt(Integer::intValue).toArray();
-        double[] target = sorted.values().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] target =
+                sorted.values().stream().mapToDouble(Double::doubleValue).toArray();
         double[] w = averageUser(fx);
         NewUserFit.fit(w, idx, target, fx, range, STEPS, LR, WD);
         // the new user is user 0 of a one-user copy of the factors, ranked like everyone else
         Scorer scorer = FactorScorer.of(fx.withOneUser(w), range);
-        RatedItems rated = RatedItems.of(1, fx.nItems, new int[idx.length], idx); // what they rated is not recommended back
+        RatedItems rated =
+                RatedItems.of(1, fx.nItems, new int[idx.length], idx); // what they rated is not recommended back
         TopKSelection.Lists best = TopKSelection.of(scorer, rated, new int[] {0}, k, 1);
         return TopK.recommendations(best, 0, model.itemClasses(), scorer);
     }

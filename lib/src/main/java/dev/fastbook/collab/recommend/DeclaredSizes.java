@@ -1,7 +1,6 @@
 package dev.fastbook.collab.recommend;
 
 import dev.fastbook.collab.model.EmbSz;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,7 +39,8 @@ final class DeclaredSizes {
     static void requireFits(long[] sizes, String declared, Path propsFile) throws IOException {
         Path params = propsFile.resolveSibling("model.params");
         if (!Files.isRegularFile(params)) {
-            throw new NoSuchFileException(params.toString()); // a concurrent save may have replaced the version: the folder retries
+            throw new NoSuchFileException(
+                    params.toString()); // a concurrent save may have replaced the version: the folder retries
         }
         long fileBytes = Files.size(params);
         if (fileBytes == 0) {
@@ -49,15 +49,18 @@ final class DeclaredSizes {
         long bytes = 0;
         try {
             for (int i = 0; i < sizes.length; i += 2) {
-                bytes = Math.addExact(bytes, Math.multiplyExact(Math.multiplyExact(sizes[i], sizes[i + 1]), Float.BYTES));
+                bytes = Math.addExact(
+                        bytes, Math.multiplyExact(Math.multiplyExact(sizes[i], sizes[i + 1]), Float.BYTES));
             }
         } catch (ArithmeticException e) {
             bytes = Long.MAX_VALUE;
         }
         if (bytes > fileBytes) {
             throw new IOException(propsFile + " declares " + declared + ", weights of "
-                    + (bytes == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(bytes)) + " bytes, but " + params.getFileName()
-                    + " holds " + fileBytes + ": " + params.getFileName() + " ends too early (a truncated copy), or the sizes were"
+                    + (bytes == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(bytes)) + " bytes, but "
+                    + params.getFileName()
+                    + " holds " + fileBytes + ": " + params.getFileName()
+                    + " ends too early (a truncated copy), or the sizes were"
                     + " edited, or the files are from different saves. Save the model again.");
         }
     }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
-
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.function.Supplier;
@@ -44,7 +43,8 @@ public final class FactorScorer implements Scorer {
 
     /** The model's factors, read again at each {@link #scoreRows} call. */
     public static FactorScorer of(EmbeddingDotBias model) {
-        return new FactorScorer(() -> Factors.of(model), (int) model.iBias.weight().getShape().get(0), model.yRange());
+        return new FactorScorer(
+                () -> Factors.of(model), (int) model.iBias.weight().getShape().get(0), model.yRange());
     }
 
     /** These factors (e.g. a new user's, fitted beside the model's items). */
@@ -98,7 +98,9 @@ public final class FactorScorer implements Scorer {
                         NDArray ub = local.create(FloatBuffer.wrap(userBlock, 0, n * f2), new Shape(n, f2));
                         NDArray s = ub.matMul(items); // attached to ub's manager: freed with the block
                         // a view of the native scores (no copy); read before the block's manager closes
-                        FloatBuffer view = s.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                        FloatBuffer view = s.toByteBuffer(true)
+                                .order(ByteOrder.nativeOrder())
+                                .asFloatBuffer();
                         for (int r = 0; r < n; r++) {
                             view.get(r * nItems, row, 0, nItems);
                             rows.accept(from + r, row);

@@ -14,16 +14,19 @@ final class Factors {
     final int f;
     /** {@code nUsers x f}, row-major. */
     final float[] user;
+
     final float[] userBias;
     /** {@code nItems x f}, row-major. */
     final float[] item;
+
     final float[] itemBias;
 
     private Factors(EmbeddingDotBias m) {
         f = m.factors();
         float[][] parts = Tensors.noGrad(() -> new float[][] {
-                m.uWeight.weight().toFloatArray(), m.uBias.weight().toFloatArray(),
-                m.iWeight.weight().toFloatArray(), m.iBias.weight().toFloatArray()});
+            m.uWeight.weight().toFloatArray(), m.uBias.weight().toFloatArray(),
+            m.iWeight.weight().toFloatArray(), m.iBias.weight().toFloatArray()
+        });
         user = parts[0];
         userBias = parts[1];
         item = parts[2];

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.EmbeddingNN;
 import dev.fastbook.collab.model.Module;
-
 import java.util.function.Consumer;
 
 /**
@@ -42,7 +41,8 @@ public final class ForwardScorer implements Scorer {
             throw new IllegalArgumentException("Give a trained model to score with, not null.");
         }
         if (nItems < 1) {
-            throw new IllegalArgumentException("nItems is the item vocabulary's size (#na# included): at least 1, got " + nItems + ".");
+            throw new IllegalArgumentException(
+                    "nItems is the item vocabulary's size (#na# included): at least 1, got " + nItems + ".");
         }
         return new ForwardScorer(model, nItems, null);
     }
@@ -126,7 +126,8 @@ public final class ForwardScorer implements Scorer {
     private void run(Consumer<Pairs> work) {
         boolean wasTraining = model.isTraining();
         model.eval();
-        SplitFirstLayer split = side == null && model.getClass() == EmbeddingNN.class ? SplitFirstLayer.of((EmbeddingNN) model) : null;
+        SplitFirstLayer split =
+                side == null && model.getClass() == EmbeddingNN.class ? SplitFirstLayer.of((EmbeddingNN) model) : null;
         try {
             work.accept(split != null ? split : this::forward);
         } finally {
@@ -153,10 +154,12 @@ public final class ForwardScorer implements Scorer {
             try {
                 out = pairs.score(m.create(users), m.create(items));
             } catch (RuntimeException e) {
-                throw new IllegalStateException("The model " + model.getClass().getSimpleName() + " could not score (user, item) pairs: "
-                        + e.getMessage() + ". A model that takes more than the two ids needs its other columns:"
-                        + " recommender.scoredBy(ForwardScorer.of(model, nItems).withSideColumns(userColumns, itemColumns)),"
-                        + " or your own Scorer.", e);
+                throw new IllegalStateException(
+                        "The model " + model.getClass().getSimpleName() + " could not score (user, item) pairs: "
+                                + e.getMessage() + ". A model that takes more than the two ids needs its other columns:"
+                                + " recommender.scoredBy(ForwardScorer.of(model, nItems).withSideColumns(userColumns, itemColumns)),"
+                                + " or your own Scorer.",
+                        e);
             }
             if (out == null || out.size() != users.length) {
                 throw new IllegalStateException("The model " + model.getClass().getSimpleName() + " returned "

@@ -14,7 +14,8 @@ final class NewUserFit {
     private NewUserFit() {}
 
     /** {@code w} holds the factors then the bias; it is updated in place by {@code steps} Adam steps. */
-    static void fit(double[] w, int[] items, double[] target, Factors fx, YRange range, int steps, double lr, double wd) {
+    static void fit(
+            double[] w, int[] items, double[] target, Factors fx, YRange range, int steps, double lr, double wd) {
         double[] m = new double[w.length];
         double[] v = new double[w.length];
         for (int t = 1; t <= steps; t++) {

@@ -12,6 +12,7 @@ public final class RatedItems {
     private final int nUsers;
     /** User u's items are {@code items[start[u]] .. items[start[u + 1] - 1]}, ascending. */
     private final int[] start;
+
     private final int[] items;
 
     private RatedItems(int nUsers, int[] start, int[] items) {
@@ -34,8 +35,9 @@ public final class RatedItems {
         }
         for (int j = 0; j < users.length; j++) {
             if (users[j] < 0 || users[j] >= nUsers || items[j] < 0 || items[j] >= nItems) {
-                throw new IllegalArgumentException("Pair " + j + " is (" + users[j] + ", " + items[j]
-                        + "), outside the vocabularies (" + nUsers + " users, " + nItems + " items): give vocabulary indices.");
+                throw new IllegalArgumentException(
+                        "Pair " + j + " is (" + users[j] + ", " + items[j] + "), outside the vocabularies (" + nUsers
+                                + " users, " + nItems + " items): give vocabulary indices.");
             }
         }
     }

@@ -7,10 +7,6 @@ import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.model.TabularModel;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.Learner;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.Column;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * Recommendations from any trained model that scores (user, item) pairs: the best unrated items
@@ -41,10 +40,12 @@ public final class Recommender {
     private final Module model;
     /** The model when it is the dot product, for the factor-based routes; else null. */
     private final EmbeddingDotBias dot;
+
     private final Vocab users;
     private final Vocab items;
     /** Given by {@link #scoredBy}; null: the model's own route ({@link Scorer#of}). */
     private Scorer scorer;
+
     private RatedItems rated;
 
     private Recommender(Module model, Vocab users, Vocab items) {
@@ -52,14 +53,18 @@ public final class Recommender {
             throw new IllegalArgumentException("Give a trained model (or learner), not null.");
         }
         if (users == null || items == null) {
-            throw new IllegalArgumentException("The model has no vocabularies: build it with EmbeddingDotBias.fromClasses or"
-                    + " collabLearner, or give them: Recommender.of(model, dls.users(), dls.items()).");
+            throw new IllegalArgumentException(
+                    "The model has no vocabularies: build it with EmbeddingDotBias.fromClasses or"
+                            + " collabLearner, or give them: Recommender.of(model, dls.users(), dls.items()).");
         }
-        if (model instanceof TabularModel nn && nn.embSzs().size() >= 2
+        if (model instanceof TabularModel nn
+                && nn.embSzs().size() >= 2
                 && (nn.embSzs().get(0).n() != users.size() || nn.embSzs().get(1).n() != items.size())) {
-            throw new IllegalArgumentException("The " + model.getClass().getSimpleName() + "'s first two embeddings have "
+            throw new IllegalArgumentException("The " + model.getClass().getSimpleName()
+                    + "'s first two embeddings have "
                     + nn.embSzs().get(0).n() + " and " + nn.embSzs().get(1).n() + " rows, but the vocabularies have "
-                    + users.size() + " " + users.name() + "s and " + items.size() + " " + items.name() + "s (with #na#): give the vocabularies it was trained with.");
+                    + users.size() + " " + users.name() + "s and " + items.size() + " " + items.name()
+                    + "s (with #na#): give the vocabularies it was trained with.");
         }
         this.model = model;
         // a subclass may score differently: only the model itself takes the factor routes
@@ -85,7 +90,8 @@ public final class Recommender {
         if (dls instanceof CollabDataLoaders c) {
             return new Recommender(learn.model(), c.users(), c.items());
         }
-        throw new IllegalArgumentException("The learner's DataLoaders (" + (dls == null ? "null" : dls.getClass().getSimpleName())
+        throw new IllegalArgumentException("The learner's DataLoaders ("
+                + (dls == null ? "null" : dls.getClass().getSimpleName())
                 + ") have no user and item vocabularies: use Recommender.of(model, users, items).");
     }
 
@@ -113,11 +119,13 @@ public final class Recommender {
      */
     public Recommender scoredBy(Scorer scorer) {
         if (scorer == null) {
-            throw new IllegalArgumentException("Give a Scorer, e.g. ForwardScorer.of(model, items.size()).withSideColumns(userColumns, itemColumns).");
+            throw new IllegalArgumentException(
+                    "Give a Scorer, e.g. ForwardScorer.of(model, items.size()).withSideColumns(userColumns, itemColumns).");
         }
         if (scorer.items() != items.size()) {
-            throw new IllegalArgumentException("The scorer scores " + scorer.items() + " items, the recommender's vocabulary has "
-                    + items.size() + " (with #na#): build it with items().size().");
+            throw new IllegalArgumentException(
+                    "The scorer scores " + scorer.items() + " items, the recommender's vocabulary has " + items.size()
+                            + " (with #na#): build it with items().size().");
         }
         this.scorer = scorer;
         return this;
@@ -188,14 +196,20 @@ public final class Recommender {
             all[u - 1] = u;
         }
         Scorer s = scorer();
-        return new TopK(users, items, s, TopKSelection.of(s, rated, all, k, Runtime.getRuntime().availableProcessors()), rated.pairs());
+        return new TopK(
+                users,
+                items,
+                s,
+                TopKSelection.of(s, rated, all, k, Runtime.getRuntime().availableProcessors()),
+                rated.pairs());
     }
 
     /** The best {@code k} unrated items for one user (capped at the catalogue's size, as in {@link #topK}). */
     public List<Recommendation> recommend(Object user, int k) {
         TopKSelection.checkK(k);
         Scorer s = scorer();
-        return TopK.recommendations(TopKSelection.of(s, rated, new int[] {users.requireFromTraining(user)}, k, 1), 0, items, s);
+        return TopK.recommendations(
+                TopKSelection.of(s, rated, new int[] {users.requireFromTraining(user)}, k, 1), 0, items, s);
     }
 
     private Scorer scorer() {
@@ -210,9 +224,11 @@ public final class Recommender {
      */
     public List<Recommendation> forNewUser(Map<String, Double> ratings, int k) {
         if (!(model instanceof EmbeddingDotBias d) || d.userClasses() == null) {
-            throw new IllegalStateException("forNewUser fits a new user's factors and bias, which only the dot-product model"
-                    + " (EmbeddingDotBias, collabLearner) has; this recommender's model is " + model.getClass().getSimpleName()
-                    + ". Retrain with the new user's ratings, or use a collabLearner model for cold start.");
+            throw new IllegalStateException(
+                    "forNewUser fits a new user's factors and bias, which only the dot-product model"
+                            + " (EmbeddingDotBias, collabLearner) has; this recommender's model is "
+                            + model.getClass().getSimpleName()
+                            + ". Retrain with the new user's ratings, or use a collabLearner model for cold start.");
         }
         return ColdStart.forNewUser(d, ratings, k);
     }
@@ -247,7 +263,7 @@ public final class Recommender {
         float[] out = forward().predict(ui, ii);
         DoubleColumn predicted = DoubleColumn.create("predicted", n);
         for (int r = 0; r < n; r++) {
-            predicted.set(r, Double.parseDouble(Float.toString(out[r])));   // the float's digits, not its binary tail
+            predicted.set(r, Double.parseDouble(Float.toString(out[r]))); // the float's digits, not its binary tail
         }
         Table result = pairs.copy();
         if (result.containsColumn("predicted")) {
@@ -330,8 +346,15 @@ public final class Recommender {
                 ? String.format(Locale.ROOT, "EmbeddingDotBias: %d factors, ", dot.factors())
                 : model.getClass().getSimpleName() + ": ";
         YRange range = dot != null ? dot.yRange() : model instanceof TabularModel nn ? nn.yRange() : null;
-        return String.format(Locale.ROOT, "Recommender(%s%,d %ss x %,d %ss, y range %s; %,d rated pairs excluded)",
-                what, users.size() - 1, users.name(), items.size() - 1, items.name(),
-                range == null ? "none" : range.toString(), rated.pairs());
+        return String.format(
+                Locale.ROOT,
+                "Recommender(%s%,d %ss x %,d %ss, y range %s; %,d rated pairs excluded)",
+                what,
+                users.size() - 1,
+                users.name(),
+                items.size() - 1,
+                items.name(),
+                range == null ? "none" : range.toString(),
+                rated.pairs());
     }
 }

@@ -8,7 +8,6 @@ import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.EmbeddingNN;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.model.YRange;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -81,8 +80,16 @@ final class SavedModel {
             putRange(p, dot.yRange());
         } else if (model instanceof EmbeddingNN nn && model.getClass() == EmbeddingNN.class) {
             p.setProperty("model", "EmbeddingNN");
-            p.setProperty("embSzs", String.join(",", nn.embSzs().stream().map(e -> e.n() + "x" + e.f()).toList()));
-            p.setProperty("hidden", String.join(",", Arrays.stream(nn.hidden()).mapToObj(String::valueOf).toList()));
+            p.setProperty(
+                    "embSzs",
+                    String.join(
+                            ",",
+                            nn.embSzs().stream().map(e -> e.n() + "x" + e.f()).toList()));
+            p.setProperty(
+                    "hidden",
+                    String.join(
+                            ",",
+                            Arrays.stream(nn.hidden()).mapToObj(String::valueOf).toList()));
             putRange(p, nn.yRange());
         } else {
             p.setProperty("model", model.getClass().getName());
@@ -105,7 +112,8 @@ final class SavedModel {
         return folder(dir).read(version -> readVersion(version, factory));
     }
 
-    private static Loaded readVersion(Path folder, BiFunction<Vocab, Vocab, ? extends Module> factory) throws IOException {
+    private static Loaded readVersion(Path folder, BiFunction<Vocab, Vocab, ? extends Module> factory)
+            throws IOException {
         Path propsFile = folder.resolve("model.properties");
         Properties p = new Properties();
         try {
@@ -115,7 +123,8 @@ final class SavedModel {
         }
         String kind = p.getProperty("model");
         if (kind == null) {
-            throw new IOException(propsFile + " has no 'model' (which model was saved): the file is damaged. Save the model again.");
+            throw new IOException(
+                    propsFile + " has no 'model' (which model was saved): the file is damaged. Save the model again.");
         }
         Vocab users = vocab(folder.resolve("users.txt"), p.getProperty("userName", "user"));
         Vocab items = vocab(folder.resolve("items.txt"), p.getProperty("itemName", "title"));
@@ -126,54 +135,81 @@ final class SavedModel {
             if (!Files.isRegularFile(folder.resolve("model.params"))) {
                 throw new NoSuchFileException(folder.resolve("model.params").toString());
             }
-            throw new IOException("The files in " + folder + " disagree: users.txt lists " + (users.size() - 1) + " "
-                    + users.name() + "s and items.txt " + (items.size() - 1) + " " + items.name() + "s for " + kind
-                    + " (" + sizes(p) + "), but model.params does not hold those sizes or is damaged: " + e.getMessage(), e);
+            throw new IOException(
+                    "The files in " + folder + " disagree: users.txt lists " + (users.size() - 1) + " "
+                            + users.name() + "s and items.txt " + (items.size() - 1) + " " + items.name() + "s for "
+                            + kind
+                            + " (" + sizes(p) + "), but model.params does not hold those sizes or is damaged: "
+                            + e.getMessage(),
+                    e);
         }
         return new Loaded(model, users, items);
     }
 
-    private static Module build(String kind, Properties p, Path propsFile, Vocab users, Vocab items,
-            BiFunction<Vocab, Vocab, ? extends Module> factory) throws IOException {
+    private static Module build(
+            String kind,
+            Properties p,
+            Path propsFile,
+            Vocab users,
+            Vocab items,
+            BiFunction<Vocab, Vocab, ? extends Module> factory)
+            throws IOException {
         switch (kind) {
             case "EmbeddingDotBias" -> {
                 int factors = whole(p, "factors", propsFile);
                 long[] sizes = {users.size(), factors, items.size(), factors, users.size(), 1, items.size(), 1};
-                DeclaredSizes.requireFits(sizes, "factors=" + factors + " with " + users.size() + " " + users.name() + "s and "
-                        + items.size() + " " + items.name() + "s", propsFile);
+                DeclaredSizes.requireFits(
+                        sizes,
+                        "factors=" + factors + " with " + users.size() + " " + users.name() + "s and " + items.size()
+                                + " " + items.name() + "s",
+                        propsFile);
                 return EmbeddingDotBias.fromClasses(factors, users, items, range(p, propsFile));
             }
             case "EmbeddingNN" -> {
                 List<EmbSz> embSzs = new ArrayList<>();
                 for (String e : list(p, "embSzs", propsFile)) {
                     String[] nf = e.split("x", -1);
-                    embSzs.add(new EmbSz(whole(nf[0], "embSzs", propsFile), whole(nf.length == 2 ? nf[1] : "", "embSzs", propsFile)));
+                    embSzs.add(new EmbSz(
+                            whole(nf[0], "embSzs", propsFile),
+                            whole(nf.length == 2 ? nf[1] : "", "embSzs", propsFile)));
                 }
                 List<String> hs = list(p, "hidden", propsFile);
                 int[] hidden = new int[hs.size()];
                 for (int h = 0; h < hidden.length; h++) {
                     hidden[h] = whole(hs.get(h), "hidden", propsFile);
                 }
-                if (embSzs.size() < 2 || embSzs.get(0).n() != users.size() || embSzs.get(1).n() != items.size()) {
-                    throw new IOException(propsFile + " has embSzs=" + p.getProperty("embSzs") + ", which does not start with the "
-                            + users.size() + " users and " + items.size() + " items of users.txt and items.txt: the files are"
-                            + " from different saves. Save the model again.");
+                if (embSzs.size() < 2
+                        || embSzs.get(0).n() != users.size()
+                        || embSzs.get(1).n() != items.size()) {
+                    throw new IOException(
+                            propsFile + " has embSzs=" + p.getProperty("embSzs") + ", which does not start with the "
+                                    + users.size() + " users and " + items.size()
+                                    + " items of users.txt and items.txt: the files are"
+                                    + " from different saves. Save the model again.");
                 }
-                DeclaredSizes.requireFits(DeclaredSizes.nn(embSzs, hidden), "embSzs=" + p.getProperty("embSzs") + " and hidden=" + p.getProperty("hidden"), propsFile);
+                DeclaredSizes.requireFits(
+                        DeclaredSizes.nn(embSzs, hidden),
+                        "embSzs=" + p.getProperty("embSzs") + " and hidden=" + p.getProperty("hidden"),
+                        propsFile);
                 return new EmbeddingNN(embSzs, hidden, range(p, propsFile));
             }
             default -> {
                 String saved = RENAMED.getOrDefault(simpleName(kind), simpleName(kind));
                 if (factory == null) {
-                    throw new IOException(propsFile + " says model=" + kind + ", your own model: load it with"
-                            + " Recommender.load(dir, (users, items) -> " + (saved.equals("TabularModel") ? "TabularModel.withSide(side, layers, yRange)"
-                            : "new " + saved + "(...)") + "), building it with the sizes it was trained with; its parameters are then read from model.params.");
+                    throw new IOException(
+                            propsFile + " says model=" + kind + ", your own model: load it with"
+                                    + " Recommender.load(dir, (users, items) -> "
+                                    + (saved.equals("TabularModel")
+                                            ? "TabularModel.withSide(side, layers, yRange)"
+                                            : "new " + saved + "(...)")
+                                    + "), building it with the sizes it was trained with; its parameters are then read from model.params.");
                 }
                 Module m = factory.apply(users, items);
                 // simple names: a class declared in a notebook has a different full name in a program
                 if (m == null || !simpleName(m.getClass().getName()).equals(saved)) {
                     throw new IOException(propsFile + " says model=" + kind + ", but the factory built "
-                            + (m == null ? "null" : m.getClass().getName()) + ": give a factory that builds the saved model's class.");
+                            + (m == null ? "null" : m.getClass().getName())
+                            + ": give a factory that builds the saved model's class.");
                 }
                 return m;
             }
@@ -208,7 +244,8 @@ final class SavedModel {
     private static List<String> list(Properties p, String key, Path file) throws IOException {
         String v = p.getProperty(key);
         if (v == null || v.isBlank()) {
-            throw new IOException(file + " has no '" + key + "': the file is damaged or incomplete. Save the model again.");
+            throw new IOException(
+                    file + " has no '" + key + "': the file is damaged or incomplete. Save the model again.");
         }
         return Arrays.stream(v.split(",")).map(String::strip).toList();
     }
@@ -216,7 +253,8 @@ final class SavedModel {
     private static int whole(Properties p, String key, Path file) throws IOException {
         double v = number(p, key, file);
         if (v < 1 || v != Math.rint(v) || v > Integer.MAX_VALUE) {
-            throw new IOException(file + " has " + key + "=" + p.getProperty(key) + "; it must be a whole number of at least 1.");
+            throw new IOException(
+                    file + " has " + key + "=" + p.getProperty(key) + "; it must be a whole number of at least 1.");
         }
         return (int) v;
     }
@@ -230,7 +268,8 @@ final class SavedModel {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IOException(file + " has '" + v + "' in " + key + "; sizes are whole numbers of at least 1: the file is damaged. Save the model again.");
+        throw new IOException(file + " has '" + v + "' in " + key
+                + "; sizes are whole numbers of at least 1: the file is damaged. Save the model again.");
     }
 
     private static Vocab vocab(Path file, String name) throws IOException {
@@ -259,12 +298,17 @@ final class SavedModel {
             throw IoErrors.named(e, "read " + file, "check the disk and the file's permissions, then load again");
         }
         if (bytes.length > limit) {
-            throw new IOException(file + " holds more than " + limit + " bytes, more than such a file can: it is not one"
-                    + " this library saved. Save the model again.");
+            throw new IOException(
+                    file + " holds more than " + limit + " bytes, more than such a file can: it is not one"
+                            + " this library saved. Save the model again.");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new IOException(file + " is damaged: it is not UTF-8 text (" + e + "). Save the model again.", e);
         }
@@ -273,12 +317,16 @@ final class SavedModel {
     private static double number(Properties p, String key, Path file) throws IOException {
         String v = p.getProperty(key);
         if (v == null) {
-            throw new IOException(file + " has no '" + key + "': the file is damaged or incomplete. Save the model again.");
+            throw new IOException(
+                    file + " has no '" + key + "': the file is damaged or incomplete. Save the model again.");
         }
         try {
             return Double.parseDouble(v.strip());
         } catch (NumberFormatException e) {
-            throw new IOException(file + " has " + key + "=" + v + ", which is not a number: the file is damaged. Save the model again.", e);
+            throw new IOException(
+                    file + " has " + key + "=" + v
+                            + ", which is not a number: the file is damaged. Save the model again.",
+                    e);
         }
     }
 
@@ -301,8 +349,9 @@ final class SavedModel {
     private static void checkLines(Vocab v) {
         for (String s : v) {
             if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-                throw new IllegalArgumentException("The " + v.name() + " '" + s.replace("\n", "\\n").replace("\r", "\\r")
-                        + "' holds a line break; the saved vocabularies are one value per line, so it cannot be saved.");
+                throw new IllegalArgumentException(
+                        "The " + v.name() + " '" + s.replace("\n", "\\n").replace("\r", "\\r")
+                                + "' holds a line break; the saved vocabularies are one value per line, so it cannot be saved.");
             }
         }
     }

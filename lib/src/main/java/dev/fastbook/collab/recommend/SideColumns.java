@@ -29,10 +29,12 @@ final class SideColumns {
     void append(NDList parts, NDArray users, NDArray items) {
         NDManager m = users.getManager();
         if (userWidth > 0) {
-            parts.add(m.create(userFlat, new Shape(userFlat.length / userWidth, userWidth)).get(users));
+            parts.add(m.create(userFlat, new Shape(userFlat.length / userWidth, userWidth))
+                    .get(users));
         }
         if (itemWidth > 0) {
-            parts.add(m.create(itemFlat, new Shape(itemFlat.length / itemWidth, itemWidth)).get(items));
+            parts.add(m.create(itemFlat, new Shape(itemFlat.length / itemWidth, itemWidth))
+                    .get(items));
         }
     }
 

@@ -11,7 +11,6 @@ import dev.fastbook.collab.model.EmbeddingNN;
 import dev.fastbook.collab.model.Linear;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.model.Sequential;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +43,9 @@ final class SplitFirstLayer implements ForwardScorer.Pairs, AutoCloseable {
         Linear first = null;
         for (Block layer : nn.layers.getChildren().values()) {
             if (first == null) {
-                List<Block> parts = layer instanceof Sequential s ? new ArrayList<>(s.getChildren().values()) : List.of(layer);
+                List<Block> parts = layer instanceof Sequential s
+                        ? new ArrayList<>(s.getChildren().values())
+                        : List.of(layer);
                 if (parts.isEmpty() || !(parts.get(0) instanceof Linear lin)) {
                     return null;
                 }
@@ -109,7 +110,9 @@ final class SplitFirstLayer implements ForwardScorer.Pairs, AutoCloseable {
     }
 
     private static NDArray rows(NDArray indices, NDArray table) {
-        return indices.getNDArrayInternal().embedding(indices, table, SparseFormat.DENSE).singletonOrThrow();
+        return indices.getNDArrayInternal()
+                .embedding(indices, table, SparseFormat.DENSE)
+                .singletonOrThrow();
     }
 
     @Override

@@ -3,15 +3,14 @@ package dev.fastbook.collab.recommend;
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.display.Display;
 import dev.fastbook.collab.display.Displayable;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * Every user's best unrated items, as {@link Recommender#topK(int)} computed them: one user's list
@@ -48,7 +47,8 @@ public final class TopK implements Displayable {
         int k = lists.k();
         List<Recommendation> out = new ArrayList<>(lists.counts()[r]);
         for (int j = 0; j < lists.counts()[r]; j++) {
-            out.add(new Recommendation(items.get(lists.best()[r * k + j]), scorer.predicted(lists.scores()[r * k + j])));
+            out.add(new Recommendation(
+                    items.get(lists.best()[r * k + j]), scorer.predicted(lists.scores()[r * k + j])));
         }
         return out;
     }
@@ -107,9 +107,16 @@ public final class TopK implements Displayable {
         for (int count : rows.counts()) {
             rowsInAll += count;
         }
-        preview.setName(String.format(Locale.ROOT, "the best %d of %d %ss for the first %d of %,d %ss"
-                        + " (head(n) or toTable() for all %,d rows)",
-                shownItems, k(), items.name(), shownUsers, users(), users.name(), rowsInAll));
+        preview.setName(String.format(
+                Locale.ROOT,
+                "the best %d of %d %ss for the first %d of %,d %ss" + " (head(n) or toTable() for all %,d rows)",
+                shownItems,
+                k(),
+                items.name(),
+                shownUsers,
+                users(),
+                users.name(),
+                rowsInAll));
         Map<String, String> bundle = new java.util.LinkedHashMap<>(Display.bundle(preview));
         bundle.put("text/plain", toString());
         return bundle;
@@ -118,16 +125,29 @@ public final class TopK implements Displayable {
     /** A summary and the first three users' lists (their first three items each). */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "TopK: the %d best %s for each of %,d %ss (%s)%n",
-                k(), items.name(), users(), users.name(),
-                excludedPairs == 0 ? "no rated pairs excluded" : String.format(Locale.ROOT, "%,d rated pairs excluded", excludedPairs)));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "TopK: the %d best %s for each of %,d %ss (%s)%n",
+                k(),
+                items.name(),
+                users(),
+                users.name(),
+                excludedPairs == 0
+                        ? "no rated pairs excluded"
+                        : String.format(Locale.ROOT, "%,d rated pairs excluded", excludedPairs)));
         int shown = Math.min(3, users());
         for (int r = 0; r < shown; r++) {
             List<Recommendation> recs = forRow(r);
-            sb.append("  ").append(users.name()).append(' ').append(users.get(r + 1)).append(": ");
+            sb.append("  ")
+                    .append(users.name())
+                    .append(' ')
+                    .append(users.get(r + 1))
+                    .append(": ");
             for (int j = 0; j < Math.min(3, recs.size()); j++) {
-                sb.append(j > 0 ? ", " : "").append(recs.get(j).item())
-                        .append(String.format(Locale.ROOT, " (%.2f)", recs.get(j).predicted()));
+                sb.append(j > 0 ? ", " : "")
+                        .append(recs.get(j).item())
+                        .append(String.format(
+                                Locale.ROOT, " (%.2f)", recs.get(j).predicted()));
             }
             if (recs.size() > 3) {
                 sb.append(", ... ").append(recs.size() - 3).append(" more");
@@ -135,8 +155,11 @@ public final class TopK implements Displayable {
             sb.append('\n');
         }
         if (users() > shown) {
-            sb.append(String.format(Locale.ROOT, "  ... %,d more %ss: forUser(id) for one, head(n) or toTable() as a table%n",
-                    users() - shown, users.name()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  ... %,d more %ss: forUser(id) for one, head(n) or toTable() as a table%n",
+                    users() - shown,
+                    users.name()));
         }
         return sb.toString().stripTrailing();
     }

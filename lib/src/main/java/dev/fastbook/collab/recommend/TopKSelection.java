@@ -34,8 +34,9 @@ public final class TopKSelection {
         int kk = Math.max(0, Math.min(k, scorer.items() - 1));
         int m = users.length;
         if ((long) m * kk > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("topK(" + k + ") for " + m + " users would keep " + (long) m * kk
-                    + " recommendations, more than fit in memory at once: ask for fewer, or use recommend(user, k) per user.");
+            throw new IllegalArgumentException(
+                    "topK(" + k + ") for " + m + " users would keep " + (long) m * kk
+                            + " recommendations, more than fit in memory at once: ask for fewer, or use recommend(user, k) per user.");
         }
         int[] best = new int[m * kk];
         float[] scores = new float[m * kk];

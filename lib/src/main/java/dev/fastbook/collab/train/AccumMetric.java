@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fastbook.collab.core.Tensors;
-
 import java.util.Arrays;
 import java.util.function.ToDoubleBiFunction;
 
@@ -22,9 +21,15 @@ final class AccumMetric implements Metric {
         this.lower = lower;
     }
 
-    @Override public String name() { return name; }
+    @Override
+    public String name() {
+        return name;
+    }
 
-    @Override public boolean lowerIsBetter() { return lower; }
+    @Override
+    public boolean lowerIsBetter() {
+        return lower;
+    }
 
     @Override
     public void reset() {
@@ -58,5 +63,8 @@ final class AccumMetric implements Metric {
         }
     }
 
-    @Override public String toString() { return name; }
+    @Override
+    public String toString() {
+        return name;
+    }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.model.Parameters;
-
 import java.util.ArrayList;
 import java.util.List;
 

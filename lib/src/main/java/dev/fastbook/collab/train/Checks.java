@@ -23,8 +23,8 @@ final class Checks {
                         + " Lower wd below 1/" + lrName + " = " + fmt(1 / lr)
                         + " (fastai's default is 0.01; the chapter uses 0.1).");
             }
-            throw new IllegalArgumentException(lrName + " " + fmt(lr) + " with wd " + fmt(wd) + why
-                    + " Lower " + lrName + " below 1/wd = " + fmt(1 / wd) + " (lrFind() suggests one).");
+            throw new IllegalArgumentException(lrName + " " + fmt(lr) + " with wd " + fmt(wd) + why + " Lower " + lrName
+                    + " below 1/wd = " + fmt(1 / wd) + " (lrFind() suggests one).");
         }
     }
 
@@ -38,7 +38,9 @@ final class Checks {
         }
         if (lr <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + fmt(lr) + ": "
-                    + (lr == 0 ? "at 0 nothing is learnt." : "a negative rate climbs the loss instead of descending it.")
+                    + (lr == 0
+                            ? "at 0 nothing is learnt."
+                            : "a negative rate climbs the loss instead of descending it.")
                     + hint);
         }
         if (lr > Learner.MAX_LR) {
@@ -50,7 +52,9 @@ final class Checks {
     static void wd(double wd) {
         if (!Double.isFinite(wd) || wd < 0) {
             throw new IllegalArgumentException("wd must be a finite number of 0 or more, got " + fmt(wd)
-                    + (wd < 0 ? ": a negative weight decay grows the weights every step instead of shrinking them." : ".")
+                    + (wd < 0
+                            ? ": a negative weight decay grows the weights every step instead of shrinking them."
+                            : ".")
                     + " fastai's default is 0.01; the chapter uses 0.1.");
         }
     }
@@ -77,12 +81,14 @@ final class Checks {
                         + ": give each metric a name, e.g. Metric.of(\"mae\", ...).");
             }
             if (TABLE_COLUMNS.contains(m.name())) {
-                throw new IllegalArgumentException("metrics[" + i + "] is named '" + m.name() + "', a column the results"
-                        + " table already has " + TABLE_COLUMNS + ": give it another name, e.g. '" + m.name() + "_2'.");
+                throw new IllegalArgumentException(
+                        "metrics[" + i + "] is named '" + m.name() + "', a column the results" + " table already has "
+                                + TABLE_COLUMNS + ": give it another name, e.g. '" + m.name() + "_2'.");
             }
             if (!seen.add(m.name())) {
-                throw new IllegalArgumentException("metrics[" + i + "] is named '" + m.name() + "' like an earlier metric:"
-                        + " each is a column of the results table, so give each its own name.");
+                throw new IllegalArgumentException(
+                        "metrics[" + i + "] is named '" + m.name() + "' like an earlier metric:"
+                                + " each is a column of the results table, so give each its own name.");
             }
         }
         return java.util.List.copyOf(metrics);

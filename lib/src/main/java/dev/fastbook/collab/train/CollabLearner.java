@@ -1,12 +1,11 @@
 package dev.fastbook.collab.train;
 
-import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.core.Vocab;
+import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbSz;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.EmbeddingNN;
 import dev.fastbook.collab.model.YRange;
-
 import java.util.List;
 
 /**
@@ -22,8 +21,8 @@ public final class CollabLearner {
     private CollabLearner() {}
 
     /** {@code collab_learner(dls, n_factors, y_range)}; {@code yRange} may be null (no squashing). */
-    public static Learner<CollabDataLoaders, EmbeddingDotBias> collabLearner(CollabDataLoaders dls, int nFactors,
-            YRange yRange) {
+    public static Learner<CollabDataLoaders, EmbeddingDotBias> collabLearner(
+            CollabDataLoaders dls, int nFactors, YRange yRange) {
         checkRange(dls, yRange);
         Vocab users = dls.users();
         Vocab items = dls.items();
@@ -41,13 +40,14 @@ public final class CollabLearner {
     }
 
     /** {@code collab_learner(dls, use_nn=True, layers=..., y_range=...)}: sizes from {@code get_emb_sz}. */
-    public static Learner<CollabDataLoaders, EmbeddingNN> collabLearnerNn(CollabDataLoaders dls, int[] layers, YRange yRange) {
+    public static Learner<CollabDataLoaders, EmbeddingNN> collabLearnerNn(
+            CollabDataLoaders dls, int[] layers, YRange yRange) {
         return collabLearnerNn(dls, getEmbSz(dls), layers, yRange);
     }
 
     /** As above with explicit embedding sizes ({@code emb_szs}). */
-    public static Learner<CollabDataLoaders, EmbeddingNN> collabLearnerNn(CollabDataLoaders dls, List<EmbSz> embSzs,
-            int[] layers, YRange yRange) {
+    public static Learner<CollabDataLoaders, EmbeddingNN> collabLearnerNn(
+            CollabDataLoaders dls, List<EmbSz> embSzs, int[] layers, YRange yRange) {
         checkRange(dls, yRange);
         if (layers == null || layers.length == 0) {
             throw new IllegalArgumentException("use_nn needs hidden layer sizes, e.g. new int[] {100, 50}");

@@ -54,7 +54,8 @@ public class EarlyStoppingCallback extends TrackerCallback {
             stoppedAt = learn.epoch();
             if (!learn.isQuiet()) {
                 System.out.println("No improvement since epoch " + (learn.epoch() - wait)
-                        + (nanEpoch >= 0 ? " (" + monitor() + " was NaN at epoch " + nanEpoch + ")" : "") + ": early stopping");
+                        + (nanEpoch >= 0 ? " (" + monitor() + " was NaN at epoch " + nanEpoch + ")" : "")
+                        + ": early stopping");
             }
             throw new CancelFitException();
         }

@@ -55,8 +55,8 @@ final class FusedChoice {
             return "the loss is " + learn.lossFunc() + ", not Loss.mse()";
         }
         if (!(learn.dls().train() instanceof TabDataLoader)) {
-            return "the training batches come from " + learn.dls().train().getClass().getSimpleName()
-                    + ", not a TabDataLoader";
+            return "the training batches come from "
+                    + learn.dls().train().getClass().getSimpleName() + ", not a TabDataLoader";
         }
         if (lazy) {
             return "lazyUpdates(true) is on";
@@ -65,7 +65,8 @@ final class FusedChoice {
         for (var p : learn.model().parameters()) {
             NDArray a = p.array();
             weights += a.size();
-            if (!p.parameter().requiresGradient() || a.getDataType() != DataType.FLOAT32
+            if (!p.parameter().requiresGradient()
+                    || a.getDataType() != DataType.FLOAT32
                     || !"cpu".equals(a.getDevice().getDeviceType())) {
                 return "parameter " + p.name() + " is frozen or not float32 on the CPU";
             }

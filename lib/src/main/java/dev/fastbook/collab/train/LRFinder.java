@@ -1,8 +1,7 @@
 package dev.fastbook.collab.train;
 
-import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.model.Module;
-
+import dev.fastbook.collab.train.optim.Adam;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,10 +1,12 @@
 package dev.fastbook.collab.train;
 
+import static dev.fastbook.collab.train.Checks.fmt;
+
 import ai.djl.ndarray.NDArray;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.DataLoaders;
 import dev.fastbook.collab.data.DataLoader;
+import dev.fastbook.collab.data.DataLoaders;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.train.optim.SparseGradients;
@@ -14,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
-
-import static dev.fastbook.collab.train.Checks.fmt;
 
 /**
  * fastai's {@code Learner}: DataLoaders, a model and a loss, trained with fastai's Adam by one loop
@@ -191,43 +191,71 @@ public class Learner<D extends DataLoaders, M extends Module> {
 
     // ---- what a callback reads (and, for lr and mom, sets) during a fit ------------------
 
-    public int epoch() { return loop.epoch; }
+    public int epoch() {
+        return loop.epoch;
+    }
 
-    public int nEpoch() { return loop.nEpoch; }
+    public int nEpoch() {
+        return loop.nEpoch;
+    }
 
     /** The batch's index in its loader (training or validation). */
-    public int iter() { return loop.iter; }
+    public int iter() {
+        return loop.iter;
+    }
 
     /** Batches in the loader being run. */
-    public int nIter() { return loop.nIter; }
+    public int nIter() {
+        return loop.nIter;
+    }
 
     /** Whether the loop is in a training batch (false in validation). */
-    public boolean training() { return loop.training; }
+    public boolean training() {
+        return loop.training;
+    }
 
     /** How far through the fit's training batches, in [0, 1). */
-    public double pctTrain() { return loop.pctTrain; }
+    public double pctTrain() {
+        return loop.pctTrain;
+    }
 
     /** The learning rate this training batch's step uses. */
-    public double lr() { return loop.lr; }
+    public double lr() {
+        return loop.lr;
+    }
 
-    public double mom() { return loop.mom; }
+    public double mom() {
+        return loop.mom;
+    }
 
     /** The weight decay of the running fit, else the default one. */
-    public double wd() { return loop.running != null ? loop.wd : wd; }
+    public double wd() {
+        return loop.running != null ? loop.wd : wd;
+    }
 
     /** For a callback's {@code beforeBatch}: the learning rate of this batch's step. */
-    public void setLr(double lr) { loop.lr = lr; }
+    public void setLr(double lr) {
+        loop.lr = lr;
+    }
 
-    public void setMom(double mom) { loop.mom = mom; }
+    public void setMom(double mom) {
+        loop.mom = mom;
+    }
 
     /** The batch being run ({@code x}, {@code y}); its arrays are freed after {@code afterBatch}. */
-    public Batch batch() { return loop.batch; }
+    public Batch batch() {
+        return loop.batch;
+    }
 
     /** The model's output for the batch, from {@code afterPred}. */
-    public NDArray pred() { return loop.pred; }
+    public NDArray pred() {
+        return loop.pred;
+    }
 
     /** The batch's loss, from {@code afterLoss}. */
-    public double loss() { return loop.lossValue; }
+    public double loss() {
+        return loop.lossValue;
+    }
 
     // ---- fitting -------------------------------------------------------------------------
 
@@ -252,8 +280,8 @@ public class Learner<D extends DataLoaders, M extends Module> {
         fitWith(epochs, wd, "lr " + fmt(lr), lr, 0.9, extra);
     }
 
-    private void fitWith(int epochs, double wd, String setting, double lr0, double mom0, Callback[] extra,
-            Callback... schedule) {
+    private void fitWith(
+            int epochs, double wd, String setting, double lr0, double mom0, Callback[] extra, Callback... schedule) {
         List<Callback> all = new ArrayList<>(List.of(schedule));
         all.add(recorder);
         if (!quiet) {
@@ -274,8 +302,11 @@ public class Learner<D extends DataLoaders, M extends Module> {
         try {
             boolean completed = loop.fit(epochs, wd, setting, lr0, mom0, all.toArray(Callback[]::new), false);
             ResultsTable t = recorder.results();
-            lastFit = (completed ? "fit " + epochs + " epochs" : "fit stopped by a callback after " + t.size() + " of "
-                    + epochs + " epochs") + at + (t.size() > 0 ? ", valid_loss " + fmt(t.finalValidLoss()) : "");
+            lastFit = (completed
+                            ? "fit " + epochs + " epochs"
+                            : "fit stopped by a callback after " + t.size() + " of " + epochs + " epochs")
+                    + at
+                    + (t.size() > 0 ? ", valid_loss " + fmt(t.finalValidLoss()) : "");
         } catch (TrainingDivergedException d) {
             lastFit = "fit" + at + " diverged in epoch " + (d.epoch() + 1) + "; weights kept from before that batch";
             throw d;
@@ -313,7 +344,14 @@ public class Learner<D extends DataLoaders, M extends Module> {
         int nb = dls.train().size();
         try {
             // As fastai: as many passes over the training loader as numIt needs, each reshuffled.
-            loop.fit((numIt + nb - 1) / nb, wd, "lrFind's endLr " + fmt(endLr), startLr, 0.9, new Callback[] {finder}, true);
+            loop.fit(
+                    (numIt + nb - 1) / nb,
+                    wd,
+                    "lrFind's endLr " + fmt(endLr),
+                    startLr,
+                    0.9,
+                    new Callback[] {finder},
+                    true);
         } catch (TrainingDivergedException diverged) {
             // the end of the search: the learning rate is past anything usable
         }
@@ -336,16 +374,22 @@ public class Learner<D extends DataLoaders, M extends Module> {
     }
 
     // For Divergence's messages.
-    boolean inLrFind() { return loop.finding; }
+    boolean inLrFind() {
+        return loop.finding;
+    }
 
-    String lrSetting() { return loop.lrSetting; }
+    String lrSetting() {
+        return loop.lrSetting;
+    }
 
     /** What a jshell user wants to know at a glance. */
     @Override
     public String toString() {
         String lossName = loss.getClass().isHidden() || loss.getClass().isSynthetic() ? "custom loss" : loss.toString();
         return "Learner(model: " + model.getClass().getSimpleName() + ", data: " + dls + ", loss: " + lossName
-                + (metrics.isEmpty() ? "" : ", metrics: " + metrics.stream().map(Metric::name).toList())
+                + (metrics.isEmpty()
+                        ? ""
+                        : ", metrics: " + metrics.stream().map(Metric::name).toList())
                 + ", wd: " + fmt(wd) + ", epochs trained: " + epochsTrained + ", last fit: " + lastFit + ")";
     }
 }

@@ -2,7 +2,6 @@ package dev.fastbook.collab.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-
 import java.util.function.DoubleUnaryOperator;
 
 /** The mean of a function of (prediction - target) per row, then a last transform (sqrt for rmse). */
@@ -18,7 +17,10 @@ final class MeanMetric implements Metric {
         this.last = last;
     }
 
-    @Override public String name() { return name; }
+    @Override
+    public String name() {
+        return name;
+    }
 
     @Override
     public void reset() {
@@ -42,7 +44,10 @@ final class MeanMetric implements Metric {
         return n == 0 ? Double.NaN : last.applyAsDouble(sum / n);
     }
 
-    @Override public String toString() { return name; }
+    @Override
+    public String toString() {
+        return name;
+    }
 
     static float[] flat(NDArray a) {
         return (a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false)).toFloatArray();

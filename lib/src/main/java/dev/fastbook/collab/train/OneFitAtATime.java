@@ -32,10 +32,11 @@ final class OneFitAtATime {
         if (other == null || other.learner() == learn && other.thread() == Thread.currentThread()) {
             return; // free, or the same learner's own nested call, e.g. from one of its callbacks
         }
-        throw new IllegalStateException("Cannot start " + what + ": another Learner is fitting in this JVM (in thread '"
-                + other.thread().getName() + "'). Fits run one at a time: the PyTorch engine"
-                + " collects gradients for one training at a time, and all models share the random generator that"
-                + " Tensors.seed sets. Wait until that fit ends (run the fits one after another), or train in separate JVMs.");
+        throw new IllegalStateException(
+                "Cannot start " + what + ": another Learner is fitting in this JVM (in thread '"
+                        + other.thread().getName() + "'). Fits run one at a time: the PyTorch engine"
+                        + " collects gradients for one training at a time, and all models share the random generator that"
+                        + " Tensors.seed sets. Wait until that fit ends (run the fits one after another), or train in separate JVMs.");
     }
 
     static void exit() {

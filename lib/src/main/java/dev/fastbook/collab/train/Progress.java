@@ -3,7 +3,6 @@ package dev.fastbook.collab.train;
 import dev.fastbook.collab.display.Display;
 import dev.fastbook.collab.display.Displayable;
 import dev.fastbook.collab.display.LiveDisplay;
-
 import java.util.Map;
 
 /**
@@ -73,8 +72,11 @@ abstract class Progress implements Callback {
             int batch = learn.iter(), batches = learn.nIter();
             double elapsed = (now - epochStart) / 1e9;
             double left = batch == 0 ? 0 : elapsed / (batch + 1) * (batches - batch - 1);
-            String inner = bar(batch + 1, batches, ResultsTable.time(elapsed) + "&lt;" + ResultsTable.time(left)
-                    + " " + ResultsTable.fmt(learn.recorder().smoothLoss()));
+            String inner = bar(
+                    batch + 1,
+                    batches,
+                    ResultsTable.time(elapsed) + "&lt;" + ResultsTable.time(left) + " "
+                            + ResultsTable.fmt(learn.recorder().smoothLoss()));
             handle.update(view(bar(learn.epoch(), learn.nEpoch(), "") + "\n" + inner));
         }
 
@@ -97,9 +99,16 @@ abstract class Progress implements Callback {
 
         private static String bar(int done, int total, String detail) {
             double pct = total == 0 ? 100 : 100.0 * done / total;
-            return String.format(java.util.Locale.ROOT,
+            return String.format(
+                    java.util.Locale.ROOT,
                     "<div><progress value='%d' max='%d' style='width:300px;height:20px;vertical-align:middle;'></progress>"
-                            + " %.2f%% [%d/%d %s]</div>", done, total, pct, done, total, detail);
+                            + " %.2f%% [%d/%d %s]</div>",
+                    done,
+                    total,
+                    pct,
+                    done,
+                    total,
+                    detail);
         }
     }
 }

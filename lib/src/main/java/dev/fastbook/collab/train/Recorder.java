@@ -1,13 +1,12 @@
 package dev.fastbook.collab.train;
 
 import dev.fastbook.collab.display.Plots;
-import org.knowm.xchart.XYChart;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.knowm.xchart.XYChart;
 
 /**
  * fastai's {@code Recorder}, the callback every fit runs first: per training batch the learning
@@ -72,8 +71,12 @@ public final class Recorder implements Callback {
     @Override
     public void afterEpoch(Learner<?, ?> learn) {
         epoch(eval.validLoss());
-        results.add(new ResultsTable.Row(learn.epoch(), smoothLoss, eval.validLoss(),
-                (System.nanoTime() - epochStart) / 1e9, eval.metricValues()));
+        results.add(new ResultsTable.Row(
+                learn.epoch(),
+                smoothLoss,
+                eval.validLoss(),
+                (System.nanoTime() - epochStart) / 1e9,
+                eval.metricValues()));
     }
 
     void beginFit() {
@@ -129,7 +132,8 @@ public final class Recorder implements Callback {
 
     /** fastai's {@code plot_loss}: smoothed training loss per iteration and validation loss per epoch. */
     public XYChart plotLoss() {
-        return Plots.lossCurve(Arrays.copyOf(losses, batches),
+        return Plots.lossCurve(
+                Arrays.copyOf(losses, batches),
                 validIters.stream().mapToInt(Integer::intValue).toArray(),
                 validLosses.stream().mapToDouble(Double::doubleValue).toArray());
     }
@@ -140,14 +144,22 @@ public final class Recorder implements Callback {
         if (batches == 0) {
             return "Recorder: nothing recorded yet (fit first)";
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
                 "Recorder: %d batch%s, %d epoch%s; lr %.2e..%.2e; smoothed train loss %.4f -> %.4f",
-                batches, batches == 1 ? "" : "es", validLosses.size(), validLosses.size() == 1 ? "" : "s",
-                Arrays.stream(lrs, 0, batches).min().getAsDouble(), Arrays.stream(lrs, 0, batches).max().getAsDouble(),
-                losses[0], losses[batches - 1]));
+                batches,
+                batches == 1 ? "" : "es",
+                validLosses.size(),
+                validLosses.size() == 1 ? "" : "s",
+                Arrays.stream(lrs, 0, batches).min().getAsDouble(),
+                Arrays.stream(lrs, 0, batches).max().getAsDouble(),
+                losses[0],
+                losses[batches - 1]));
         if (!validLosses.isEmpty()) {
-            sb.append("; valid loss per epoch ").append(validLosses.stream()
-                    .map(v -> String.format(Locale.ROOT, "%.4f", v)).collect(Collectors.joining(", ")));
+            sb.append("; valid loss per epoch ")
+                    .append(validLosses.stream()
+                            .map(v -> String.format(Locale.ROOT, "%.4f", v))
+                            .collect(Collectors.joining(", ")));
         }
         return sb.toString();
     }

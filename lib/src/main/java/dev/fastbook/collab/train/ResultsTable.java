@@ -1,17 +1,16 @@
 package dev.fastbook.collab.train;
 
 import dev.fastbook.collab.display.Displayable;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * fastai's results table: {@code epoch | train_loss | valid_loss | <metrics> | time}, one row per
@@ -143,7 +142,8 @@ public final class ResultsTable implements Displayable {
 
     /** fastai's HTML layout, so notebooks look like the book's. */
     public String html() {
-        StringBuilder sb = new StringBuilder("<table border=\"1\" class=\"dataframe\">\n  <thead>\n    <tr style=\"text-align: left;\">\n");
+        StringBuilder sb = new StringBuilder(
+                "<table border=\"1\" class=\"dataframe\">\n  <thead>\n    <tr style=\"text-align: left;\">\n");
         for (String h : header()) {
             sb.append("      <th>").append(h).append("</th>\n");
         }
@@ -165,7 +165,9 @@ public final class ResultsTable implements Displayable {
         for (int i = 1; i < cells.size() - 1; i++) {
             sb.append(String.format("%-" + Math.max(12, names.get(i).length() + 2) + "s", cells.get(i)));
         }
-        return sb.append(String.format("%-8s", cells.get(cells.size() - 1))).toString().strip();
+        return sb.append(String.format("%-8s", cells.get(cells.size() - 1)))
+                .toString()
+                .strip();
     }
 
     String headerLine() {

@@ -79,9 +79,12 @@ public class SaveModelCallback extends TrackerCallback {
             try {
                 learn.model().checkSaved(fname);
             } catch (IOException e) {
-                throw new IllegalArgumentException("SaveModelCallback's fname " + fname + " exists and is not a saved copy of"
-                        + " this model's parameters (" + e.getMessage() + "); it would be overwritten. Choose another fname,"
-                        + " or delete the file if it is not needed.", e);
+                throw new IllegalArgumentException(
+                        "SaveModelCallback's fname " + fname + " exists and is not a saved copy of"
+                                + " this model's parameters (" + e.getMessage()
+                                + "); it would be overwritten. Choose another fname,"
+                                + " or delete the file if it is not needed.",
+                        e);
             }
         }
     }
@@ -106,8 +109,8 @@ public class SaveModelCallback extends TrackerCallback {
             try {
                 learn.model().save(fname);
             } catch (IOException e) {
-                throw new UncheckedIOException("SaveModelCallback could not save the best weights to " + fname + ": "
-                        + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "SaveModelCallback could not save the best weights to " + fname + ": " + e.getMessage(), e);
             }
         } else {
             weights = BufferSnapshot.weights(learn.model());
@@ -120,10 +123,12 @@ public class SaveModelCallback extends TrackerCallback {
     @Override
     public void afterFit(Learner<?, ?> learn) {
         if (bestEpoch < 0 && nanEpoch >= 0) {
-            System.out.println("SaveModelCallback kept no epoch: " + monitor() + " was NaN in every epoch from epoch " + nanEpoch
-                    + ", and a NaN is never an improvement. The model holds the last epoch's weights.");
+            System.out.println("SaveModelCallback kept no epoch: " + monitor() + " was NaN in every epoch from epoch "
+                    + nanEpoch + ", and a NaN is never an improvement. The model holds the last epoch's weights.");
         }
-        if (!restoreAtEnd || bestEpoch < 0 || bestEpoch == learn.results().last().epoch()) {
+        if (!restoreAtEnd
+                || bestEpoch < 0
+                || bestEpoch == learn.results().last().epoch()) {
             return; // nothing better than what the model holds now
         }
         restore(learn);
@@ -138,8 +143,9 @@ public class SaveModelCallback extends TrackerCallback {
             try {
                 learn.model().load(fname);
             } catch (IOException e) {
-                throw new UncheckedIOException("SaveModelCallback could not read the best weights back from " + fname
-                        + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "SaveModelCallback could not read the best weights back from " + fname + ": " + e.getMessage(),
+                        e);
             }
         } else {
             BufferSnapshot.restoreWeights(learn.model(), weights);

@@ -3,8 +3,6 @@ package dev.fastbook.collab.train;
 import dev.fastbook.collab.display.Display;
 import dev.fastbook.collab.display.Displayable;
 import dev.fastbook.collab.display.Plots;
-import org.knowm.xchart.XYChart;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -13,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.knowm.xchart.XYChart;
 
 /**
  * What {@code lr_find} found: the learning rate and smoothed loss of every batch tried, and
@@ -39,8 +38,8 @@ public final class SuggestedLRs implements Displayable {
      */
     SuggestedLRs(List<Double> allLrs, List<Double> allLosses, int numIt) {
         if (allLrs.size() != allLosses.size()) {
-            throw new IllegalArgumentException("need one loss per learning rate, got "
-                    + allLrs.size() + " learning rates and " + allLosses.size() + " losses");
+            throw new IllegalArgumentException("need one loss per learning rate, got " + allLrs.size()
+                    + " learning rates and " + allLosses.size() + " losses");
         }
         lrs = allLrs.stream().mapToDouble(Double::doubleValue).toArray();
         losses = allLosses.stream().mapToDouble(Double::doubleValue).toArray();
@@ -165,7 +164,8 @@ public final class SuggestedLRs implements Displayable {
     @Override
     public Map<String, String> mimeBundle() {
         String png = Base64.getEncoder().encodeToString(Plots.png(plot()));
-        return Displayable.htmlAndText("<pre>" + Display.escape(toString()) + "</pre><img src=\"data:image/png;base64," + png + "\"/>",
+        return Displayable.htmlAndText(
+                "<pre>" + Display.escape(toString()) + "</pre><img src=\"data:image/png;base64," + png + "\"/>",
                 toString());
     }
 }

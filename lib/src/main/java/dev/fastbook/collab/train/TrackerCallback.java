@@ -1,8 +1,8 @@
 package dev.fastbook.collab.train;
 
-import java.util.List;
-
 import static dev.fastbook.collab.train.Checks.fmt;
+
+import java.util.List;
 
 /**
  * fastai's {@code TrackerCallback}: follows one column of the results table ({@code monitor},
@@ -30,8 +30,9 @@ public abstract class TrackerCallback implements Callback {
             throw new IllegalArgumentException("minDelta must be 0 or more, got " + minDelta);
         }
         if (monitor == null || monitor.isBlank()) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + "'s monitor is " + (monitor == null ? "null" : "blank")
-                    + ": name a column of the results table, e.g. \"valid_loss\" (the default) or a metric's name.");
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + "'s monitor is " + (monitor == null ? "null" : "blank")
+                            + ": name a column of the results table, e.g. \"valid_loss\" (the default) or a metric's name.");
         }
         this.monitor = monitor;
         this.minDelta = minDelta;
@@ -60,9 +61,13 @@ public abstract class TrackerCallback implements Callback {
     @Override
     public void beforeFit(Learner<?, ?> learn) {
         check(learn);
-        lower = lowerIsBetter != null ? lowerIsBetter
-                : learn.metrics().stream().filter(m -> m.name().equals(monitor)).findFirst()
-                        .map(Metric::lowerIsBetter).orElse(true);
+        lower = lowerIsBetter != null
+                ? lowerIsBetter
+                : learn.metrics().stream()
+                        .filter(m -> m.name().equals(monitor))
+                        .findFirst()
+                        .map(Metric::lowerIsBetter)
+                        .orElse(true);
         best = lower ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         bestEpoch = -1;
         newBest = false;
@@ -71,12 +76,15 @@ public abstract class TrackerCallback implements Callback {
 
     // The learner calls this before a fit starts, so a misspelt column costs only the message.
     void check(Learner<?, ?> learn) {
-        List<String> columns = ResultsTable.columns(learn.metrics().stream().map(Metric::name).toList());
+        List<String> columns =
+                ResultsTable.columns(learn.metrics().stream().map(Metric::name).toList());
         if (!columns.contains(monitor)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " monitors " + monitor
                     + ", which is not a column of the results table: choose one of " + columns
-                    + (monitor.equals("rmse") || monitor.equals("mae") ? ", or add the metric: learn.metrics(Metric."
-                            + monitor + "())" : "") + ".");
+                    + (monitor.equals("rmse") || monitor.equals("mae")
+                            ? ", or add the metric: learn.metrics(Metric." + monitor + "())"
+                            : "")
+                    + ".");
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.fastbook.collab.train;
 
-import dev.fastbook.collab.train.optim.Adam;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
@@ -70,7 +69,8 @@ final class TrainLoop {
         }
     }
 
-    private boolean fitAlone(int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
+    private boolean fitAlone(
+            int epochs, double wd, String setting, double lr0, double mom0, Callback[] cbs, boolean lrFind) {
         learn.opt();
         fused = lrFind ? null : learn.fusedChoice.stepFor(cbs);
         if (rollback == null) {
@@ -99,7 +99,8 @@ final class TrainLoop {
     /** A validation pass on its own, its figures gathered by {@code ev}. */
     void validate(DataLoader dl, Evaluation ev) {
         if (running != null) {
-            throw new IllegalStateException("validate() cannot run inside a fit or lrFind; use a metric (learn.metrics(...)).");
+            throw new IllegalStateException(
+                    "validate() cannot run inside a fit or lrFind; use a metric (learn.metrics(...)).");
         }
         running = new Callback[] {ev};
         try {
@@ -154,13 +155,17 @@ final class TrainLoop {
         training = true;
         model.train();
         nIter = train.size();
-        withEvents(Callback::beforeTrain, () -> {
-            if (fused != null) {
-                fusedBatches((TabDataLoader) train);
-            } else {
-                allBatches(train);
-            }
-        }, Callback.CancelTrainException.class, Callback::afterTrain);
+        withEvents(
+                Callback::beforeTrain,
+                () -> {
+                    if (fused != null) {
+                        fusedBatches((TabDataLoader) train);
+                    } else {
+                        allBatches(train);
+                    }
+                },
+                Callback.CancelTrainException.class,
+                Callback::afterTrain);
         validPass(learn.dls().valid());
     }
 
@@ -171,10 +176,14 @@ final class TrainLoop {
         training = false;
         model.eval();
         nIter = chunks.size();
-        withEvents(Callback::beforeValidate, () -> Tensors.noGrad(() -> {
-            allBatches(chunks);
-            return null;
-        }), Callback.CancelValidException.class, Callback::afterValidate);
+        withEvents(
+                Callback::beforeValidate,
+                () -> Tensors.noGrad(() -> {
+                    allBatches(chunks);
+                    return null;
+                }),
+                Callback.CancelValidException.class,
+                Callback::afterValidate);
     }
 
     // fastai's all_batches: the loader owns the order and the batch size; each batch's arrays,
@@ -182,7 +191,8 @@ final class TrainLoop {
     private void allBatches(DataLoader dl) {
         iter = 0;
         for (Batch b : dl) {
-            try (b; NDScope scope = new NDScope()) {
+            try (b;
+                    NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 if (Thread.currentThread().isInterrupted()) {
                     throw Divergence.interrupted(learn);
@@ -218,8 +228,8 @@ final class TrainLoop {
                 }
                 rows = dl.fill(order, iter, users, items, ratings);
                 pctTrain = (double) (epoch * nIter + iter) / ((long) nIter * nEpoch);
-                withEvents(Callback::beforeBatch, fusedBatch, Callback.CancelBatchException.class,
-                        Callback::afterBatch);
+                withEvents(
+                        Callback::beforeBatch, fusedBatch, Callback.CancelBatchException.class, Callback::afterBatch);
             }
         } finally {
             fused.save();
@@ -236,8 +246,8 @@ final class TrainLoop {
         boolean exploded = firstLoss > 0 && value > Learner.EXPLODED * firstLoss;
         if (!Float.isFinite(value) || exploded) {
             fused.discard();
-            throw Divergence.diverged(learn, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE,
-                    firstLoss);
+            throw Divergence.diverged(
+                    learn, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE, firstLoss);
         }
         fire(Callback::afterLoss);
         fire(Callback::beforeBackward);
@@ -278,8 +288,8 @@ final class TrainLoop {
             boolean exploded = firstLoss > 0 && value > Learner.EXPLODED * firstLoss;
             if (!Float.isFinite(value) || exploded) {
                 rollback.restore(saved);
-                throw Divergence.diverged(learn, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE,
-                        firstLoss);
+                throw Divergence.diverged(
+                        learn, exploded ? Divergence.Kind.EXPLODED : Divergence.Kind.NOT_FINITE, firstLoss);
             }
             fire(Callback::afterLoss);
             fire(Callback::beforeBackward);

@@ -15,8 +15,7 @@ public final class ChildJvm {
     /** Starts every line a child says on purpose. */
     public static final String MARK = "[child] ";
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     /** Prints one marked line (in the child). */
     public static void say(String line) {
@@ -25,7 +24,10 @@ public final class ChildJvm {
 
     /** The lines a child said with {@link #say(String)}, mark removed, in order; every other line is ignored. */
     public static List<String> said(String output) {
-        return output.lines().filter(l -> l.startsWith(MARK)).map(l -> l.substring(MARK.length())).toList();
+        return output.lines()
+                .filter(l -> l.startsWith(MARK))
+                .map(l -> l.substring(MARK.length()))
+                .toList();
     }
 
     /** The marked line's text, or null for a line the child did not say on purpose. */

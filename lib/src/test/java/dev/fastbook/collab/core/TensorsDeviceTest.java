@@ -1,10 +1,10 @@
 package dev.fastbook.collab.core;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class TensorsDeviceTest {
     @Test

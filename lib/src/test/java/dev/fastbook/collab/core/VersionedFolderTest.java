@@ -1,14 +1,13 @@
 package dev.fastbook.collab.core;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VersionedFolderTest {
     static List<String> names(Path dir) throws IOException {
@@ -37,8 +36,15 @@ class VersionedFolderTest {
         });
         List<Process> writers = new java.util.ArrayList<>();
         for (String who : List.of("A", "B")) {
-            writers.add(ChildJvm.java(List.of("-XX:TieredStopAtLevel=1"), FolderWriter.class, f.dir().toString(), who, "400")
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve(who + ".log").toFile()).start());
+            writers.add(ChildJvm.java(
+                            List.of("-XX:TieredStopAtLevel=1"),
+                            FolderWriter.class,
+                            f.dir().toString(),
+                            who,
+                            "400")
+                    .redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve(who + ".log").toFile())
+                    .start());
         }
         int reads = 0;
         int failed = 0;
@@ -47,7 +53,8 @@ class VersionedFolderTest {
         try {
             while (writers.stream().anyMatch(Process::isAlive)) {
                 try {
-                    String[] ab = f.read(d -> new String[] {Files.readString(d.resolve("a.txt")), Files.readString(d.resolve("b.txt"))});
+                    String[] ab = f.read(d ->
+                            new String[] {Files.readString(d.resolve("a.txt")), Files.readString(d.resolve("b.txt"))});
                     assertEquals(ab[0], ab[1], "both files of one version");
                     seen.add(ab[0].substring(0, 1));
                 } catch (IOException e) {
@@ -64,7 +71,8 @@ class VersionedFolderTest {
         }
         String out = String.join(" ", ChildJvm.said(Files.readString(tmp.resolve("A.log")))) + "; "
                 + String.join(" ", ChildJvm.said(Files.readString(tmp.resolve("B.log"))));
-        System.out.printf("[VersionedFolderTest] 2 writers x 400 versions: %s; %d reads meanwhile, %d failed, tokens seen %s%n",
+        System.out.printf(
+                "[VersionedFolderTest] 2 writers x 400 versions: %s; %d reads meanwhile, %d failed, tokens seen %s%n",
                 out, reads, failed, seen);
         assertEquals("saved 400; saved 400", out);
         assertEquals(0, failed, "first failure: " + firstError);
@@ -77,14 +85,18 @@ class VersionedFolderTest {
         VersionedFolder f = new VersionedFolder(tmp.resolve("v"), "model");
         f.publish(d -> Files.writeString(d.resolve("a.txt"), "old"));
         // what the JDK throws when the disk fills: a bare message, no path
-        var e = assertThrows(IOException.class, () -> f.publish(d -> {
-            Files.writeString(d.resolve("a.txt"), "half");
-            throw new IOException("No space left on device");
-        }));
+        var e = assertThrows(
+                IOException.class,
+                () -> f.publish(d -> {
+                    Files.writeString(d.resolve("a.txt"), "half");
+                    throw new IOException("No space left on device");
+                }));
         String m = e.getMessage();
         assertTrue(m.startsWith("Could not save into " + f.dir() + " (writing .model-new."), m);
-        assertTrue(m.contains(": No space left on device. Free space or fix the folder's permissions and save again;"
-                + " the current version is unchanged."), m);
+        assertTrue(
+                m.contains(": No space left on device. Free space or fix the folder's permissions and save again;"
+                        + " the current version is unchanged."),
+                m);
         assertEquals("No space left on device", e.getCause().getMessage());
         assertEquals(List.of(".lock", "current", "model-1"), names(f.dir()), "nothing half-written is left");
         assertEquals("old", f.read(d -> Files.readString(d.resolve("a.txt"))));
@@ -94,12 +106,16 @@ class VersionedFolderTest {
     void aFullDiskDuringAnAtomicWriteNamesTheFile(@TempDir Path tmp) throws IOException {
         Path target = tmp.resolve("model.params");
         Files.writeString(target, "old");
-        var e = assertThrows(IOException.class, () -> SafeFiles.writeAtomically(target, out -> {
-            out.write(1);
-            throw new IOException("No space left on device");
-        }));
-        assertEquals("Could not write " + target + ": No space left on device. Free space on that disk (or fix the folder's"
-                + " permissions) and write again; model.params is unchanged and the partial copy is removed.", e.getMessage());
+        var e = assertThrows(
+                IOException.class,
+                () -> SafeFiles.writeAtomically(target, out -> {
+                    out.write(1);
+                    throw new IOException("No space left on device");
+                }));
+        assertEquals(
+                "Could not write " + target + ": No space left on device. Free space on that disk (or fix the folder's"
+                        + " permissions) and write again; model.params is unchanged and the partial copy is removed.",
+                e.getMessage());
         assertEquals(List.of("model.params"), names(tmp));
         assertEquals("old", Files.readString(target));
     }

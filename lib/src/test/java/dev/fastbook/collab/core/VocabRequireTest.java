@@ -1,14 +1,20 @@
 package dev.fastbook.collab.core;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class VocabRequireTest {
-    static final Vocab TITLES = Vocab.of("title", List.of("Star Wars (1977)", "Star Trek: Generations (1994)",
-            "Return of the Jedi (1983)", "Alien (1979)", "Aliens (1986)", "Toy Story (1995)"));
+    static final Vocab TITLES = Vocab.of(
+            "title",
+            List.of(
+                    "Star Wars (1977)",
+                    "Star Trek: Generations (1994)",
+                    "Return of the Jedi (1983)",
+                    "Alien (1979)",
+                    "Aliens (1986)",
+                    "Toy Story (1995)"));
 
     static String error(Runnable call) {
         return assertThrows(IllegalArgumentException.class, call::run).getMessage();
@@ -23,10 +29,13 @@ class VocabRequireTest {
 
     @Test
     void closeNamesAreSuggestedCaseAndSpacesFirst() {
-        assertEquals("'star wars  (1977)' is not in the title vocabulary (6 values); did you mean 'Star Wars (1977)'?",
+        assertEquals(
+                "'star wars  (1977)' is not in the title vocabulary (6 values); did you mean 'Star Wars (1977)'?",
                 error(() -> TITLES.require("star wars  (1977)")));
         // a part of the name: the titles that contain it
-        assertTrue(error(() -> TITLES.require("Star Wars")).endsWith("did you mean 'Star Wars (1977)'?"), error(() -> TITLES.require("Star Wars")));
+        assertTrue(
+                error(() -> TITLES.require("Star Wars")).endsWith("did you mean 'Star Wars (1977)'?"),
+                error(() -> TITLES.require("Star Wars")));
         // a typo: edit distance
         assertTrue(error(() -> TITLES.require("Toy Stroy (1995)")).endsWith("did you mean 'Toy Story (1995)'?"));
         // several: at most three, closest first
@@ -43,7 +52,9 @@ class VocabRequireTest {
         Vocab users = Vocab.of("user", List.of(1, 2, 3, 10, 200));
         assertFalse(error(() -> TITLES.require("Casablanca")).contains("validation"));
         String user = error(() -> users.requireFromTraining(20));
-        assertTrue(user.startsWith("'20' is not in the user vocabulary (5 values); did you mean '2', '10' or '200'?"), user);
+        assertTrue(
+                user.startsWith("'20' is not in the user vocabulary (5 values); did you mean '2', '10' or '200'?"),
+                user);
         assertTrue(user.endsWith("it may have been split such that it's only in the validation set now."), user);
     }
 }

@@ -1,9 +1,8 @@
 package dev.fastbook.collab.data;
 
-import org.junit.jupiter.api.Test;
-import tech.tablesaw.api.FloatColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.Table;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -13,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.FloatColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * Issue 7's loader targets at the ML-25M shape: vocabularies, split and encoding in under 15 s,
@@ -30,13 +29,16 @@ class CollabDataLoadersScaleTest {
     void buildsTheLoadersOfTwentyFiveMillionRatingsFastAndLean() throws IOException {
         String csv = System.getenv("FASTBOOK_SCALE_CSV");
         String rows = System.getenv("FASTBOOK_SCALE_ROWS");
-        assumeTrue(csv != null || rows != null, "no 25M-row ratings file here: FASTBOOK_SCALE_CSV (a ratings.csv) and"
-                + " FASTBOOK_SCALE_ROWS are unset (opt-in: it needs about 3 GB of heap)");
+        assumeTrue(
+                csv != null || rows != null,
+                "no 25M-row ratings file here: FASTBOOK_SCALE_CSV (a ratings.csv) and"
+                        + " FASTBOOK_SCALE_ROWS are unset (opt-in: it needs about 3 GB of heap)");
         Table ratings = csv != null ? readCsv(Path.of(csv)) : synthetic(Integer.parseInt(rows));
         int n = ratings.rowCount();
         long heap0 = usedHeapAfterGc();
         long t0 = System.nanoTime();
-        CollabDataLoaders dls = CollabDataLoaders.from(ratings).bs(4096).seed(42).build();
+        CollabDataLoaders dls =
+                CollabDataLoaders.from(ratings).bs(4096).seed(42).build();
         double seconds = (System.nanoTime() - t0) / 1e9;
         dls.oneBatch().close(); // the training order exists from the first iteration on
         long heap1 = usedHeapAfterGc();
@@ -45,9 +47,16 @@ class CollabDataLoadersScaleTest {
             vocabBytes += 120L * v.size(); // a String, its bytes and a HashMap entry per value, roughly
         }
         double perRating = (double) (heap1 - heap0 - vocabBytes) / n;
-        System.out.printf("RESULT loaders rows=%d users=%d items=%d build_s=%.2f bytes_per_rating=%.2f"
-                        + " heap_added_mb=%d vocab_mb_estimate=%d%n", n, dls.users().size() - 1, dls.items().size() - 1,
-                seconds, perRating, (heap1 - heap0) >> 20, vocabBytes >> 20);
+        System.out.printf(
+                "RESULT loaders rows=%d users=%d items=%d build_s=%.2f bytes_per_rating=%.2f"
+                        + " heap_added_mb=%d vocab_mb_estimate=%d%n",
+                n,
+                dls.users().size() - 1,
+                dls.items().size() - 1,
+                seconds,
+                perRating,
+                (heap1 - heap0) >> 20,
+                vocabBytes >> 20);
         assertEquals(n, dls.trainSize() + dls.validSize());
         assertTrue(seconds < 15, "building took " + seconds + " s");
         assertTrue(perRating <= 16.5, perRating + " bytes per rating");
@@ -76,7 +85,10 @@ class CollabDataLoadersScaleTest {
             movie[k] = movieIds[(int) (u * u * movieIds.length)];
             rating[k] = (1 + r.nextInt(10)) / 2f;
         }
-        return Table.create("ratings", IntColumn.create("userId", user), IntColumn.create("movieId", movie),
+        return Table.create(
+                "ratings",
+                IntColumn.create("userId", user),
+                IntColumn.create("movieId", movie),
                 FloatColumn.create("rating", rating));
     }
 
@@ -125,7 +137,10 @@ class CollabDataLoadersScaleTest {
                 }
             }
         }
-        return Table.create("ratings", IntColumn.create("userId", Arrays.copyOf(user, n)),
-                IntColumn.create("movieId", Arrays.copyOf(movie, n)), FloatColumn.create("rating", Arrays.copyOf(rating, n)));
+        return Table.create(
+                "ratings",
+                IntColumn.create("userId", Arrays.copyOf(user, n)),
+                IntColumn.create("movieId", Arrays.copyOf(movie, n)),
+                FloatColumn.create("rating", Arrays.copyOf(rating, n)));
     }
 }

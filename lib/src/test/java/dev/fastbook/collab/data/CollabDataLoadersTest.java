@@ -1,10 +1,18 @@
 package dev.fastbook.collab.data;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.model.EmbSz;
 import dev.fastbook.collab.movielens.MovieLens;
 import dev.fastbook.collab.movielens.RealData;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.FloatColumn;
@@ -13,21 +21,16 @@ import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.util.ArrayList;
-import java.util.ConcurrentModificationException;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
-
 class CollabDataLoadersTest {
     @Test
     void movieLensVocabulariesAndSplitMatchFastai() {
         var ml100k = MovieLens.load(RealData.ml100k());
         Table ratings = ml100k.ratings().joinOn("movie").with(ml100k.movies()).join();
-        var dls = CollabDataLoaders.from(ratings).itemName("title").bs(64).seed(42).build();
+        var dls = CollabDataLoaders.from(ratings)
+                .itemName("title")
+                .bs(64)
+                .seed(42)
+                .build();
         assertEquals(944, dls.users().size());
         assertEquals(1665, dls.items().size());
         assertEquals("#na#", dls.items().get(0));
@@ -35,7 +38,9 @@ class CollabDataLoadersTest {
         assertEquals(20000, dls.validSize());
         assertEquals(1250, dls.train().size());
         assertEquals(313, dls.valid().size());
-        assertEquals(List.of(new EmbSz(944, 74), new EmbSz(1665, 102)), dev.fastbook.collab.train.CollabLearner.getEmbSz(dls));
+        assertEquals(
+                List.of(new EmbSz(944, 74), new EmbSz(1665, 102)),
+                dev.fastbook.collab.train.CollabLearner.getEmbSz(dls));
         assertEquals(List.of("user", "title"), List.copyOf(dls.classes().keySet()));
         try (Batch b = dls.oneBatch()) {
             assertArrayEquals(new long[] {64, 2}, b.x().getShape().getShape());
@@ -48,7 +53,10 @@ class CollabDataLoadersTest {
 
     @Test
     void vocabularyIsSortedWithNaFirstAndUnknownsMapToZero() {
-        Table t = Table.create("r", IntColumn.create("user", 10, 2, 10, 1), StringColumn.create("title", "b", "a", "c", "b"),
+        Table t = Table.create(
+                "r",
+                IntColumn.create("user", 10, 2, 10, 1),
+                StringColumn.create("title", "b", "a", "c", "b"),
                 DoubleColumn.create("rating", 1, 2, 3, 4));
         var dls = CollabDataLoaders.from(t).validPct(0.25).bs(1).seed(0).build();
         assertEquals("#na#", dls.items().get(0));
@@ -69,26 +77,42 @@ class CollabDataLoadersTest {
 
     @Test
     void badInputGetsClearErrors() {
-        Table empty = Table.create("r", IntColumn.create("user"), StringColumn.create("title"), DoubleColumn.create("rating"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(empty).build())
-                .getMessage().contains("empty"));
+        Table empty = Table.create(
+                "r", IntColumn.create("user"), StringColumn.create("title"), DoubleColumn.create("rating"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CollabDataLoaders.from(empty).build())
+                .getMessage()
+                .contains("empty"));
 
-        Table nan = Table.create("r", IntColumn.create("user", 1, 2), StringColumn.create("title", "a", "b"),
+        Table nan = Table.create(
+                "r",
+                IntColumn.create("user", 1, 2),
+                StringColumn.create("title", "a", "b"),
                 DoubleColumn.create("rating", 1, Double.NaN));
-        var e = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(nan).bs(1).build());
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(nan).bs(1).build());
         assertTrue(e.getMessage().contains("row 1"), e.getMessage());
 
         DoubleColumn missing = DoubleColumn.create("rating", 1, 2);
         missing.setMissing(0);
         Table miss = Table.create("r", IntColumn.create("user", 1, 2), StringColumn.create("title", "a", "b"), missing);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(miss).bs(1).build())
-                .getMessage().contains("missing"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CollabDataLoaders.from(miss).bs(1).build())
+                .getMessage()
+                .contains("missing"));
 
         Table small = Fixtures.synthetic(5, 5, 1.0, 1);
-        var big = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(small).bs(64).build());
+        var big = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(small).bs(64).build());
         assertTrue(big.getMessage().contains("Batch size 64"), big.getMessage());
 
-        var col = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(small).itemName("movie").build());
+        var col = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(small).itemName("movie").build());
         assertTrue(col.getMessage().contains("No column 'movie'"), col.getMessage());
     }
 
@@ -128,7 +152,9 @@ class CollabDataLoadersTest {
         assertEquals(train.size() * 16, first.size());
         assertEquals(first.size(), second.size());
         // a new order each epoch, each row at most once per epoch
-        assertNotEquals(first.stream().map(r -> r[1]).toList(), second.stream().map(r -> r[1]).toList());
+        assertNotEquals(
+                first.stream().map(r -> r[1]).toList(),
+                second.stream().map(r -> r[1]).toList());
         assertEquals(first.size(), asSet(first).size());
         // the same seed gives the same orders
         var again = CollabDataLoaders.from(t).bs(16).seed(7).build();
@@ -163,7 +189,10 @@ class CollabDataLoadersTest {
 
     @Test
     void aBatchOwnsItsArraysAndOnlyTheNewestIterationMayGoOn() {
-        var dls = CollabDataLoaders.from(Fixtures.synthetic(30, 20, 0.5, 5)).bs(16).seed(7).build();
+        var dls = CollabDataLoaders.from(Fixtures.synthetic(30, 20, 0.5, 5))
+                .bs(16)
+                .seed(7)
+                .build();
         Batch b = dls.oneBatch();
         assertFalse(b.x().isReleased());
         b.close();
@@ -186,26 +215,47 @@ class CollabDataLoadersTest {
     @Test
     void aTableWithoutARatingColumnIsAnErrorNotTimestamps() {
         // MovieLens without its rating column: by position the third column is the timestamp
-        Table t = Table.create("ratings", IntColumn.create("user", 1, 2, 3, 4, 5, 6),
-                IntColumn.create("movie", 1, 2, 1, 2, 1, 2), IntColumn.create("timestamp", 881250949, 891717742,
-                        878887116, 880606923, 886397596, 884182806));
-        var e = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(t).bs(1).build());
-        assertTrue(e.getMessage().contains("No rating column") && e.getMessage().contains("[user (integer), movie (integer), timestamp (integer)]"),
+        Table t = Table.create(
+                "ratings",
+                IntColumn.create("user", 1, 2, 3, 4, 5, 6),
+                IntColumn.create("movie", 1, 2, 1, 2, 1, 2),
+                IntColumn.create("timestamp", 881250949, 891717742, 878887116, 880606923, 886397596, 884182806));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(t).bs(1).build());
+        assertTrue(
+                e.getMessage().contains("No rating column")
+                        && e.getMessage().contains("[user (integer), movie (integer), timestamp (integer)]"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("ratingName("), e.getMessage());
 
-        Table text = Table.create("r", IntColumn.create("user", 1, 2, 3, 4, 5), IntColumn.create("movie", 1, 2, 3, 4, 5),
+        Table text = Table.create(
+                "r",
+                IntColumn.create("user", 1, 2, 3, 4, 5),
+                IntColumn.create("movie", 1, 2, 3, 4, 5),
                 StringColumn.create("rating", "good", "bad", "good", "ok", "bad"));
-        var t2 = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(text).bs(1).build());
+        var t2 = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(text).bs(1).build());
         assertTrue(t2.getMessage().contains("'rating'") && t2.getMessage().contains("not numbers"), t2.getMessage());
-        var t3 = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(text).ratingName("user").userName("user").bs(1).build());
+        var t3 = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(text)
+                        .ratingName("user")
+                        .userName("user")
+                        .bs(1)
+                        .build());
         assertTrue(t3.getMessage().contains("cannot be both"), t3.getMessage());
     }
 
     @Test
     void columnsAreFoundByNameWhateverTheirOrder() {
         Table ordered = Fixtures.synthetic(20, 10, 0.8, 3);
-        Table shuffled = Table.create("r", ordered.column("rating"), ordered.column("title"), ordered.column("user"),
+        Table shuffled = Table.create(
+                "r",
+                ordered.column("rating"),
+                ordered.column("title"),
+                ordered.column("user"),
                 IntColumn.create("timestamp", new int[ordered.rowCount()]));
         var a = CollabDataLoaders.from(ordered).bs(8).seed(1).build();
         var b = CollabDataLoaders.from(shuffled).bs(8).seed(1).build();
@@ -215,7 +265,10 @@ class CollabDataLoadersTest {
         assertEquals(a.users(), b.users());
         assertEquals(a.items(), b.items());
         // a three-column table with other names keeps fastai's positional default
-        Table plain = Table.create("r", IntColumn.create("u", 1, 2, 3, 4, 5), IntColumn.create("i", 1, 1, 2, 2, 3),
+        Table plain = Table.create(
+                "r",
+                IntColumn.create("u", 1, 2, 3, 4, 5),
+                IntColumn.create("i", 1, 1, 2, 2, 3),
                 FloatColumn.create("r", new float[] {1, 2, 3, 4, 5}));
         var p = CollabDataLoaders.from(plain).bs(1).build();
         assertEquals(List.of("u", "i", "r"), List.of(p.userName(), p.itemName(), p.ratingName()));
@@ -223,13 +276,26 @@ class CollabDataLoadersTest {
 
     @Test
     void noValidationRowsIsAnErrorThatSaysWhy() {
-        Table one = Table.create("r", IntColumn.create("user", 1), IntColumn.create("movie", 1), DoubleColumn.create("rating", new double[] {4}));
-        var e1 = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(one).bs(1).build());
-        assertTrue(e1.getMessage().startsWith("No validation rows: 1 row with validPct 0.2 gives int(0.2 * 1) = 0"), e1.getMessage());
+        Table one = Table.create(
+                "r",
+                IntColumn.create("user", 1),
+                IntColumn.create("movie", 1),
+                DoubleColumn.create("rating", new double[] {4}));
+        var e1 = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(one).bs(1).build());
+        assertTrue(
+                e1.getMessage().startsWith("No validation rows: 1 row with validPct 0.2 gives int(0.2 * 1) = 0"),
+                e1.getMessage());
         Table five = Fixtures.synthetic(5, 1, 1.0, 1);
-        var e5 = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(five).validPct(0.1).bs(1).build());
-        assertTrue(e5.getMessage().contains("5 rows with validPct 0.1") && e5.getMessage().contains("at least 10 rows")
-                && e5.getMessage().contains("validPct 0.2 or more"), e5.getMessage());
+        var e5 = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(five).validPct(0.1).bs(1).build());
+        assertTrue(
+                e5.getMessage().contains("5 rows with validPct 0.1")
+                        && e5.getMessage().contains("at least 10 rows")
+                        && e5.getMessage().contains("validPct 0.2 or more"),
+                e5.getMessage());
         // following the advice works
         assertEquals(1, CollabDataLoaders.from(five).validPct(0.2).bs(1).build().validSize());
     }
@@ -248,20 +314,40 @@ class CollabDataLoadersTest {
             u[k] = 1 + r.nextInt(200);
             it[k] = 1 + r.nextInt(50);
             sparseU[k] = u[k] * 10_000_019 - 1_000_000_000; // a range too wide for the dense table
-            bigU[k] = u[k] + (1L << 40);                     // too large for an int: the general path
+            bigU[k] = u[k] + (1L << 40); // too large for an int: the general path
             y[k] = 1 + r.nextInt(5);
         }
-        var dense = CollabDataLoaders.from(Table.create("r", IntColumn.create("user", u), IntColumn.create("movie", it),
-                FloatColumn.create("rating", y))).bs(32).seed(9).build();
-        var sparse = CollabDataLoaders.from(Table.create("r", IntColumn.create("user", sparseU), IntColumn.create("movie", it),
-                FloatColumn.create("rating", y))).bs(32).seed(9).build();
-        var big = CollabDataLoaders.from(Table.create("r", LongColumn.create("user", bigU), IntColumn.create("movie", it),
-                FloatColumn.create("rating", y))).bs(32).seed(9).build();
+        var dense = CollabDataLoaders.from(Table.create(
+                        "r",
+                        IntColumn.create("user", u),
+                        IntColumn.create("movie", it),
+                        FloatColumn.create("rating", y)))
+                .bs(32)
+                .seed(9)
+                .build();
+        var sparse = CollabDataLoaders.from(Table.create(
+                        "r",
+                        IntColumn.create("user", sparseU),
+                        IntColumn.create("movie", it),
+                        FloatColumn.create("rating", y)))
+                .bs(32)
+                .seed(9)
+                .build();
+        var big = CollabDataLoaders.from(Table.create(
+                        "r",
+                        LongColumn.create("user", bigU),
+                        IntColumn.create("movie", it),
+                        FloatColumn.create("rating", y)))
+                .bs(32)
+                .seed(9)
+                .build();
         assertEquals(dense.users().size(), sparse.users().size());
         assertEquals(dense.users().size(), big.users().size());
         for (int i = 1; i < dense.users().size(); i++) {
             int id = Integer.parseInt(dense.users().get(i));
-            assertEquals(id * 10_000_019 - 1_000_000_000, Integer.parseInt(sparse.users().get(i)));
+            assertEquals(
+                    id * 10_000_019 - 1_000_000_000,
+                    Integer.parseInt(sparse.users().get(i)));
             assertEquals(id + (1L << 40), Long.parseLong(big.users().get(i)));
             assertEquals(i, sparse.users().indexOfInt(id * 10_000_019 - 1_000_000_000));
             assertEquals(i, dense.users().indexOf(id));
@@ -297,11 +383,16 @@ class CollabDataLoadersTest {
             items[r] = r % 11;
             rating[r] = r;
         }
-        Table t = Table.create("r", IntColumn.create("user", users), IntColumn.create("movie", items), DoubleColumn.create("rating", rating));
+        Table t = Table.create(
+                "r",
+                IntColumn.create("user", users),
+                IntColumn.create("movie", items),
+                DoubleColumn.create("rating", rating));
         Set<Integer> seen = new HashSet<>();
         for (int fold = 0; fold < 5; fold++) {
             var dls = CollabDataLoaders.from(t).bs(8).seed(3).validFold(fold, 5).build();
-            assertTrue(dls.validSize() == 20 || dls.validSize() == 21, "fold sizes are n/5 rounded: " + dls.validSize());
+            assertTrue(
+                    dls.validSize() == 20 || dls.validSize() == 21, "fold sizes are n/5 rounded: " + dls.validSize());
             assertEquals(n, dls.validSize() + dls.trainSize());
             for (Batch b : dls.valid()) {
                 try (b) {
@@ -312,7 +403,9 @@ class CollabDataLoadersTest {
             }
         }
         assertEquals(n, seen.size(), "every row is held out by exactly one fold");
-        assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(t).validFold(5, 5));
-        assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(t).validFold(0, 1));
+        assertThrows(
+                IllegalArgumentException.class, () -> CollabDataLoaders.from(t).validFold(5, 5));
+        assertThrows(
+                IllegalArgumentException.class, () -> CollabDataLoaders.from(t).validFold(0, 1));
     }
 }

@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.OptionalDouble;
-
-
 import dev.fastbook.collab.display.Display;
 import dev.fastbook.collab.display.Displayable;
 import dev.fastbook.collab.movielens.MovieLens;
 import dev.fastbook.collab.movielens.RealData;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -26,7 +24,8 @@ class CrosstabTest {
      * Users 1..4, movies 10..40. Counts: user 1:3, 2:2, 3:2, 4:1; movie 10:3, 20:2, 30:2, 40:1.
      */
     static Table small() {
-        return Table.create("ratings",
+        return Table.create(
+                "ratings",
                 IntColumn.create("user", 3, 1, 1, 2, 1, 2, 3, 4),
                 IntColumn.create("movie", 10, 10, 20, 10, 30, 30, 40, 20),
                 IntColumn.create("rating", 4, 5, 3, 2, 1, 4, 5, 2));
@@ -61,7 +60,8 @@ class CrosstabTest {
     @Test
     void badColumnsAreClearErrors() {
         Table table = small().addColumns(DoubleColumn.create("score", 8));
-        assertThrows(IllegalArgumentException.class, () -> Crosstab.mostActive(table, "score", "movie", "rating", 2, 2));
+        assertThrows(
+                IllegalArgumentException.class, () -> Crosstab.mostActive(table, "score", "movie", "rating", 2, 2));
         assertThrows(IllegalArgumentException.class, () -> Crosstab.mostActive(small(), 0, 2));
     }
 
@@ -126,18 +126,16 @@ class CrosstabTest {
     @Test
     void withPredictionsRejectsAMissingPrediction() {
         Crosstab t = Crosstab.mostActive(small(), 2, 2);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> t.withPredictions((user, movie) -> Double.NaN));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> t.withPredictions((user, movie) -> Double.NaN));
         assertTrue(e.getMessage().contains("user 2 / movie 20"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> t.withPredictions((user, movie) -> null));
     }
 
     @Test
     void duplicatePairsAverage() {
-        Table table = Table.create("r",
-                IntColumn.create("user", 1, 1),
-                IntColumn.create("movie", 7, 7),
-                IntColumn.create("rating", 3, 4));
+        Table table = Table.create(
+                "r", IntColumn.create("user", 1, 1), IntColumn.create("movie", 7, 7), IntColumn.create("rating", 3, 4));
         Crosstab t = Crosstab.mostActive(table, 1, 1);
         assertEquals(OptionalDouble.of(3.5), t.value(1, 7));
         assertTrue(t.mimeBundle().get("text/html").contains(">3.5<"));

@@ -11,10 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
-
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -23,7 +21,8 @@ import tech.tablesaw.api.Table;
 class DisplayTest {
 
     static Table small() {
-        return Table.create("movies",
+        return Table.create(
+                "movies",
                 IntColumn.create("movie", 1, 2),
                 StringColumn.create("title", "Toy Story (1995)", "Tom & Jerry <the movie>"),
                 DoubleColumn.create("score", 4.5, 3.25));
@@ -50,12 +49,17 @@ class DisplayTest {
         DoubleColumn rmse = DoubleColumn.create("rmse", 0.9145, 0.916, 0.91);
         rmse.appendMissing();
         assertEquals(List.of("0.9145", "0.9160", "0.9100", ""), List.of(Display.shownValues(rmse)));
-        assertEquals(List.of("3", "5"), List.of(Display.shownValues(DoubleColumn.create("score", 3.0, 5.0))),
+        assertEquals(
+                List.of("3", "5"),
+                List.of(Display.shownValues(DoubleColumn.create("score", 3.0, 5.0))),
                 "whole numbers stay whole");
         DoubleColumn share = DoubleColumn.create("share", 0.5, 0.125);
         share.setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.percent(1));
-        assertEquals(List.of("50.0%", "12.5%"), List.of(Display.shownValues(share)), "a custom format is left as it is");
-        assertEquals(List.of("1.50", "2.25"), List.of(Display.shownValues(StringColumn.create("s", "1.50", "2.25"))),
+        assertEquals(
+                List.of("50.0%", "12.5%"), List.of(Display.shownValues(share)), "a custom format is left as it is");
+        assertEquals(
+                List.of("1.50", "2.25"),
+                List.of(Display.shownValues(StringColumn.create("s", "1.50", "2.25"))),
                 "text is never touched");
     }
 
@@ -126,7 +130,8 @@ class DisplayTest {
     @Test
     void liveDisplayShowsAsNothingButPrintsWhatItIs() {
         assertEquals(Map.of("text/plain", ""), Display.bundle(new LiveDisplay(null, null)));
-        assertEquals("LiveDisplay(not in a notebook: update(...) prints nothing)", new LiveDisplay(null, null).toString());
+        assertEquals(
+                "LiveDisplay(not in a notebook: update(...) prints nothing)", new LiveDisplay(null, null).toString());
         assertEquals("LiveDisplay(display_id=abc)", new LiveDisplay(null, "abc").toString());
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
@@ -49,7 +48,8 @@ class JJavaAdapterTest {
 
     @Test
     void jjavaFindsTheAdapterAsAnExtension() {
-        var found = ServiceLoader.load(Extension.class).stream().map(p -> p.type()).toList();
+        var found =
+                ServiceLoader.load(Extension.class).stream().map(p -> p.type()).toList();
         assertEquals(List.of(JJavaAdapter.class), found);
     }
 }

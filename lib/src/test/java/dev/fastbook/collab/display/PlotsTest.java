@@ -17,9 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
@@ -50,15 +48,20 @@ class PlotsTest {
     private static double[] assertRoundXTicks(XYChart chart, double min, double max) throws IOException {
         decode(chart); // ticks are computed while painting
         List<String> labels = ((Plots.Figure) chart).xTickLabels();
-        double[] ticks = labels.stream().mapToDouble(Double::parseDouble).filter(t -> t >= min && t <= max).toArray();
+        double[] ticks = labels.stream()
+                .mapToDouble(Double::parseDouble)
+                .filter(t -> t >= min && t <= max)
+                .toArray();
         assertTrue(ticks.length >= 3, "too few ticks: " + labels);
         double step = ticks[1] - ticks[0];
         double decade = Math.pow(10, Math.floor(Math.log10(step)));
         double mantissa = step / decade;
-        assertTrue(List.of(1.0, 2.0, 2.5, 5.0).stream().anyMatch(m -> Math.abs(m - mantissa) < 1e-9),
+        assertTrue(
+                List.of(1.0, 2.0, 2.5, 5.0).stream().anyMatch(m -> Math.abs(m - mantissa) < 1e-9),
                 "tick step " + step + " is not 1, 2, 2.5 or 5 x 10^k: " + labels);
         for (int i = 0; i < ticks.length; i++) {
-            assertEquals(ticks[0] + i * step, ticks[i], 1e-9 * Math.max(1, Math.abs(ticks[i])), "uneven ticks " + labels);
+            assertEquals(
+                    ticks[0] + i * step, ticks[i], 1e-9 * Math.max(1, Math.abs(ticks[i])), "uneven ticks " + labels);
             double k = ticks[i] / step;
             assertEquals(Math.rint(k), k, 1e-9, "tick " + ticks[i] + " is not a multiple of " + step + ": " + labels);
         }
@@ -79,7 +82,8 @@ class PlotsTest {
         for (int i = 0; i < train.length; i++) {
             train[i] = 1.5 * Math.exp(-i / 1000.0) + 0.6;
         }
-        XYChart chart = Plots.lossCurve(train, new int[] {1250, 2500, 3750, 5000, 6250}, new double[] {1.0, 0.9, 0.85, 0.83, 0.82});
+        XYChart chart = Plots.lossCurve(
+                train, new int[] {1250, 2500, 3750, 5000, 6250}, new double[] {1.0, 0.9, 0.85, 0.83, 0.82});
         double[] ticks = assertRoundXTicks(chart, 0, 6249);
         assertEquals(0, ticks[0]);
         assertTrue(ticks[1] >= 500, "ticks too dense to read: step " + ticks[1]);
@@ -103,7 +107,8 @@ class PlotsTest {
         assertTrue(java.util.Arrays.stream(ticks).anyMatch(t -> t == 0), "no tick at 0");
         assertEquals(-2, ticks[0]);
         assertEquals(2, ticks[ticks.length - 1]);
-        assertEquals(List.copyOf(series.keySet()), List.copyOf(chart.getSeriesMap().keySet()));
+        assertEquals(
+                List.copyOf(series.keySet()), List.copyOf(chart.getSeriesMap().keySet()));
     }
 
     @Test
@@ -114,14 +119,18 @@ class PlotsTest {
             lrs[i] = 1e-6 * Math.pow(10, i / 8.0);
             losses[i] = 1.4 - 0.5 * Math.tanh((i - 20) / 8.0) + (i > 40 ? (i - 40) * 0.3 : 0);
         }
-        List<Plots.Mark> marks = List.of(new Plots.Mark("valley: 1.00e-03", lrs[24], losses[24]),
-                new Plots.Mark("steep", lrs[20], losses[20]));
+        List<Plots.Mark> marks = List.of(
+                new Plots.Mark("valley: 1.00e-03", lrs[24], losses[24]), new Plots.Mark("steep", lrs[20], losses[20]));
         XYChart chart = Plots.lrFind(lrs, losses, marks);
         assertTrue(chart.getStyler().isXAxisLogarithmic());
         assertEquals("Learning Rate", chart.getXAxisTitle());
         assertEquals("Loss", chart.getYAxisTitle());
-        assertEquals(List.of("loss", "valley: 1.00e-03", "steep"), List.copyOf(chart.getSeriesMap().keySet()));
-        assertArrayEquals(new double[] {losses[24]}, chart.getSeriesMap().get("valley: 1.00e-03").getYData());
+        assertEquals(
+                List.of("loss", "valley: 1.00e-03", "steep"),
+                List.copyOf(chart.getSeriesMap().keySet()));
+        assertArrayEquals(
+                new double[] {losses[24]},
+                chart.getSeriesMap().get("valley: 1.00e-03").getYData());
         decode(chart);
         assertThrows(IllegalArgumentException.class, () -> Plots.lrFind(lrs, new double[3], marks));
     }
@@ -149,7 +158,9 @@ class PlotsTest {
         for (Rectangle2D box : placement.boxes()) {
             assertTrue(placement.area().contains(box), box + " is outside the plot " + placement.area());
         }
-        assertTrue(placement.area().getWidth() > 700 && placement.area().getHeight() > 700, "plot area " + placement.area());
+        assertTrue(
+                placement.area().getWidth() > 700 && placement.area().getHeight() > 700,
+                "plot area " + placement.area());
         boolean anyDetached = false;
         for (boolean d : placement.detached()) {
             anyDetached |= d;
@@ -202,7 +213,9 @@ class PlotsTest {
     private static void assertNoOverlap(Rectangle2D[] boxes) {
         for (int i = 0; i < boxes.length; i++) {
             for (int j = i + 1; j < boxes.length; j++) {
-                assertEquals(0, LabelLayout.intersectionArea(boxes[i], boxes[j]),
+                assertEquals(
+                        0,
+                        LabelLayout.intersectionArea(boxes[i], boxes[j]),
                         "labels " + i + " and " + j + " overlap: " + boxes[i] + " " + boxes[j]);
             }
         }
@@ -211,7 +224,8 @@ class PlotsTest {
     @Test
     void chartsPrintTheirTitleAndSeries() {
         XYChart chart = Plots.curves("y = a * x^2", new double[] {0, 1}, Map.of("a = 1", new double[] {0, 1}), 0, 1);
-        assertEquals("XYChart 'y = a * x^2' 700x450, series a = 1 (shows inline in a notebook; Plots.save(chart, path) writes a PNG)",
+        assertEquals(
+                "XYChart 'y = a * x^2' 700x450, series a = 1 (shows inline in a notebook; Plots.save(chart, path) writes a PNG)",
                 chart.toString());
     }
 

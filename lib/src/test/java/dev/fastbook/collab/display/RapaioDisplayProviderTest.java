@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import dev.fastbook.collab.core.Tensors;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import org.rapaio.jupyter.kernel.display.DisplayData;
 import org.rapaio.jupyter.kernel.display.DisplayRenderer;
 import org.rapaio.jupyter.kernel.display.spi.DisplayProvider;
-
-import ai.djl.ndarray.NDArray;
-import dev.fastbook.collab.core.Tensors;
 
 /** rapaio's classes are on the test classpath (provided scope), so we drive the SPI directly. */
 class RapaioDisplayProviderTest {
@@ -34,7 +32,8 @@ class RapaioDisplayProviderTest {
     }
 
     private boolean claimed(String mime, Object value) {
-        return renderers.stream().anyMatch(r -> r.rendererClass().isAssignableFrom(value.getClass()) && r.canRender(mime));
+        return renderers.stream()
+                .anyMatch(r -> r.rendererClass().isAssignableFrom(value.getClass()) && r.canRender(mime));
     }
 
     @Test
@@ -71,7 +70,8 @@ class RapaioDisplayProviderTest {
             assertFalse(claimed("text/markdown", value), value.getClass().getSimpleName());
             assertFalse(claimed("application/json", value), value.getClass().getSimpleName());
         }
-        assertFalse(renderers.stream().anyMatch(r -> r.rendererClass().isAssignableFrom(String.class)),
+        assertFalse(
+                renderers.stream().anyMatch(r -> r.rendererClass().isAssignableFrom(String.class)),
                 "plain strings stay with rapaio");
     }
 

@@ -62,11 +62,16 @@ class MetricsTest {
     @Test
     void badInputSaysWhatIsWrong() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RankingMetrics.of(LISTS, RELEVANT, 0))
-                .getMessage().contains("k must be at least 1"));
+                .getMessage()
+                .contains("k must be at least 1"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RankingMetrics.of(new int[2][], new int[3][], 5))
-                .getMessage().contains("2 lists for 3 users"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> RankingMetrics.of(new int[][] {{1}}, new int[][] {null}, 5)).getMessage().contains("No user has both"));
+                .getMessage()
+                .contains("2 lists for 3 users"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> RankingMetrics.of(new int[][] {{1}}, new int[][] {null}, 5))
+                .getMessage()
+                .contains("No user has both"));
     }
 
     @Test
@@ -81,19 +86,25 @@ class MetricsTest {
         assertEquals(1.0, r.mae(), 1e-6);
         assertEquals(3, r.rows());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RatingMetrics.of(new float[2], new float[3]))
-                .getMessage().contains("2 predictions for 3 test ratings"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> RatingMetrics.of(new float[] {Float.NaN}, new float[] {3})).getMessage().contains("not a number"));
+                .getMessage()
+                .contains("2 predictions for 3 test ratings"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> RatingMetrics.of(new float[] {Float.NaN}, new float[] {3}))
+                .getMessage()
+                .contains("not a number"));
     }
 
     @Test
     void popularityCountsTrainingRows() {
         float[] s = Popularity.scores(new int[] {1, 2, 2, 3, 2, 1}, 5);
         assertArrayEquals(new float[] {0, 2, 3, 1, 0}, s);
-        var lists = TopKSelection.of(Scorer.sameForEveryUser(s), RatedItems.of(2, 5, new int[] {1}, new int[] {2}), new int[] {1}, 2, 1);
+        var lists = TopKSelection.of(
+                Scorer.sameForEveryUser(s), RatedItems.of(2, 5, new int[] {1}, new int[] {2}), new int[] {1}, 2, 1);
         assertArrayEquals(new int[] {1, 3}, lists.items(0)); // item 2 was rated: then 1 (2 ratings) and 3 (1)
 
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Popularity.scores(new int[] {5}, 5))
-                .getMessage().contains("outside 0..4"));
+                .getMessage()
+                .contains("outside 0..4"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.fastbook.collab.eval;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -15,19 +17,15 @@ import dev.fastbook.collab.recommend.Recommendation;
 import dev.fastbook.collab.recommend.Recommender;
 import dev.fastbook.collab.train.CollabLearner;
 import dev.fastbook.collab.train.Learner;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import tech.tablesaw.api.Table;
-
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
 
 /** The evaluation ranks as the Recommender does: one selection, one exclusion, one scorer per model. */
 class RankingPathTest {
@@ -58,7 +56,9 @@ class RankingPathTest {
         public NDArray forward(NDArray x) {
             NDArray items = x.get(":, 1").toType(DataType.FLOAT32, false);
             NDArray zero = items.mul(0f);
-            return nanOnOdd ? zero.add(items.mod(2f).neg().sqrt()) : zero; // sqrt(-1) is NaN on odd items, sqrt(-0) 0 elsewhere
+            return nanOnOdd
+                    ? zero.add(items.mod(2f).neg().sqrt())
+                    : zero; // sqrt(-1) is NaN on odd items, sqrt(-0) 0 elsewhere
         }
     }
 
@@ -71,8 +71,13 @@ class RankingPathTest {
         for (Module model : List.of(new Flat(false), zeroed)) {
             Recommender rec = Recommender.of(model, dls.users(), dls.items()).excludeRated(train);
             for (Object user : List.of(3, 17, 40)) {
-                List<String> fromRecommender = rec.recommend(user, 8).stream().map(Recommendation::item).toList();
-                assertEquals(fromRecommender, task.topK(user, task.scores(model), 8), model.getClass().getSimpleName());
+                List<String> fromRecommender = rec.recommend(user, 8).stream()
+                        .map(Recommendation::item)
+                        .toList();
+                assertEquals(
+                        fromRecommender,
+                        task.topK(user, task.scores(model), 8),
+                        model.getClass().getSimpleName());
                 assertEquals(firstUnrated(user, 8), fromRecommender, "all tie: the unrated items in vocabulary order");
             }
         }
@@ -131,8 +136,10 @@ class RankingPathTest {
             }
             int row = u;
             candidates.sort((a, b) -> all[row * nItems + a] != all[row * nItems + b]
-                    ? Float.compare(all[row * nItems + b], all[row * nItems + a]) : Integer.compare(a, b));
-            int[] expected = candidates.stream().limit(10).mapToInt(Integer::intValue).toArray();
+                    ? Float.compare(all[row * nItems + b], all[row * nItems + a])
+                    : Integer.compare(a, b));
+            int[] expected =
+                    candidates.stream().limit(10).mapToInt(Integer::intValue).toArray();
             assertArrayEquals(expected, lists[u], "user " + dls.users().get(u));
             compared++;
         }
@@ -153,7 +160,8 @@ class RankingPathTest {
         try {
             return Tensors.noGrad(() -> {
                 try (NDManager m = Tensors.manager().newSubManager()) {
-                    return model.forward(m.create(x, new Shape(nUsers * nItems, 2))).toFloatArray();
+                    return model.forward(m.create(x, new Shape(nUsers * nItems, 2)))
+                            .toFloatArray();
                 }
             });
         } finally {

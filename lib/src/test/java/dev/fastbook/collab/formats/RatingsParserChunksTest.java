@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
@@ -49,8 +48,14 @@ class RatingsParserChunksTest {
         for (int i = 0; i < n; i++) {
             users[i] = random.nextInt(Integer.MAX_VALUE);
             ratings[i] = (1 + random.nextInt(10)) / 2f;
-            csv.append(users[i]).append(',').append(random.nextInt(90_000)).append(',').append(ratings[i])
-                    .append(',').append(random.nextInt(Integer.MAX_VALUE)).append(i % 7 == 0 ? "\r\n" : "\n");
+            csv.append(users[i])
+                    .append(',')
+                    .append(random.nextInt(90_000))
+                    .append(',')
+                    .append(ratings[i])
+                    .append(',')
+                    .append(random.nextInt(Integer.MAX_VALUE))
+                    .append(i % 7 == 0 ? "\r\n" : "\n");
         }
         Path file = write(csv.toString(), false);
         for (int chunk : new int[] {64, 97, 1000, 1 << 20}) {

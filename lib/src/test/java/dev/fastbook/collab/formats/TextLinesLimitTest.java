@@ -1,12 +1,11 @@
 package dev.fastbook.collab.formats;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A movies or users file far larger than any release's is refused before it is read into memory. */
 class TextLinesLimitTest {
@@ -17,7 +16,9 @@ class TextLinesLimitTest {
             f.setLength(TextLines.MAX_BYTES + 1); // sparse: no disk or memory used
         }
         var e = assertThrows(MalformedDataException.class, () -> TextLines.read(file));
-        assertEquals(file + ", line 1: the file holds 268435457 bytes, more than the 268435456 a movies or users file of any"
-                + " MovieLens release comes near: check that the path names that file.", e.getMessage());
+        assertEquals(
+                file + ", line 1: the file holds 268435457 bytes, more than the 268435456 a movies or users file of any"
+                        + " MovieLens release comes near: check that the path names that file.",
+                e.getMessage());
     }
 }

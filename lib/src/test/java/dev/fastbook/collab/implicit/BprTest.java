@@ -11,14 +11,12 @@ import ai.djl.ndarray.NDManager;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.model.EmbeddingDotBias;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class BprTest {
@@ -83,7 +81,9 @@ class BprTest {
                 expected += -Math.log(1 / (1 + Math.exp(-d)));
             }
             expected = (expected + 0 + 200) / 5;
-            float got = Bpr.loss().apply(margins, m.zeros(new ai.djl.ndarray.types.Shape(5, 1))).toFloatArray()[0];
+            float got = Bpr.loss()
+                    .apply(margins, m.zeros(new ai.djl.ndarray.types.Shape(5, 1)))
+                    .toFloatArray()[0];
             assertEquals(expected, got, 1e-4);
         }
     }
@@ -94,22 +94,33 @@ class BprTest {
         EmbeddingDotBias dot = new EmbeddingDotBias(4, 3, 6, null);
         Bpr<EmbeddingDotBias> bpr = new Bpr<>(dot);
         try (NDManager m = Tensors.manager().newSubManager()) {
-            float[] margin = bpr.forward(m.create(new long[] {1, 2, 4, 2, 3, 5}, new ai.djl.ndarray.types.Shape(2, 3))).toFloatArray();
-            float[] s = dot.forward(m.create(new long[] {1, 2, 1, 4, 2, 3, 2, 5}, new ai.djl.ndarray.types.Shape(4, 2))).toFloatArray();
+            float[] margin = bpr.forward(m.create(new long[] {1, 2, 4, 2, 3, 5}, new ai.djl.ndarray.types.Shape(2, 3)))
+                    .toFloatArray();
+            float[] s = dot.forward(m.create(new long[] {1, 2, 1, 4, 2, 3, 2, 5}, new ai.djl.ndarray.types.Shape(4, 2)))
+                    .toFloatArray();
             assertEquals(s[0] - s[1], margin[0], 1e-6);
             assertEquals(s[2] - s[3], margin[1], 1e-6);
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> bpr.forward(m.create(new long[] {1, 2}, new ai.djl.ndarray.types.Shape(1, 2))))
-                    .getMessage().contains("[user, positive, negative]"));
+            assertTrue(assertThrows(
+                            IllegalArgumentException.class,
+                            () -> bpr.forward(m.create(new long[] {1, 2}, new ai.djl.ndarray.types.Shape(1, 2))))
+                    .getMessage()
+                    .contains("[user, positive, negative]"));
         }
         assertEquals(4, bpr.parameters().size()); // the wrapped model's parameters, nothing else
     }
 
     @Test
     void badLoaderInputSaysWhatIsWrong() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new BprDataLoader(USERS, new int[] {1}, 6, known(), 2, true, 1))
-                .getMessage().contains("3 users for 1 items"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new BprDataLoader(new int[0], new int[0], 6, known(), 2, true, 1))
-                .getMessage().contains("No positive pairs"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new BprDataLoader(USERS, new int[] {1}, 6, known(), 2, true, 1))
+                .getMessage()
+                .contains("3 users for 1 items"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new BprDataLoader(new int[0], new int[0], 6, known(), 2, true, 1))
+                .getMessage()
+                .contains("No positive pairs"));
     }
 
     // ---- hostile input (issue 22) ----
@@ -129,8 +140,11 @@ class BprTest {
             System.setOut(old);
         }
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("BprDataLoaders: 1 user(s) rated every item (e.g. user index 1), so no item can be drawn as"
-                + " their negative: their 5 training pairs are skipped."), printed);
+        assertTrue(
+                printed.contains(
+                        "BprDataLoaders: 1 user(s) rated every item (e.g. user index 1), so no item can be drawn as"
+                                + " their negative: their 5 training pairs are skipped."),
+                printed);
         assertEquals(2, dls.train().n(), "user 2's pairs only");
         for (Batch b : dls.train()) {
             try (b) {
@@ -143,35 +157,54 @@ class BprTest {
 
     @Test
     void aBatchSizeThatGivesNoBatchIsRefusedForFitAndLrFind() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new BprDataLoader(USERS, ITEMS, 6, known(), 4, true, 1));
-        assertEquals("Batch size 4 gives no training batch: there are 3 positive pairs and the last partial batch is dropped."
-                + " Use a batch size of at most 3.", e.getMessage());
-        var fromDls = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> new BprDataLoader(USERS, ITEMS, 6, known(), 4, true, 1));
+        assertEquals(
+                "Batch size 4 gives no training batch: there are 3 positive pairs and the last partial batch is dropped."
+                        + " Use a batch size of at most 3.",
+                e.getMessage());
+        var fromDls = assertThrows(
+                IllegalArgumentException.class,
                 () -> BprDataLoaders.of(USERS, ITEMS, new int[] {2}, new int[] {4}, 3, 6, 1024, 1));
         assertTrue(fromDls.getMessage().startsWith("Batch size 1024 gives no training batch"), fromDls.getMessage());
     }
 
     @Test
     void outOfRangeIndicesAreRefusedWithTheirPosition() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> BprDataLoaders.of(new int[] {1, 7}, new int[] {1, 2}, new int[] {1}, new int[] {3}, 3, 6, 1, 1));
-        assertEquals("trainUsers[1] is 7, outside 1..2 (nUsers = 3, #na# at 0): give vocabulary indices, e.g."
-                + " dls.users().indexOf(user).", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        assertEquals(
+                "trainUsers[1] is 7, outside 1..2 (nUsers = 3, #na# at 0): give vocabulary indices, e.g."
+                        + " dls.users().indexOf(user).",
+                e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> BprDataLoaders.of(USERS, ITEMS, new int[] {1}, new int[] {-1}, 3, 6, 1, 1));
         assertTrue(e.getMessage().startsWith("validItems[0] is -1, outside 1..5"), e.getMessage());
     }
 
     @Test
     void validationPairsThatAreAllNaAreRefusedWithTheReason() {
-        var train = tech.tablesaw.api.Table.create("train", tech.tablesaw.api.IntColumn.create("user", 1, 1, 2, 2),
-                tech.tablesaw.api.IntColumn.create("item", 1, 2, 2, 3), tech.tablesaw.api.DoubleColumn.create("rating", 4, 3, 5, 2));
-        var valid = tech.tablesaw.api.Table.create("valid", tech.tablesaw.api.IntColumn.create("user", 8, 9),
-                tech.tablesaw.api.IntColumn.create("item", 1, 2), tech.tablesaw.api.DoubleColumn.create("rating", 4, 3));
-        var dls = dev.fastbook.collab.data.CollabDataLoaders.from(train).valid(valid).bs(2).build();
+        var train = tech.tablesaw.api.Table.create(
+                "train",
+                tech.tablesaw.api.IntColumn.create("user", 1, 1, 2, 2),
+                tech.tablesaw.api.IntColumn.create("item", 1, 2, 2, 3),
+                tech.tablesaw.api.DoubleColumn.create("rating", 4, 3, 5, 2));
+        var valid = tech.tablesaw.api.Table.create(
+                "valid",
+                tech.tablesaw.api.IntColumn.create("user", 8, 9),
+                tech.tablesaw.api.IntColumn.create("item", 1, 2),
+                tech.tablesaw.api.DoubleColumn.create("rating", 4, 3));
+        var dls = dev.fastbook.collab.data.CollabDataLoaders.from(train)
+                .valid(valid)
+                .bs(2)
+                .build();
         var e = assertThrows(IllegalArgumentException.class, () -> BprDataLoaders.from(dls, 2, 1));
-        assertEquals("No validation pair to rank: all 2 validation rows have a user or item training never saw (#na#), and"
-                + " those are left out. Split so that validation users and items also appear in training, e.g."
-                + " validPctByUser(0.2).", e.getMessage());
+        assertEquals(
+                "No validation pair to rank: all 2 validation rows have a user or item training never saw (#na#), and"
+                        + " those are left out. Split so that validation users and items also appear in training, e.g."
+                        + " validPctByUser(0.2).",
+                e.getMessage());
     }
 }

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.fastbook.collab.recommend.RatedItems;
 import dev.fastbook.collab.recommend.Scorer;
 import dev.fastbook.collab.recommend.TopKSelection;
-
 import org.junit.jupiter.api.Test;
 
 class ItemModelsTest {
-    // three users and three items (index 0 is #na# in both): user 1 has items 1 and 2, user 2 item 1, user 3 items 2 and 3
+    // three users and three items (index 0 is #na# in both): user 1 has items 1 and 2, user 2 item 1, user 3 items 2
+    // and 3
     private static final Interactions X = Interactions.of(new int[] {1, 1, 2, 3, 3}, new int[] {1, 2, 1, 2, 3}, 4, 4);
     private static final RatedItems SEEN = RatedItems.of(4, 4, new int[] {1, 1, 2, 3, 3}, new int[] {1, 2, 1, 2, 3});
     private static final int[] USERS = {1, 2, 3};
@@ -35,10 +35,10 @@ class ItemModelsTest {
             }
         }
         float[][] s = matrix(ease.scores());
-        assertEquals(1.0 / 4, s[1][3], 1e-6);            // user 1: B13 + B23
-        assertEquals(1.0 / 3, s[2][2], 1e-6);            // user 2: B12
-        assertEquals(-1.0 / 8, s[2][3], 1e-6);           // user 2: B13
-        assertEquals(1.0 / 5, s[3][1], 1e-6);            // user 3: B21 + B31
+        assertEquals(1.0 / 4, s[1][3], 1e-6); // user 1: B13 + B23
+        assertEquals(1.0 / 3, s[2][2], 1e-6); // user 2: B12
+        assertEquals(-1.0 / 8, s[2][3], 1e-6); // user 2: B13
+        assertEquals(1.0 / 5, s[3][1], 1e-6); // user 3: B21 + B31
     }
 
     @Test
@@ -53,15 +53,15 @@ class ItemModelsTest {
     void rp3betaIsTheWalkComputedByHand() {
         // degrees: users 2, 1, 2; items 2, 2, 1. W_ij = deg(i)^-α Σ_u deg(u)^-α / deg(j)^β, here α = 1, β = 0.5
         Rp3Beta rp3 = Rp3Beta.fit(X, 1, 0.5, 10);
-        assertEquals(0.5 * 0.5 / Math.sqrt(2), rp3.weight(1, 2), 1e-12);   // through user 1
+        assertEquals(0.5 * 0.5 / Math.sqrt(2), rp3.weight(1, 2), 1e-12); // through user 1
         assertEquals(0.5 * 0.5 / Math.sqrt(2), rp3.weight(2, 1), 1e-12);
-        assertEquals(0.5 * 0.5 / 1, rp3.weight(2, 3), 1e-12);              // through user 3
+        assertEquals(0.5 * 0.5 / 1, rp3.weight(2, 3), 1e-12); // through user 3
         assertEquals(1 * 0.5 / Math.sqrt(2), rp3.weight(3, 2), 1e-12);
-        assertEquals(0, rp3.weight(1, 3));                                  // no user has both
-        assertEquals(0, rp3.weight(2, 2));                                  // never to itself
+        assertEquals(0, rp3.weight(1, 3)); // no user has both
+        assertEquals(0, rp3.weight(2, 2)); // never to itself
         float[][] s = matrix(rp3.scores());
         assertEquals(0.25 / Math.sqrt(2), s[2][2], 1e-6);
-        assertEquals(0.25, s[1][3], 1e-6);                                  // W13 + W23
+        assertEquals(0.25, s[1][3], 1e-6); // W13 + W23
         // one neighbour: item 2 keeps only its stronger link (to item 3)
         Rp3Beta one = Rp3Beta.fit(X, 1, 0.5, 1);
         assertEquals(0, one.weight(2, 1));

@@ -1,10 +1,9 @@
 package dev.fastbook.collab.interpret;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** The chapter's interpretation: biases ranked, PCA of the factors, nearest items by cosine. */
 class InterpretTest {

@@ -1,12 +1,12 @@
 package dev.fastbook.collab.model;
 
-import dev.fastbook.collab.core.Tensors;
-import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
-import org.junit.jupiter.api.Test;
-
 import static dev.fastbook.collab.model.Layers.*;
 import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import dev.fastbook.collab.core.Tensors;
+import org.junit.jupiter.api.Test;
 
 class LayersTest {
     @Test
@@ -16,7 +16,8 @@ class LayersTest {
         assertEquals(0f, y[0], 1e-4);
         assertEquals(2.75f, y[1], 1e-6);
         assertEquals(5.5f, y[2], 1e-4);
-        float[] z = sigmoidRange(Tensors.manager().create(new float[] {1f}), 1, 3).toFloatArray();
+        float[] z =
+                sigmoidRange(Tensors.manager().create(new float[] {1f}), 1, 3).toFloatArray();
         assertEquals(1 + 2 / (1 + Math.exp(-1)), z[0], 1e-6);
         assertThrows(IllegalArgumentException.class, () -> sigmoidRange(x, 5, 5));
     }

@@ -1,18 +1,17 @@
 package dev.fastbook.collab.model;
 
-import dev.fastbook.collab.core.Tensors;
+import static dev.fastbook.collab.model.Layers.*;
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.fastbook.collab.core.Tensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static dev.fastbook.collab.model.Layers.*;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModuleTest {
     static class PlainTensor extends Module {
@@ -65,7 +64,8 @@ class ModuleTest {
         assertTrue(s.contains("(iWeight): Embedding(1665, 50)"), s);
         assertTrue(s.contains("(uBias): Embedding(944, 1)"), s);
         assertTrue(s.contains("(iBias): Embedding(1665, 1)"), s);
-        var nn = new EmbeddingNN(List.of(new EmbSz(944, 74), new EmbSz(1665, 102)), new int[] {100, 50}, YRange.of(0, 5.5));
+        var nn = new EmbeddingNN(
+                List.of(new EmbSz(944, 74), new EmbSz(1665, 102)), new int[] {100, 50}, YRange.of(0, 5.5));
         String t = nn.toString();
         assertTrue(t.contains("Linear(in_features=176, out_features=100, bias=False)"), t);
         assertTrue(t.contains("BatchNorm1d(100"), t);
@@ -81,7 +81,8 @@ class ModuleTest {
         float[] out = m.forward(x).toFloatArray();
         float[] u = m.uWeight.weight().get(1).toFloatArray();
         float[] it = m.iWeight.weight().get(2).toFloatArray();
-        double expected = m.uBias.weight().get(1).toFloatArray()[0] + m.iBias.weight().get(2).toFloatArray()[0];
+        double expected = m.uBias.weight().get(1).toFloatArray()[0]
+                + m.iBias.weight().get(2).toFloatArray()[0];
         for (int k = 0; k < 4; k++) {
             expected += u[k] * it[k];
         }
@@ -97,7 +98,8 @@ class ModuleTest {
         a.save(file);
         Tensors.seed(6);
         var b = new EmbeddingDotBias(8, 10, 12, YRange.of(0, 5.5));
-        assertFalse(java.util.Arrays.equals(a.iWeight.weight().toFloatArray(), b.iWeight.weight().toFloatArray()));
+        assertFalse(java.util.Arrays.equals(
+                a.iWeight.weight().toFloatArray(), b.iWeight.weight().toFloatArray()));
         b.load(file);
         assertArrayEquals(a.iWeight.weight().toFloatArray(), b.iWeight.weight().toFloatArray());
         assertArrayEquals(a.uBias.weight().toFloatArray(), b.uBias.weight().toFloatArray());
@@ -121,14 +123,20 @@ class ModuleTest {
         float[] before = b.iWeight.weight().toFloatArray();
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 100));
         IOException cut = assertThrows(IOException.class, () -> b.load(file));
-        assertTrue(cut.getMessage().contains("ends too early: " + (bytes.length - 100) + " bytes, fewer than " + bytes.length), cut.getMessage());
+        assertTrue(
+                cut.getMessage()
+                        .contains("ends too early: " + (bytes.length - 100) + " bytes, fewer than " + bytes.length),
+                cut.getMessage());
         assertFalse(cut.getMessage().contains("(null)"), cut.getMessage());
         assertArrayEquals(before, b.iWeight.weight().toFloatArray(), "left as it was");
         Files.write(file, new byte[0]);
-        assertTrue(assertThrows(IOException.class, () -> b.load(file)).getMessage().contains("is empty (0 bytes)"));
+        assertTrue(
+                assertThrows(IOException.class, () -> b.load(file)).getMessage().contains("is empty (0 bytes)"));
         byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 3);
         Files.write(file, longer);
-        assertTrue(assertThrows(IOException.class, () -> b.load(file)).getMessage().contains("bytes after the last parameter"));
+        assertTrue(assertThrows(IOException.class, () -> b.load(file))
+                .getMessage()
+                .contains("bytes after the last parameter"));
     }
 
     @Test

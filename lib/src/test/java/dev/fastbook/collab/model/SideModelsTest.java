@@ -9,9 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.core.Vocab;
-
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -23,12 +21,21 @@ class SideModelsTest {
 
     // user 3 has no row in the side table; movie 20 has no genre
     private static SideFeatures side() {
-        Table users = Table.create("users", IntColumn.create("user", 1, 2), IntColumn.create("age", 20, 40),
-                StringColumn.create("gender", "F", "M"), StringColumn.create("occupation", "writer", "writer"));
-        Table genres = Table.create("genres", IntColumn.create("movie", 10, 20), IntColumn.create("Drama", 1, 0),
+        Table users = Table.create(
+                "users",
+                IntColumn.create("user", 1, 2),
+                IntColumn.create("age", 20, 40),
+                StringColumn.create("gender", "F", "M"),
+                StringColumn.create("occupation", "writer", "writer"));
+        Table genres = Table.create(
+                "genres",
+                IntColumn.create("movie", 10, 20),
+                IntColumn.create("Drama", 1, 0),
                 IntColumn.create("Comedy", 1, 0));
-        return SideFeatures.of(USERS, ITEMS).userCategories(users, "user", "gender", "occupation")
-                .userContinuous(users, "user", "age").itemFlags(genres, "movie", "Drama", "Comedy");
+        return SideFeatures.of(USERS, ITEMS)
+                .userCategories(users, "user", "gender", "occupation")
+                .userContinuous(users, "user", "age")
+                .itemFlags(genres, "movie", "Drama", "Comedy");
     }
 
     @Test
@@ -46,7 +53,8 @@ class SideModelsTest {
     @Test
     void aMissingColumnSaysWhichColumnsThereAre() {
         Table users = Table.create("users", IntColumn.create("user", 1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> SideFeatures.of(USERS, ITEMS).userCategories(users, "user", "zip"));
         assertTrue(e.getMessage().contains("no column 'zip'") && e.getMessage().contains("[user]"), e.getMessage());
     }
@@ -55,11 +63,13 @@ class SideModelsTest {
     void bothModelsScoreUserItemRowsInTheRange() {
         Tensors.seed(1);
         YRange range = new YRange(0, 5.5);
-        List<Module> models = List.of(new DotBiasSide(8, side(), range), TabularModel.withSide(side(), new int[] {16, 8}, range));
+        List<Module> models =
+                List.of(new DotBiasSide(8, side(), range), TabularModel.withSide(side(), new int[] {16, 8}, range));
         for (Module m : models) {
             m.eval();
             try (NDManager nd = Tensors.manager().newSubManager()) {
-                float[] out = m.forward(nd.create(new long[] {1, 1, 2, 2, 3, 1, 0, 0}, new Shape(4, 2))).toFloatArray();
+                float[] out = m.forward(nd.create(new long[] {1, 1, 2, 2, 3, 1, 0, 0}, new Shape(4, 2)))
+                        .toFloatArray();
                 assertEquals(4, out.length, m.getClass().getSimpleName());
                 for (float v : out) {
                     assertTrue(v > 0 && v < 5.5, m.getClass().getSimpleName() + " gave " + v);

@@ -1,8 +1,8 @@
 package dev.fastbook.collab.model;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
 
 class YRangeTest {
     @Test
@@ -26,7 +26,9 @@ class YRangeTest {
     @Test
     void theScalarSquashMatchesTheTensorOneAndItsSlope() {
         YRange r = YRange.of(1, 3);
-        float[] t = Layers.sigmoidRange(dev.fastbook.collab.core.Tensors.manager().create(new float[] {-2f, 0f, 0.7f}), 1, 3).toFloatArray();
+        float[] t = Layers.sigmoidRange(
+                        dev.fastbook.collab.core.Tensors.manager().create(new float[] {-2f, 0f, 0.7f}), 1, 3)
+                .toFloatArray();
         assertEquals(t[0], r.squash(-2), 1e-6);
         assertEquals(2.0, r.squash(0), 0);
         assertEquals(t[2], r.squash(0.7), 1e-6);

@@ -1,7 +1,6 @@
 package dev.fastbook.collab.movielens;
 
 import dev.fastbook.collab.download.HttpDownload;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,15 +11,14 @@ import java.util.Map;
  * Arguments: the zip's URL and the cache root. Prints {@code DONE <folder>} when it finishes.
  */
 final class DownloadChild {
-    private DownloadChild() {
-    }
+    private DownloadChild() {}
 
     public static void main(String[] args) {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("u.data", null); // the fixture is not the real data: no checksum
         files.put("u.item", null);
-        MovieLensDownload download = new MovieLensDownload(URI.create(args[0]), "ml-100k", files, System.out,
-                HttpDownload.Limits.defaults());
+        MovieLensDownload download = new MovieLensDownload(
+                URI.create(args[0]), "ml-100k", files, System.out, HttpDownload.Limits.defaults());
         Path folder = DataLocator.findFolder(null, Path.of(args[1]), download);
         System.out.println("DONE " + folder);
     }

@@ -1,25 +1,24 @@
 package dev.fastbook.collab.movielens;
 
+import static dev.fastbook.collab.Fixtures.printed;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.data.Splitter;
 import dev.fastbook.collab.data.TabDataLoader;
-import org.junit.jupiter.api.Test;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static dev.fastbook.collab.Fixtures.printed;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /** Issue 13's loaders: a given validation or test table, the split by user, extra columns in the batch. */
 class GivenSplitsAndExtrasTest {
@@ -38,21 +37,32 @@ class GivenSplitsAndExtrasTest {
     }
 
     private static Table table(int[] users, String[] titles, double[] ratings) {
-        return Table.create("r", IntColumn.create("user", users), StringColumn.create("title", titles),
+        return Table.create(
+                "r",
+                IntColumn.create("user", users),
+                StringColumn.create("title", titles),
                 DoubleColumn.create("rating", ratings));
     }
 
     @Test
     void aGivenValidationTableIsCodedWithTheTrainingVocabulariesAndUnseenRowsAreNa() {
-        Table train = table(new int[] {1, 1, 2, 2, 3, 3}, new String[] {"a", "b", "a", "c", "b", "c"}, new double[] {1, 2, 3, 4, 5, 1});
+        Table train = table(new int[] {1, 1, 2, 2, 3, 3}, new String[] {"a", "b", "a", "c", "b", "c"}, new double[] {
+            1, 2, 3, 4, 5, 1
+        });
         // user 9 and title "z" were never trained on; the row (9, "z") counts once
         Table test = table(new int[] {1, 9, 2, 9}, new String[] {"z", "a", "c", "z"}, new double[] {2, 3, 4, 5});
         String[] holder = new String[1];
-        String out = printed(() -> holder[0] = CollabDataLoaders.from(train).valid(test).bs(2).build().toString());
-        assertTrue(out.contains("CollabDataLoaders: 3 of 4 validation rows have a user or item not seen in training;"
-                + " they are coded #na# (index 0)"), out);
+        String out = printed(() -> holder[0] =
+                CollabDataLoaders.from(train).valid(test).bs(2).build().toString());
+        assertTrue(
+                out.contains("CollabDataLoaders: 3 of 4 validation rows have a user or item not seen in training;"
+                        + " they are coded #na# (index 0)"),
+                out);
         CollabDataLoaders[] same = new CollabDataLoaders[1];
-        assertEquals("", printed(() -> same[0] = CollabDataLoaders.from(train).valid(test).bs(2).build()),
+        assertEquals(
+                "",
+                printed(() -> same[0] =
+                        CollabDataLoaders.from(train).valid(test).bs(2).build()),
                 "the same split says it once per JVM");
         var dls = same[0];
         assertEquals(6, dls.trainSize());
@@ -80,10 +90,19 @@ class GivenSplitsAndExtrasTest {
 
         // the given table needs the training table's columns, and one way to validate
         Table noRating = Table.create("t", IntColumn.create("user", 1), StringColumn.create("title", "a"));
-        var e = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(train).valid(noRating).bs(2).build());
-        assertTrue(e.getMessage().contains("No column 'rating'") && e.getMessage().contains("training table's columns"), e.getMessage());
-        var twice = assertThrows(IllegalArgumentException.class,
-                () -> CollabDataLoaders.from(train).valid(test).validFold(0, 5).bs(2).build());
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(train).valid(noRating).bs(2).build());
+        assertTrue(
+                e.getMessage().contains("No column 'rating'") && e.getMessage().contains("training table's columns"),
+                e.getMessage());
+        var twice = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(train)
+                        .valid(test)
+                        .validFold(0, 5)
+                        .bs(2)
+                        .build());
         assertTrue(twice.getMessage().contains("Choose one way to validate"), twice.getMessage());
     }
 
@@ -128,19 +147,25 @@ class GivenSplitsAndExtrasTest {
         for (int r = 0; r < t.rowCount(); r++) count.merge(users.getInt(r), 1, Integer::sum);
         for (int r : s.train()) trained.merge(users.getInt(r), 1, Integer::sum);
         for (var e : count.entrySet()) {
-            assertEquals((int) Math.floor(0.75 * e.getValue() + 1e-9), trained.getOrDefault(e.getKey(), 0), "user " + e.getKey());
+            assertEquals(
+                    (int) Math.floor(0.75 * e.getValue() + 1e-9),
+                    trained.getOrDefault(e.getKey(), 0),
+                    "user " + e.getKey());
         }
         // seeded: the same seed, the same rows; another seed, others
         assertArrayEquals(s.valid(), Splitter.byUser(t, "user", 0.25, 42).valid());
-        assertFalse(java.util.Arrays.equals(s.valid(), Splitter.byUser(t, "user", 0.25, 43).valid()));
+        assertFalse(java.util.Arrays.equals(
+                s.valid(), Splitter.byUser(t, "user", 0.25, 43).valid()));
         // as tables
         assertEquals(s.valid().length, s.valid(t).rowCount());
         // a user with one rating validates with it (1/1 > 0.75), as in Recommenders
-        Table one = table(new int[] {1, 1, 1, 1, 2}, new String[] {"a", "b", "c", "d", "a"}, new double[] {1, 2, 3, 4, 5});
+        Table one =
+                table(new int[] {1, 1, 1, 1, 2}, new String[] {"a", "b", "c", "d", "a"}, new double[] {1, 2, 3, 4, 5});
         Splitter.Split s1 = Splitter.byUser(one, "user", 0.25, 1);
         assertEquals(3, s1.train().length);
         assertTrue(java.util.Arrays.stream(s1.valid()).anyMatch(r -> r == 4));
-        assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(t).validPctByUser(1.5));
+        assertThrows(
+                IllegalArgumentException.class, () -> CollabDataLoaders.from(t).validPctByUser(1.5));
     }
 
     @Test
@@ -157,8 +182,15 @@ class GivenSplitsAndExtrasTest {
             occupation.append(u % 5);
         }
         t.addColumns(gender, age, occupation);
-        var dls = CollabDataLoaders.from(t).catNames("gender", "occupation").contNames("age").bs(16).seed(5).build();
-        assertEquals(List.of("user", "title", "gender", "occupation"), List.copyOf(dls.classes().keySet()));
+        var dls = CollabDataLoaders.from(t)
+                .catNames("gender", "occupation")
+                .contNames("age")
+                .bs(16)
+                .seed(5)
+                .build();
+        assertEquals(
+                List.of("user", "title", "gender", "occupation"),
+                List.copyOf(dls.classes().keySet()));
         assertEquals(List.of("#na#", "F", "M"), dls.classes().get("gender"));
         assertEquals(List.of("gender", "occupation"), dls.catNames());
         assertEquals(List.of("age"), dls.contNames());
@@ -172,8 +204,12 @@ class GivenSplitsAndExtrasTest {
                 float[] c = b.xCont().toFloatArray();
                 for (int k = 0; k < 16; k++) {
                     int user = Integer.parseInt(dls.users().get((int) x[4 * k]));
-                    assertEquals(user % 2 == 0 ? "F" : "M", dls.classes().get("gender").get((int) x[4 * k + 2]));
-                    assertEquals(Integer.toString(user % 5), dls.classes().get("occupation").get((int) x[4 * k + 3]));
+                    assertEquals(
+                            user % 2 == 0 ? "F" : "M",
+                            dls.classes().get("gender").get((int) x[4 * k + 2]));
+                    assertEquals(
+                            Integer.toString(user % 5),
+                            dls.classes().get("occupation").get((int) x[4 * k + 3]));
                     mean += c[k];
                     sq += c[k] * c[k];
                     rows++;
@@ -197,12 +233,29 @@ class GivenSplitsAndExtrasTest {
             assertNull(b.xCont());
         }
         // a continuous column of text, or a missing value, is a clear error
-        var text = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(t).contNames("gender").bs(16).build());
+        var text = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(t).contNames("gender").bs(16).build());
         assertTrue(text.getMessage().contains("catNames"), text.getMessage());
         age.setMissing(3);
-        var miss = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(t).contNames("age").bs(16).seed(1).validPct(0.01).build());
-        assertTrue(miss.getMessage().contains("missing value at row 3") || miss.getMessage().contains("row 3"), miss.getMessage());
-        var both = assertThrows(IllegalArgumentException.class, () -> CollabDataLoaders.from(t).userName("user").catNames("user").build());
+        var miss = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(t)
+                        .contNames("age")
+                        .bs(16)
+                        .seed(1)
+                        .validPct(0.01)
+                        .build());
+        assertTrue(
+                miss.getMessage().contains("missing value at row 3")
+                        || miss.getMessage().contains("row 3"),
+                miss.getMessage());
+        var both = assertThrows(
+                IllegalArgumentException.class,
+                () -> CollabDataLoaders.from(t)
+                        .userName("user")
+                        .catNames("user")
+                        .build());
         assertTrue(both.getMessage().contains("name it once"), both.getMessage());
     }
 
@@ -215,9 +268,20 @@ class GivenSplitsAndExtrasTest {
             g.append(t.intColumn("user").getInt(r) % 2 == 0 ? "F" : "M");
             occ.append(t.intColumn("user").getInt(r) % 3);
         }
-        t.addColumns(g, occ, DoubleColumn.create("age", java.util.stream.IntStream.range(0, t.rowCount()).mapToDouble(i -> i % 50)));
-        var dls = CollabDataLoaders.from(t).catNames("gender", "occupation").contNames("age").bs(16).seed(2).build();
-        var dot = dev.fastbook.collab.train.CollabLearner.collabLearner(dls, 5, dev.fastbook.collab.model.YRange.of(0, 5.5)).quiet();
+        t.addColumns(
+                g,
+                occ,
+                DoubleColumn.create(
+                        "age", java.util.stream.IntStream.range(0, t.rowCount()).mapToDouble(i -> i % 50)));
+        var dls = CollabDataLoaders.from(t)
+                .catNames("gender", "occupation")
+                .contNames("age")
+                .bs(16)
+                .seed(2)
+                .build();
+        var dot = dev.fastbook.collab.train.CollabLearner.collabLearner(
+                        dls, 5, dev.fastbook.collab.model.YRange.of(0, 5.5))
+                .quiet();
         dot.fit(1, 1e-2);
         assertTrue(Double.isFinite(dot.validate()));
         try (Batch b = dls.valid().oneBatch()) {
@@ -225,14 +289,17 @@ class GivenSplitsAndExtrasTest {
             float[] userItem = dot.model().forward(b.x().get(":, 0:2")).toFloatArray();
             assertArrayEquals(userItem, withExtras, "the dot product reads user and item only");
         }
-        var nn = dev.fastbook.collab.train.CollabLearner.collabLearnerNn(dls, new int[] {8}, dev.fastbook.collab.model.YRange.of(0, 5.5)).quiet();
+        var nn = dev.fastbook.collab.train.CollabLearner.collabLearnerNn(
+                        dls, new int[] {8}, dev.fastbook.collab.model.YRange.of(0, 5.5))
+                .quiet();
         nn.fit(1, 1e-2);
         assertTrue(Double.isFinite(nn.validate()));
         // an EmbeddingNN with an embedding for the first extra column too reads it (fastai's tabular idea)
         var embs = new ArrayList<>(dev.fastbook.collab.train.CollabLearner.getEmbSz(dls));
         embs.add(dev.fastbook.collab.model.EmbSz.of(dls.classes().get("gender").size()));
-        var side = dev.fastbook.collab.train.CollabLearner.collabLearnerNn(dls, embs, new int[] {8},
-                dev.fastbook.collab.model.YRange.of(0, 5.5)).quiet();
+        var side = dev.fastbook.collab.train.CollabLearner.collabLearnerNn(
+                        dls, embs, new int[] {8}, dev.fastbook.collab.model.YRange.of(0, 5.5))
+                .quiet();
         side.fit(1, 1e-2);
         assertTrue(Double.isFinite(side.validate()));
     }
@@ -243,7 +310,12 @@ class GivenSplitsAndExtrasTest {
         train.addColumns(StringColumn.create("genre", "x", "y", "x", "y"), DoubleColumn.create("age", 10, 20, 30, 40));
         Table test = table(new int[] {1, 2}, new String[] {"a", "b"}, new double[] {5, 5});
         test.addColumns(StringColumn.create("genre", "x", "new"), DoubleColumn.create("age", 25, 35));
-        var dls = CollabDataLoaders.from(train).valid(test).catNames("genre").contNames("age").bs(2).build();
+        var dls = CollabDataLoaders.from(train)
+                .valid(test)
+                .catNames("genre")
+                .contNames("age")
+                .bs(2)
+                .build();
         try (Batch b = dls.valid().oneBatch()) {
             assertArrayEquals(new long[] {1, 1, 1, 2, 2, 0}, b.x().toLongArray(), "an unseen genre is #na#");
             double std = Math.sqrt(125) + 1e-7; // population deviation of 10, 20, 30, 40

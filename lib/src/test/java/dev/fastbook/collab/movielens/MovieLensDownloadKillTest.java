@@ -1,10 +1,11 @@
 package dev.fastbook.collab.movielens;
 
-import dev.fastbook.collab.core.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.fastbook.collab.core.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,12 +25,9 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * The hard way: a child JVM downloads from a slow local server and is killed ({@code destroyForcibly},
@@ -107,9 +105,14 @@ class MovieLensDownloadKillTest {
         if (log == null) {
             log = Files.createTempFile("download-child", ".log");
         }
-        Process p = ChildJvm.java(List.of("-Xmx256m",
-                        "-D" + dev.fastbook.collab.download.ZipExtractor.MAX_RATIO_PROPERTY + "=2000"), // its filler is zeros: 1000 to 1
-                DownloadChild.class, url.toString(), cacheRoot.toString())
+        Process p = ChildJvm.java(
+                        List.of(
+                                "-Xmx256m",
+                                "-D" + dev.fastbook.collab.download.ZipExtractor.MAX_RATIO_PROPERTY
+                                        + "=2000"), // its filler is zeros: 1000 to 1
+                        DownloadChild.class,
+                        url.toString(),
+                        cacheRoot.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -119,7 +122,8 @@ class MovieLensDownloadKillTest {
 
     private List<Path> temporaries() throws IOException {
         try (Stream<Path> files = Files.list(cacheRoot)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(".ml-100k.")).toList();
+            return files.filter(p -> p.getFileName().toString().startsWith(".ml-100k."))
+                    .toList();
         }
     }
 
@@ -161,7 +165,8 @@ class MovieLensDownloadKillTest {
             while (watching.get()) {
                 if (Files.exists(target)) {
                     try {
-                        if (!MovieLensTest.GOOD_DATA.equals(Files.readString(target.resolve("u.data"), StandardCharsets.ISO_8859_1))
+                        if (!MovieLensTest.GOOD_DATA.equals(
+                                        Files.readString(target.resolve("u.data"), StandardCharsets.ISO_8859_1))
                                 || !Files.isRegularFile(target.resolve("u.item"))
                                 || Files.size(target.resolve("filler")) != FILLER_BYTES) {
                             violations.add("incomplete " + target);
@@ -180,12 +185,15 @@ class MovieLensDownloadKillTest {
             for (double fraction : new double[] {0.25, 0.75}) {
                 Process p = child(url);
                 long threshold = (long) (zip.length * fraction);
-                assertTrue(killWhen(p, t -> size(t) >= threshold), "the child ended before the zip reached " + threshold);
+                assertTrue(
+                        killWhen(p, t -> size(t) >= threshold), "the child ended before the zip reached " + threshold);
                 assertFalse(Files.exists(target), "killed during transfer, yet " + target + " exists");
                 List<Path> left = temporaries();
-                assertFalse(left.isEmpty(), "a killed transfer leaves its .part behind (else this test proves nothing)");
+                assertFalse(
+                        left.isEmpty(), "a killed transfer leaves its .part behind (else this test proves nothing)");
                 for (Path t : left) {
-                    assertTrue(t.getFileName().toString().contains("." + p.pid() + "-"),
+                    assertTrue(
+                            t.getFileName().toString().contains("." + p.pid() + "-"),
                             t + " is not the last child's: the earlier leftovers should have been cleaned");
                 }
                 assertTrue(previousPid != p.pid());
@@ -217,7 +225,9 @@ class MovieLensDownloadKillTest {
         assertEquals(List.of(), violations);
         assertEquals(List.of(), temporaries());
         try (Stream<Path> files = Files.list(cacheRoot)) {
-            assertEquals(List.of("ml-100k"), files.map(p -> p.getFileName().toString()).toList());
+            assertEquals(
+                    List.of("ml-100k"),
+                    files.map(p -> p.getFileName().toString()).toList());
         }
         assertEquals(3, MovieLens.load(target).ratings().rowCount());
     }

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.fastbook.collab.download.HttpDownload;
+import dev.fastbook.collab.download.ZipExtractor;
+import dev.fastbook.collab.formats.DataNotFoundException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,12 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-
-import com.sun.net.httpserver.HttpServer;
-import dev.fastbook.collab.download.HttpDownload;
-import dev.fastbook.collab.download.ZipExtractor;
-import dev.fastbook.collab.formats.DataNotFoundException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,8 +99,8 @@ class MovieLensDownloadTest {
     }
 
     private static String sha256(String content) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(content.getBytes(StandardCharsets.ISO_8859_1)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     private static Map<String, String> sums(String dataSum, String itemSum) {
@@ -114,12 +112,15 @@ class MovieLensDownloadTest {
 
     private MovieLensDownload download(URI url, Map<String, String> sums) {
         // A short read timeout: the stalled-server test must not wait the real 30 s.
-        return download(url, sums, new HttpDownload.Limits(Duration.ofMillis(1500), Duration.ofMinutes(1), 0,
-                Duration.ofSeconds(60)));
+        return download(
+                url,
+                sums,
+                new HttpDownload.Limits(Duration.ofMillis(1500), Duration.ofMinutes(1), 0, Duration.ofSeconds(60)));
     }
 
     private MovieLensDownload download(URI url, Map<String, String> sums, HttpDownload.Limits limits) {
-        return new MovieLensDownload(url, "ml-100k", sums, new PrintStream(progress, true, StandardCharsets.UTF_8), limits);
+        return new MovieLensDownload(
+                url, "ml-100k", sums, new PrintStream(progress, true, StandardCharsets.UTF_8), limits);
     }
 
     private List<String> leftovers() throws IOException {
@@ -138,7 +139,9 @@ class MovieLensDownloadTest {
         assertEquals(List.of("ml-100k"), leftovers()); // no temp zip or folder left behind
         assertEquals(DATA, Files.readString(folder.resolve("u.data"), StandardCharsets.ISO_8859_1));
         assertEquals(3, MovieLens.load(folder).ratings().rowCount());
-        assertEquals("Misérables, Les (1995)", MovieLens.load(folder).movies().stringColumn("title").get(2));
+        assertEquals(
+                "Misérables, Les (1995)",
+                MovieLens.load(folder).movies().stringColumn("title").get(2));
         String bar = progress.toString(StandardCharsets.UTF_8);
         assertTrue(bar.contains("Downloading ml-100k.zip") && bar.contains("100%"), bar);
 
@@ -153,7 +156,8 @@ class MovieLensDownloadTest {
         byte[] zip = goodZip();
         URI url = serve(zip, zip.length);
         String wrong = "0".repeat(64);
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class,
                 () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(sha256(DATA), wrong))));
         assertTrue(e.getMessage().contains("checksum mismatch for u.item"), e.getMessage());
         assertEquals(List.of(), leftovers());
@@ -163,7 +167,8 @@ class MovieLensDownloadTest {
     void stalledTransferTimesOutAndLeavesNothingBehind() throws Exception {
         byte[] zip = goodZip();
         URI url = serve(Arrays.copyOf(zip, zip.length / 2), zip.length); // server keeps the connection open
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class,
                 () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         assertEquals(List.of(), leftovers());
@@ -177,8 +182,8 @@ class MovieLensDownloadTest {
                 try (Socket client = socket.accept()) {
                     client.getInputStream().read(new byte[8192]); // the request
                     OutputStream out = client.getOutputStream();
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + zip.length
-                            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + zip.length + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.write(zip, 0, zip.length / 2);
                     out.flush();
                 } catch (IOException ignored) {
@@ -187,7 +192,8 @@ class MovieLensDownloadTest {
             });
             serverThread.start();
             URI url = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/ml-100k.zip");
-            DataNotFoundException e = assertThrows(DataNotFoundException.class,
+            DataNotFoundException e = assertThrows(
+                    DataNotFoundException.class,
                     () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
             assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
             serverThread.join(5000);
@@ -200,7 +206,8 @@ class MovieLensDownloadTest {
         byte[] zip = goodZip();
         byte[] truncated = Arrays.copyOf(zip, zip.length - 40); // complete transfer of a cut file
         URI url = serve(truncated, truncated.length);
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class,
                 () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
         assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
         assertEquals(List.of(), leftovers());
@@ -210,7 +217,8 @@ class MovieLensDownloadTest {
     void zipWithoutTheFilesLeavesNothingBehind() throws Exception {
         byte[] zip = zip(Map.of("u.data", DATA));
         URI url = serve(zip, zip.length);
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class,
                 () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
         assertTrue(e.getMessage().contains("no ml-100k/u.item"), e.getMessage());
         assertEquals(List.of(), leftovers());
@@ -223,11 +231,13 @@ class MovieLensDownloadTest {
             closedPort = socket.getLocalPort();
         }
         URI url = URI.create("http://127.0.0.1:" + closedPort + "/ml-100k.zip");
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class,
                 () -> DataLocator.findFolder(null, cacheRoot, download(url, Release.ML_100K_SHA256)));
         String message = e.getMessage();
         assertTrue(message.contains("FASTBOOK_DATA"), message);
-        assertTrue(message.contains(cacheRoot.resolve("ml-100k").toAbsolutePath().toString()), message);
+        assertTrue(
+                message.contains(cacheRoot.resolve("ml-100k").toAbsolutePath().toString()), message);
         assertTrue(message.contains(url.toString()), message);
         assertTrue(message.contains("connect to the internet"), message);
         assertFalse(Files.exists(cacheRoot.resolve("ml-100k")));
@@ -238,8 +248,8 @@ class MovieLensDownloadTest {
     void fastbookDataSetButMissingFailsWithoutDownloading() {
         Path nowhere = cacheRoot.resolve("nowhere");
         MovieLensDownload mustNotRun = null; // would fail differently if called
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> DataLocator.findFolder(nowhere.toString(), cacheRoot, mustNotRun));
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class, () -> DataLocator.findFolder(nowhere.toString(), cacheRoot, mustNotRun));
         assertTrue(e.getMessage().contains("FASTBOOK_DATA is set to '" + nowhere + "'"), e.getMessage());
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
         assertTrue(e.getMessage().contains("Nothing was downloaded"), e.getMessage());
@@ -251,7 +261,8 @@ class MovieLensDownloadTest {
         Files.createDirectories(data.resolve("ml-100k"));
         Files.writeString(data.resolve("ml-100k/u.data"), DATA);
         Files.writeString(data.resolve("ml-100k/u.item"), ITEM, StandardCharsets.ISO_8859_1);
-        assertEquals(data.resolve("ml-100k").toAbsolutePath(),
+        assertEquals(
+                data.resolve("ml-100k").toAbsolutePath(),
                 DataLocator.findFolder(data.toString(), cacheRoot.resolve("cache"), null));
     }
 
@@ -259,8 +270,8 @@ class MovieLensDownloadTest {
     void incompleteCacheFolderIsReportedNotOverwritten() throws IOException {
         Files.createDirectories(cacheRoot.resolve("ml-100k"));
         Files.writeString(cacheRoot.resolve("ml-100k/u.data"), DATA);
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
-                () -> DataLocator.findFolder(null, cacheRoot, null));
+        DataNotFoundException e =
+                assertThrows(DataNotFoundException.class, () -> DataLocator.findFolder(null, cacheRoot, null));
         assertTrue(e.getMessage().contains("has no u.item") && e.getMessage().contains("Delete"), e.getMessage());
     }
 
@@ -311,7 +322,8 @@ class MovieLensDownloadTest {
         int at = text.indexOf("881250949"); // inside u.data's stored bytes
         zip[at] = (byte) '9'; // was '8': same length, different content
         URI url = serve(zip, zip.length);
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class,
                 () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
         assertTrue(e.getMessage().contains("corrupt") && e.getMessage().contains("CRC-32"), e.getMessage());
         assertTrue(e.getMessage().contains("ml-100k/u.data"), e.getMessage());
@@ -327,12 +339,17 @@ class MovieLensDownloadTest {
         byte[] zip = storedZip("ml-10M100K", files);
         URI url = serve(zip, zip.length);
         Release release = MovieLens.release("ml-10m");
-        MovieLensDownload download = new MovieLensDownload(url, release.zipFolder(), release.expectedFiles(),
-                new PrintStream(progress, true, StandardCharsets.UTF_8), HttpDownload.Limits.defaults());
+        MovieLensDownload download = new MovieLensDownload(
+                url,
+                release.zipFolder(),
+                release.expectedFiles(),
+                new PrintStream(progress, true, StandardCharsets.UTF_8),
+                HttpDownload.Limits.defaults());
         Path folder = DataLocator.findFolder(release, null, cacheRoot, download);
         assertEquals(cacheRoot.resolve("ml-10m").toAbsolutePath(), folder);
         assertEquals(List.of("ml-10m"), leftovers());
-        assertEquals(4.5f, MovieLens.load(folder).ratings().floatColumn("rating").getFloat(1));
+        assertEquals(
+                4.5f, MovieLens.load(folder).ratings().floatColumn("rating").getFloat(1));
         assertEquals("ml-10m", MovieLens.load(folder).name());
     }
 
@@ -382,7 +399,8 @@ class MovieLensDownloadTest {
         byte[] zip = goodZip();
         URI url = serve(zip, zip.length);
         Path relative = Path.of("").toAbsolutePath().relativize(cacheRoot.toAbsolutePath()); // ../../tmp/...
-        Path folder = DataLocator.findFolder(null, relative.resolve("."), download(url, sums(sha256(DATA), sha256(ITEM))));
+        Path folder =
+                DataLocator.findFolder(null, relative.resolve("."), download(url, sums(sha256(DATA), sha256(ITEM))));
         assertEquals(cacheRoot.resolve("ml-100k").toAbsolutePath().normalize(), folder.normalize());
         assertEquals(3, MovieLens.load(folder).ratings().rowCount());
         assertEquals(List.of("ml-100k"), leftovers());
@@ -392,11 +410,16 @@ class MovieLensDownloadTest {
     void aServerThatSendsMoreThanAnyReleaseIsStopped() throws Exception {
         byte[] endless = new byte[300_000];
         URI url = serve(endless, 0); // 0: chunked, no length announced
-        var limits = new HttpDownload.Limits(Duration.ofSeconds(5), Duration.ofMinutes(1), 0, Duration.ofSeconds(60), 100_000);
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+        var limits = new HttpDownload.Limits(
+                Duration.ofSeconds(5), Duration.ofMinutes(1), 0, Duration.ofSeconds(60), 100_000);
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class,
                 () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
-        assertTrue(e.getMessage().contains("the server sent more than 100000 bytes, more than any MovieLens zip: it is not"
-                + " sending the data set (-Dfastbook.download.maxBytes raises the limit)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("the server sent more than 100000 bytes, more than any MovieLens zip: it is not"
+                                + " sending the data set (-Dfastbook.download.maxBytes raises the limit)"),
+                e.getMessage());
         assertEquals(List.of(), leftovers());
         assertEquals(2L << 30, HttpDownload.Limits.defaults().maxBytes());
     }
@@ -410,21 +433,26 @@ class MovieLensDownloadTest {
         Files.write(zipFile, zip(files));
         URI source = URI.create("http://example.org/ml-100k.zip");
         Path into = Files.createDirectory(tmp.resolve("out"));
-        IOException ratio = assertThrows(IOException.class, () -> ZipExtractor.extract(zipFile, "ml-100k", into, source));
+        IOException ratio =
+                assertThrows(IOException.class, () -> ZipExtractor.extract(zipFile, "ml-100k", into, source));
         System.out.println("[MovieLensDownloadTest] " + ratio.getMessage());
-        assertTrue(ratio.getMessage().contains("unpacks to more than") && ratio.getMessage().contains("at ml-100k/u.data")
-                && ratio.getMessage().contains("100 times the zip's") && ratio.getMessage().contains("it is not a MovieLens release"),
+        assertTrue(
+                ratio.getMessage().contains("unpacks to more than")
+                        && ratio.getMessage().contains("at ml-100k/u.data")
+                        && ratio.getMessage().contains("100 times the zip's")
+                        && ratio.getMessage().contains("it is not a MovieLens release"),
                 ratio.getMessage());
         assertTrue(Files.size(into.resolve("ml-100k/u.data")) <= Files.size(zipFile) * 100, "stopped at the limit");
 
         Path into2 = Files.createDirectory(tmp.resolve("out2"));
-        IOException total = assertThrows(IOException.class,
-                () -> ZipExtractor.extract(zipFile, "ml-100k", into2, source, 1 << 20, 100_000));
+        IOException total = assertThrows(
+                IOException.class, () -> ZipExtractor.extract(zipFile, "ml-100k", into2, source, 1 << 20, 100_000));
         assertTrue(total.getMessage().contains("unpacks to more than 1048576 bytes"), total.getMessage());
 
         // through the download: the message reaches the user and nothing is left behind
         URI url = serve(Files.readAllBytes(zipFile), Files.size(zipFile));
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class,
                 () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null))));
         assertTrue(e.getMessage().contains("unpacks to more than"), e.getMessage());
         assertEquals(List.of(), leftovers());
@@ -457,10 +485,11 @@ class MovieLensDownloadTest {
     void tricklingServerFailsByTheMinimumRate() throws Exception {
         byte[] zip = goodZip();
         URI url = trickle(zip, 200);
-        HttpDownload.Limits limits = new HttpDownload.Limits(Duration.ofSeconds(5), Duration.ofMinutes(5),
-                1000, Duration.ofSeconds(1));
+        HttpDownload.Limits limits =
+                new HttpDownload.Limits(Duration.ofSeconds(5), Duration.ofMinutes(5), 1000, Duration.ofSeconds(1));
         long start = System.nanoTime();
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class,
                 () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(seconds < 10, "took " + seconds + " s");
@@ -476,10 +505,11 @@ class MovieLensDownloadTest {
     void tricklingServerFailsByTheDeadline() throws Exception {
         byte[] zip = goodZip();
         URI url = trickle(zip, 100);
-        HttpDownload.Limits limits = new HttpDownload.Limits(Duration.ofSeconds(5), Duration.ofMillis(1500),
-                0, Duration.ofSeconds(60));
+        HttpDownload.Limits limits =
+                new HttpDownload.Limits(Duration.ofSeconds(5), Duration.ofMillis(1500), 0, Duration.ofSeconds(60));
         long start = System.nanoTime();
-        DataNotFoundException e = assertThrows(DataNotFoundException.class,
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class,
                 () -> DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null), limits)));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(seconds < 8, "took " + seconds + " s");
@@ -495,8 +525,8 @@ class MovieLensDownloadTest {
             System.setProperty(HttpDownload.Limits.MIN_RATE, "0");
             assertEquals(0, HttpDownload.Limits.fromSystemProperties().minBytesPerSecond());
             System.setProperty(HttpDownload.Limits.MIN_RATE, "-5");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    HttpDownload.Limits::fromSystemProperties);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, HttpDownload.Limits::fromSystemProperties);
             assertTrue(e.getMessage().contains("-5"), e.getMessage());
         } finally {
             if (old == null) {
@@ -526,7 +556,8 @@ class MovieLensDownloadTest {
         byte[] zip = goodZip();
         URI url = serve(zip, zip.length);
         Path folder = DataLocator.findFolder(null, cacheRoot, download(url, sums(null, null)));
-        assertEquals(List.of(".ml-100k." + ProcessHandle.current().pid() + "-3c.part", "ml-100k"),
+        assertEquals(
+                List.of(".ml-100k." + ProcessHandle.current().pid() + "-3c.part", "ml-100k"),
                 leftovers().stream().sorted().toList());
         assertEquals(DATA, Files.readString(folder.resolve("u.data")));
     }

@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastbook.collab.formats.DataNotFoundException;
+import dev.fastbook.collab.formats.MalformedDataException;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-
-import dev.fastbook.collab.formats.DataNotFoundException;
-import dev.fastbook.collab.formats.MalformedDataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.ColumnType;
@@ -49,27 +47,42 @@ class MovieLensExtrasTest {
         assertEquals(30, u1.test().intColumn("movie").getInt(1));
         assertEquals(1, u1.testRowsWithUnseenMovie());
         assertEquals(1, u1.testRowsWithUnseenUser());
-        assertEquals("u1: train 2 ratings of 2 users and 2 movies; test 2 ratings of 2 users (ids 1-3) and 2 movies;"
-                + " 1 test rows have a movie the training file lacks, 1 a user it lacks", u1.toString());
+        assertEquals(
+                "u1: train 2 ratings of 2 users and 2 movies; test 2 ratings of 2 users (ids 1-3) and 2 movies;"
+                        + " 1 test rows have a movie the training file lacks, 1 a user it lacks",
+                u1.toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> data.split("ua"));
         assertTrue(e.getMessage().contains("its splits are u1"), e.getMessage());
     }
 
     @Test
     void releasesWithoutSplitsSaySo() throws IOException {
-        Path f = write("ml-latest-small", "ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,5\n", StandardCharsets.UTF_8);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MovieLens.load(f).split("u1"));
+        Path f = write(
+                "ml-latest-small",
+                "ratings.csv",
+                "userId,movieId,rating,timestamp\n1,1,4.0,5\n",
+                StandardCharsets.UTF_8);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> MovieLens.load(f).split("u1"));
         assertTrue(e.getMessage().contains("only ml-100k ships official splits"), e.getMessage());
-        DataNotFoundException d = assertThrows(DataNotFoundException.class, () -> MovieLens.load(f).users());
+        DataNotFoundException d = assertThrows(
+                DataNotFoundException.class, () -> MovieLens.load(f).users());
         assertTrue(d.getMessage().contains("u.user") && d.getMessage().contains("users.dat"), d.getMessage());
     }
 
     @Test
     void ml1mUsersAndGenres() throws IOException {
-        Path f = write("ml-1m", "users.dat", "1::F::1::10::48067\n2::M::56::16::70072\n3::M::25::15::55117\n",
+        Path f = write(
+                "ml-1m",
+                "users.dat",
+                "1::F::1::10::48067\n2::M::56::16::70072\n3::M::25::15::55117\n",
                 StandardCharsets.ISO_8859_1);
-        write("ml-1m", "movies.dat", "1::Toy Story (1995)::Animation|Children's|Comedy\n"
-                + "2::Jumanji (1995)::Adventure|Children's|Fantasy\n", StandardCharsets.ISO_8859_1);
+        write(
+                "ml-1m",
+                "movies.dat",
+                "1::Toy Story (1995)::Animation|Children's|Comedy\n"
+                        + "2::Jumanji (1995)::Adventure|Children's|Fantasy\n",
+                StandardCharsets.ISO_8859_1);
         MovieLens.Dataset data = MovieLens.load(f);
         Table users = data.users();
         assertEquals(List.of("user", "age", "gender", "occupation", "zip"), users.columnNames());
@@ -81,7 +94,8 @@ class MovieLensExtrasTest {
         assertEquals("55117", users.stringColumn("zip").get(2));
 
         Table genres = data.genres();
-        assertEquals(List.of("movie", "Adventure", "Animation", "Children's", "Comedy", "Fantasy"), genres.columnNames());
+        assertEquals(
+                List.of("movie", "Adventure", "Animation", "Children's", "Comedy", "Fantasy"), genres.columnNames());
         assertEquals(0, genres.intColumn("Adventure").getInt(0));
         assertEquals(1, genres.intColumn("Children's").getInt(0));
         assertEquals(1, genres.intColumn("Children's").getInt(1));
@@ -91,7 +105,8 @@ class MovieLensExtrasTest {
     @Test
     void badUsersNameFileAndLine() throws IOException {
         Path f = write("ml-1m", "users.dat", "1::F::1::10::48067\n2::X::56::16::70072\n", StandardCharsets.US_ASCII);
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(f).users());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(f).users());
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("gender field must be M or F"), e.getMessage());
         Path g = write("ml-1m", "users.dat", "1::F::19::10::48067\n", StandardCharsets.US_ASCII);
@@ -99,34 +114,53 @@ class MovieLensExtrasTest {
         assertTrue(e.getMessage().contains("age 19 is not one of ml-1m's age brackets"), e.getMessage());
         Path u = write("u", "u.user", "1|24|M|technician\n", StandardCharsets.US_ASCII);
         e = assertThrows(MalformedDataException.class, () -> MovieLens.load(u).users());
-        assertTrue(e.getMessage().contains("expected 5 '|'-separated fields") && e.getMessage().contains("found 4"),
+        assertTrue(
+                e.getMessage().contains("expected 5 '|'-separated fields")
+                        && e.getMessage().contains("found 4"),
                 e.getMessage());
     }
 
     @Test
     void uItemGenreFlagsMustBeZeroOrOne() throws IOException {
         String good = MovieLensTest.item(1, "Toy Story (1995)");
-        Path f = write("flags", "u.item", good + "\n" + good.replaceFirst("0$", "2") + "\n", StandardCharsets.ISO_8859_1);
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(f).genres());
+        Path f = write(
+                "flags", "u.item", good + "\n" + good.replaceFirst("0$", "2") + "\n", StandardCharsets.ISO_8859_1);
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(f).genres());
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("the Western flag (field 24) must be 0 or 1"), e.getMessage());
     }
 
     @Test
     void csvGenresAndTimestampsJoinWithRatings() throws IOException {
-        Path f = write("mine", "ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,7,2.5,964981247\n",
+        Path f = write(
+                "mine",
+                "ratings.csv",
+                "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,7,2.5,964981247\n",
                 StandardCharsets.UTF_8);
-        write("mine", "movies.csv", MovieLensFormatsTest.CSV_MOVIES + "8,Nothing (2020),(no genres listed)\n",
+        write(
+                "mine",
+                "movies.csv",
+                MovieLensFormatsTest.CSV_MOVIES + "8,Nothing (2020),(no genres listed)\n",
                 StandardCharsets.UTF_8);
         MovieLens.Dataset data = MovieLens.load(f);
         Table genres = data.genres();
-        assertEquals(List.of("movie", "(no genres listed)", "Adventure", "Animation", "Comedy", "Drama", "Romance"),
+        assertEquals(
+                List.of("movie", "(no genres listed)", "Adventure", "Animation", "Comedy", "Drama", "Romance"),
                 genres.columnNames());
         assertEquals(1, genres.intColumn("(no genres listed)").getInt(4));
         Table joined = data.ratings().joinOn("movie").inner(genres);
         assertEquals(2, joined.rowCount());
-        assertEquals(964981247, joined.where(joined.intColumn("movie").isEqualTo(7)).intColumn("timestamp").getInt(0));
-        assertEquals(1, joined.where(joined.intColumn("movie").isEqualTo(7)).intColumn("Romance").getInt(0));
+        assertEquals(
+                964981247,
+                joined.where(joined.intColumn("movie").isEqualTo(7))
+                        .intColumn("timestamp")
+                        .getInt(0));
+        assertEquals(
+                1,
+                joined.where(joined.intColumn("movie").isEqualTo(7))
+                        .intColumn("Romance")
+                        .getInt(0));
     }
 
     // ---- the real ml-100k ----
@@ -173,7 +207,8 @@ class MovieLensExtrasTest {
         assertEquals(24, users.intColumn("age").getInt(0));
         assertEquals("technician", users.stringColumn("occupation").get(0));
         assertEquals("85711", users.stringColumn("zip").get(0));
-        assertEquals(273, users.where(users.stringColumn("gender").isEqualTo("F")).rowCount());
+        assertEquals(
+                273, users.where(users.stringColumn("gender").isEqualTo("F")).rowCount());
         assertEquals(21, users.stringColumn("occupation").countUnique());
         assertEquals(7, (int) users.intColumn("age").min());
         assertEquals(73, (int) users.intColumn("age").max());

@@ -1,18 +1,16 @@
 package dev.fastbook.collab.movielens;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastbook.collab.formats.MalformedDataException;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import dev.fastbook.collab.formats.MalformedDataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.ColumnType;
@@ -63,9 +61,14 @@ class MovieLensFormatsTest {
 
         Table movies = data.movies();
         assertEquals(List.of("movie", "title", "genres"), movies.columnNames());
-        assertEquals("American President, The (1995)", movies.stringColumn("title").get(1));
-        assertEquals("Thing Called \"Love\", The (1993)", movies.stringColumn("title").get(2));
-        assertEquals("Amélie (Fabuleux destin d'Amélie Poulain) (2001)", movies.stringColumn("title").get(3));
+        assertEquals(
+                "American President, The (1995)", movies.stringColumn("title").get(1));
+        assertEquals(
+                "Thing Called \"Love\", The (1993)",
+                movies.stringColumn("title").get(2));
+        assertEquals(
+                "Amélie (Fabuleux destin d'Amélie Poulain) (2001)",
+                movies.stringColumn("title").get(3));
         assertEquals("Comedy|Drama|Romance", movies.stringColumn("genres").get(1));
         assertEquals(7, movies.intColumn("movie").getInt(3));
     }
@@ -73,8 +76,11 @@ class MovieLensFormatsTest {
     @Test
     void datWithDoubleColonsLatin1TitlesWholeStarsAsInts() throws IOException {
         Path f = write("ml-1m", "ratings.dat", "1::1193::5::978300760\n1::661::3::978302109\n2::1193::1::978298413\n");
-        write("ml-1m", "movies.dat", "1::Toy Story (1995)::Animation|Children's|Comedy\n"
-                + "3::Misérables, Les (1995)::Drama|Musical\n", StandardCharsets.ISO_8859_1);
+        write(
+                "ml-1m",
+                "movies.dat",
+                "1::Toy Story (1995)::Animation|Children's|Comedy\n" + "3::Misérables, Les (1995)::Drama|Musical\n",
+                StandardCharsets.ISO_8859_1);
         MovieLens.Dataset data = MovieLens.load(f);
         assertEquals("ml-1m", data.name());
         Table ratings = data.ratings();
@@ -84,28 +90,37 @@ class MovieLensFormatsTest {
         assertEquals(5, ratings.intColumn("rating").getInt(0));
         Table movies = data.movies();
         assertEquals("Misérables, Les (1995)", movies.stringColumn("title").get(1));
-        assertEquals("Animation|Children's|Comedy", movies.stringColumn("genres").get(0));
+        assertEquals(
+                "Animation|Children's|Comedy", movies.stringColumn("genres").get(0));
     }
 
     @Test
     void ml10mFolderNameIsMappedAndItsHalfStarsAreFloats() throws IOException {
         Path f = write("ml-10M100K", "ratings.dat", "1::122::5::838985046\n1::185::4.5::838983525\n");
-        write("ml-10M100K", "movies.dat", "122::Boomerang (1992)::Comedy|Romance\n"
-                + "185::Misérables, Les (1995)::Drama\n", StandardCharsets.UTF_8);
+        write(
+                "ml-10M100K",
+                "movies.dat",
+                "122::Boomerang (1992)::Comedy|Romance\n" + "185::Misérables, Les (1995)::Drama\n",
+                StandardCharsets.UTF_8);
         MovieLens.Dataset data = MovieLens.load(f);
         assertEquals("ml-10m", data.name());
         Table ratings = data.ratings();
         assertEquals(ColumnType.FLOAT, ratings.column("rating").type());
         assertEquals(4.5f, ratings.floatColumn("rating").getFloat(1));
-        assertEquals("Misérables, Les (1995)", data.movies().stringColumn("title").get(1)); // UTF-8 in .dat
+        assertEquals(
+                "Misérables, Les (1995)", data.movies().stringColumn("title").get(1)); // UTF-8 in .dat
     }
 
     @Test
     void datOfUnknownOriginIsIntsWhenWholeAndFloatsWhenHalf() throws IOException {
         Path whole = write("mine", "ratings.dat", "1::2::5::3\n");
-        assertEquals(ColumnType.INTEGER, MovieLens.load(whole).ratings().column("rating").type());
+        assertEquals(
+                ColumnType.INTEGER,
+                MovieLens.load(whole).ratings().column("rating").type());
         Path half = write("mine2", "ratings.dat", "1::2::5::3\n1::3::2.5::4\n");
-        assertEquals(ColumnType.FLOAT, MovieLens.load(half).ratings().column("rating").type());
+        assertEquals(
+                ColumnType.FLOAT,
+                MovieLens.load(half).ratings().column("rating").type());
     }
 
     @Test
@@ -115,9 +130,11 @@ class MovieLensFormatsTest {
         assertEquals(4, t.rowCount());
         assertEquals(ColumnType.FLOAT, t.column("rating").type());
         Path tab = write("x", "u1.base", "1\t2\t3\t4\n").resolve("u1.base");
-        assertEquals(ColumnType.INTEGER, MovieLens.readRatings(tab).column("rating").type());
+        assertEquals(
+                ColumnType.INTEGER, MovieLens.readRatings(tab).column("rating").type());
         Path noExtension = write("x", "ratings", "1::2::3.5::4\n").resolve("ratings");
-        assertEquals(3.5f, MovieLens.readRatings(noExtension).floatColumn("rating").getFloat(0));
+        assertEquals(
+                3.5f, MovieLens.readRatings(noExtension).floatColumn("rating").getFloat(0));
     }
 
     @Test
@@ -133,25 +150,33 @@ class MovieLensFormatsTest {
     @Test
     void idTooLargeForAnIntSaysSo() throws IOException {
         Path f = write("big", "ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,5\n1099511627776,1,4.0,5\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(f).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(f).ratings());
         assertEquals(3, e.line());
-        assertTrue(e.getMessage().contains("user id 1099511627776 on line 3 is larger than the largest int (2147483647)"),
+        assertTrue(
+                e.getMessage().contains("user id 1099511627776 on line 3 is larger than the largest int (2147483647)"),
                 e.getMessage());
         Path u = write("big100k", "u.data", "1\t2147483648\t3\t4\n");
         e = assertThrows(MalformedDataException.class, () -> MovieLens.load(u).ratings());
-        assertTrue(e.getMessage().contains("movie id 2147483648 on line 1 is larger than the largest int"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("movie id 2147483648 on line 1 is larger than the largest int"),
+                e.getMessage());
     }
 
     @Test
     void ratingOutsideTheScaleNamesTheLine() throws IOException {
         Path csv = write("neg", "ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,5\n1,2,-1,5\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(csv).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(csv).ratings());
         assertEquals(3, e.line());
-        assertTrue(e.getMessage().contains("rating -1 on line 3 is outside this data set's scale of 0.5..5"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("rating -1 on line 3 is outside this data set's scale of 0.5..5"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("\"1,2,-1,5\""), e.getMessage());
 
         Path high = write("high", "ratings.csv", "userId,movieId,rating,timestamp\n1,1,5.5,5\n");
-        e = assertThrows(MalformedDataException.class, () -> MovieLens.load(high).ratings());
+        e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(high).ratings());
         assertTrue(e.getMessage().contains("rating 5.5 on line 2"), e.getMessage());
 
         Path zero = write("zero", "ratings.csv", "userId,movieId,rating,timestamp\n1,1,0,5\n");
@@ -159,18 +184,22 @@ class MovieLensFormatsTest {
 
         Path u = write("u7", "u.data", "1\t2\t3\t4\n1\t3\t7\t4\n");
         e = assertThrows(MalformedDataException.class, () -> MovieLens.load(u).ratings());
-        assertTrue(e.getMessage().contains("rating 7 on line 2 is outside this data set's scale of 1..5"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("rating 7 on line 2 is outside this data set's scale of 1..5"), e.getMessage());
 
         Path oneM = write("ml-1m", "ratings.dat", "1::2::3.5::4\n");
-        e = assertThrows(MalformedDataException.class, () -> MovieLens.load(oneM).ratings());
-        assertTrue(e.getMessage().contains("rating 3.5 on line 1 is not on this data set's scale of 1..5 whole stars"),
+        e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(oneM).ratings());
+        assertTrue(
+                e.getMessage().contains("rating 3.5 on line 1 is not on this data set's scale of 1..5 whole stars"),
                 e.getMessage());
     }
 
     @Test
     void truncatedCsvLineNamesFileAndLine() throws IOException {
         Path f = write("cut", "ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,5\n1,2,3.5,6\n1,3");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(f).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(f).ratings());
         assertEquals(4, e.line());
         assertEquals(f.resolve("ratings.csv"), e.file());
         assertTrue(e.getMessage().contains("ratings.csv, line 4: expected 4 comma-separated fields"), e.getMessage());
@@ -180,7 +209,8 @@ class MovieLensFormatsTest {
     @Test
     void wrongColumnCountInDatAndCsv() throws IOException {
         Path dat = write("ml-1m", "ratings.dat", "1::2::3::4\n1::2::3::4::5\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(dat).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(dat).ratings());
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("'::'-separated") && e.getMessage().contains("found 5"), e.getMessage());
         Path hdr = write("hdr", "ratings.csv", "userId,movieId,rating\n1,2,3\n");
@@ -192,14 +222,16 @@ class MovieLensFormatsTest {
     @Test
     void headerWithoutRatingsIsAnError() throws IOException {
         Path f = write("hdronly", "ratings.csv", "userId,movieId,rating,timestamp\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(f).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(f).ratings());
         assertTrue(e.getMessage().contains("header but no ratings"), e.getMessage());
     }
 
     @Test
     void notANumberNamesTheField() throws IOException {
         Path f = write("nan", "ratings.csv", "userId,movieId,rating,timestamp\n1,2,four,5\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(f).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(f).ratings());
         assertTrue(e.getMessage().contains("the rating field is not a number: \"four\""), e.getMessage());
         Path g = write("nan2", "ratings.csv", "userId,movieId,rating,timestamp\nu1,2,4,5\n");
         e = assertThrows(MalformedDataException.class, () -> MovieLens.load(g).ratings());
@@ -209,7 +241,8 @@ class MovieLensFormatsTest {
     @Test
     void moviesCsvWithAnUnclosedQuoteNamesTheLine() throws IOException {
         Path f = write("q", "movies.csv", "movieId,title,genres\n1,\"Toy Story (1995),Animation\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(f).movies());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(f).movies());
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("never closed"), e.getMessage());
     }
@@ -220,14 +253,17 @@ class MovieLensFormatsTest {
         Path f = dir.resolve("mixed");
         Files.createDirectories(f);
         byte[] latin1 = (MovieLensTest.item(1, "Misérables, Les (1995)") + "\n").getBytes(StandardCharsets.ISO_8859_1);
-        byte[] utf8 = (MovieLensTest.item(2, "Á köldum klaka (Cold Fever) (1994)") + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] utf8 =
+                (MovieLensTest.item(2, "Á köldum klaka (Cold Fever) (1994)") + "\n").getBytes(StandardCharsets.UTF_8);
         byte[] both = new byte[latin1.length + utf8.length];
         System.arraycopy(latin1, 0, both, 0, latin1.length);
         System.arraycopy(utf8, 0, both, latin1.length, utf8.length);
         Files.write(f.resolve("u.item"), both);
         Table movies = MovieLens.load(f).movies();
         assertEquals("Misérables, Les (1995)", movies.stringColumn("title").get(0));
-        assertEquals("Á köldum klaka (Cold Fever) (1994)", movies.stringColumn("title").get(1));
+        assertEquals(
+                "Á köldum klaka (Cold Fever) (1994)",
+                movies.stringColumn("title").get(1));
     }
 
     @Test
@@ -237,7 +273,8 @@ class MovieLensFormatsTest {
             assertTrue(e.getMessage().contains(name + ":"), e.getMessage());
         }
         assertTrue(e.getMessage().contains("'ml-50m'"), e.getMessage());
-        assertEquals(List.of("ml-100k", "ml-latest-small", "ml-1m", "ml-10m", "ml-20m", "ml-25m", "ml-32m", "ml-latest"),
+        assertEquals(
+                List.of("ml-100k", "ml-latest-small", "ml-1m", "ml-10m", "ml-20m", "ml-25m", "ml-32m", "ml-latest"),
                 MovieLens.names());
     }
 
@@ -245,7 +282,8 @@ class MovieLensFormatsTest {
     void fastbookDataFolderNamedLikeTheZipIsFound() throws IOException {
         write("ml-10M100K", "ratings.dat", "1::2::3::4\n");
         write("ml-10M100K", "movies.dat", "2::X (1999)::Drama\n");
-        assertEquals(dir.resolve("ml-10M100K"),
+        assertEquals(
+                dir.resolve("ml-10M100K"),
                 DataLocator.findFolder(MovieLens.release("ml-10m"), dir.toString(), dir.resolve("cache"), null));
     }
 
@@ -269,8 +307,11 @@ class MovieLensFormatsTest {
         assertEquals(9_742, movies.rowCount());
         assertEquals(List.of("movie", "title", "genres"), movies.columnNames());
         assertEquals("Toy Story (1995)", movies.stringColumn("title").get(0));
-        assertEquals("American President, The (1995)",
-                movies.where(movies.intColumn("movie").isEqualTo(11)).stringColumn("title").get(0));
+        assertEquals(
+                "American President, The (1995)",
+                movies.where(movies.intColumn("movie").isEqualTo(11))
+                        .stringColumn("title")
+                        .get(0));
 
         String env = System.getenv(MovieLens.ENV_VAR);
         if (env != null && Files.isRegularFile(Path.of(env).resolve("ml-latest-small/ratings.csv"))) {

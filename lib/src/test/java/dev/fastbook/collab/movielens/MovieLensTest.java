@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastbook.collab.formats.DataNotFoundException;
+import dev.fastbook.collab.formats.MalformedDataException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
-
-
-import dev.fastbook.collab.formats.DataNotFoundException;
-import dev.fastbook.collab.formats.MalformedDataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.ColumnType;
@@ -28,7 +26,8 @@ class MovieLensTest {
 
     static String item(int id, String title) {
         // 24 fields: id, title, release date, video date, URL, 19 genre flags
-        return id + "|" + title + "|01-Jan-1995||http://us.imdb.com/x|" + String.join("|", Collections.nCopies(19, "0"));
+        return id + "|" + title + "|01-Jan-1995||http://us.imdb.com/x|"
+                + String.join("|", Collections.nCopies(19, "0"));
     }
 
     static final String GOOD_ITEM = item(1, "Toy Story (1995)") + "\n" + item(2, "GoldenEye (1995)") + "\n"
@@ -77,7 +76,8 @@ class MovieLensTest {
     @Test
     void shortLineNamesFileAndLine() throws IOException {
         write("u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t37"); // truncated copy
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(dir).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(dir).ratings());
         assertEquals(3, e.line());
         assertEquals(dir.resolve("u.data").toAbsolutePath(), e.file());
         assertTrue(e.getMessage().contains("u.data, line 3"), e.getMessage());
@@ -87,7 +87,8 @@ class MovieLensTest {
     @Test
     void nonNumericFieldNamesFileLineAndField() throws IOException {
         write("u.data", "196\t242\t3\t881250949\n186\t302\tthree\t891717742\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(dir).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(dir).ratings());
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("u.data, line 2"), e.getMessage());
         assertTrue(e.getMessage().contains("rating") && e.getMessage().contains("\"three\""), e.getMessage());
@@ -96,14 +97,16 @@ class MovieLensTest {
     @Test
     void tooManyFieldsIsAnError() throws IOException {
         write("u.data", "196\t242\t3\t881250949\t7\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(dir).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(dir).ratings());
         assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("found 5"), e.getMessage());
     }
 
     @Test
     void wrongColumnCountInItemsNamesFileAndLine() throws IOException {
         write("u.item", item(1, "Toy Story (1995)") + "\n2|GoldenEye (1995)|01-Jan-1995\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(dir).movies());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(dir).movies());
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("u.item, line 2"), e.getMessage());
         assertTrue(e.getMessage().contains("expected 24") && e.getMessage().contains("found 3"), e.getMessage());
@@ -112,14 +115,16 @@ class MovieLensTest {
     @Test
     void nonNumericMovieIdInItems() throws IOException {
         write("u.item", item(1, "Toy Story (1995)").replaceFirst("^1", "x1") + "\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(dir).movies());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(dir).movies());
         assertTrue(e.getMessage().contains("u.item, line 1") && e.getMessage().contains("movie"), e.getMessage());
     }
 
     @Test
     void emptyFileIsAnError() throws IOException {
         write("u.data", "");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(dir).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(dir).ratings());
         assertEquals(1, e.line());
         assertTrue(e.getMessage().contains("u.data") && e.getMessage().contains("empty"), e.getMessage());
     }
@@ -127,13 +132,15 @@ class MovieLensTest {
     @Test
     void blankLineInTheMiddleIsAnError() throws IOException {
         write("u.data", "1\t2\t3\t4\n\n5\t6\t4\t8\n");
-        MalformedDataException e = assertThrows(MalformedDataException.class, () -> MovieLens.load(dir).ratings());
+        MalformedDataException e = assertThrows(
+                MalformedDataException.class, () -> MovieLens.load(dir).ratings());
         assertEquals(2, e.line());
     }
 
     @Test
     void missingFileSaysWhichFile() {
-        DataNotFoundException e = assertThrows(DataNotFoundException.class, () -> MovieLens.load(dir).ratings());
+        DataNotFoundException e = assertThrows(
+                DataNotFoundException.class, () -> MovieLens.load(dir).ratings());
         assertTrue(e.getMessage().contains(dir.resolve("u.data").toString()), e.getMessage());
         assertTrue(e.getMessage().contains("ratings.dat") && e.getMessage().contains("ratings.csv"), e.getMessage());
     }
@@ -158,7 +165,9 @@ class MovieLensTest {
         Path folder = RealData.ml100k();
         Table movies = MovieLens.load(folder).movies();
         assertEquals(1682, movies.rowCount());
-        String[] first = {"Toy Story (1995)", "GoldenEye (1995)", "Four Rooms (1995)", "Get Shorty (1995)", "Copycat (1995)"};
+        String[] first = {
+            "Toy Story (1995)", "GoldenEye (1995)", "Four Rooms (1995)", "Get Shorty (1995)", "Copycat (1995)"
+        };
         for (int i = 0; i < first.length; i++) {
             assertEquals(i + 1, movies.intColumn("movie").getInt(i));
             assertEquals(first[i], movies.stringColumn("title").get(i));
@@ -181,6 +190,8 @@ class MovieLensTest {
     }
 
     private static String titleOf(Table movies, int id) {
-        return movies.where(movies.intColumn("movie").isEqualTo(id)).stringColumn("title").get(0);
+        return movies.where(movies.intColumn("movie").isEqualTo(id))
+                .stringColumn("title")
+                .get(0);
     }
 }

@@ -18,8 +18,7 @@ import org.opentest4j.TestAbortedException;
  */
 public final class RealData {
 
-    private RealData() {
-    }
+    private RealData() {}
 
     public static Path ml100k() {
         return require("ml-100k");
@@ -36,9 +35,11 @@ public final class RealData {
 
     /** The release's folder, or the test stops here: skipped, or failed under CI. */
     public static Path require(String name) {
-        return folder(name).orElseThrow(() -> absent("MovieLens " + name + " is not on this machine (looked in $"
-                + MovieLens.ENV_VAR + ", " + MovieLens.cacheRoot() + " and ../shared/data); set " + MovieLens.ENV_VAR
-                + " to a folder holding " + name + "/"));
+        return folder(name)
+                .orElseThrow(() -> absent("MovieLens " + name + " is not on this machine (looked in $"
+                        + MovieLens.ENV_VAR + ", " + MovieLens.cacheRoot() + " and ../shared/data); set "
+                        + MovieLens.ENV_VAR
+                        + " to a folder holding " + name + "/"));
     }
 
     /** What to throw when something outside the repository is missing: a skip, except under CI=true. */

@@ -1,5 +1,7 @@
 package dev.fastbook.collab.recommend;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -16,12 +18,6 @@ import dev.fastbook.collab.model.TabularModel;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.CollabLearner;
 import dev.fastbook.collab.train.Learner;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import tech.tablesaw.api.Table;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,8 +25,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
 
 /** Recommendations, export and load for models other than the dot product. */
 class AnyModelTest {
@@ -51,7 +50,10 @@ class AnyModelTest {
         @Override
         public NDArray forward(NDArray x) {
             NDList c = x.split(2, 1);
-            return userFactors.forward(c.get(0).squeeze(1)).mul(itemFactors.forward(c.get(1).squeeze(1))).sum(new int[] {1});
+            return userFactors
+                    .forward(c.get(0).squeeze(1))
+                    .mul(itemFactors.forward(c.get(1).squeeze(1)))
+                    .sum(new int[] {1});
         }
     }
 
@@ -60,7 +62,8 @@ class AnyModelTest {
         ratings = Fixtures.synthetic(60, 40, 0.5, 3);
         Tensors.seed(0);
         dls = CollabDataLoaders.from(ratings).bs(32).seed(1).build();
-        nn = CollabLearner.collabLearnerNn(dls, new int[] {16}, YRange.of(0, 5.5)).quiet();
+        nn = CollabLearner.collabLearnerNn(dls, new int[] {16}, YRange.of(0, 5.5))
+                .quiet();
         PrintStream out = System.out;
         System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
         try {
@@ -93,7 +96,8 @@ class AnyModelTest {
         model.eval();
         float[] flat = Tensors.noGrad(() -> {
             try (var m = Tensors.manager().newSubManager()) {
-                return model.forward(m.create(x, new Shape((long) (nUsers - 1) * (nItems - 1), 2 + side))).toFloatArray();
+                return model.forward(m.create(x, new Shape((long) (nUsers - 1) * (nItems - 1), 2 + side)))
+                        .toFloatArray();
             }
         });
         if (was) {
@@ -148,8 +152,11 @@ class AnyModelTest {
         // blocks of a few pairs, items split between calls, give the same lists
         ForwardScorer.maxPairs = 7;
         assertTopKMatches(rec.topK(5), rec, all, 5);
-        assertEquals(top.forUser("12").get(0).item(), rec.recommend("12", 3).get(0).item());
-        assertTrue(rec.toString().startsWith("Recommender(EmbeddingNN: 60 users x 40 titles, y range (0.0, 5.5); "), rec.toString());
+        assertEquals(
+                top.forUser("12").get(0).item(), rec.recommend("12", 3).get(0).item());
+        assertTrue(
+                rec.toString().startsWith("Recommender(EmbeddingNN: 60 users x 40 titles, y range (0.0, 5.5); "),
+                rec.toString());
         var cold = assertThrows(IllegalStateException.class, () -> rec.forNewUser(Map.of("Movie 1", 5.0), 3));
         assertTrue(cold.getMessage().contains("only the dot-product model"), cold.getMessage());
     }
@@ -162,7 +169,9 @@ class AnyModelTest {
         assertInstanceOf(EmbeddingNN.class, back.model());
         assertEquals(dls.users(), back.users());
         assertEquals(dls.items(), back.items());
-        assertEquals(rec.predict(ratings).doubleColumn("predicted").asList(), back.predict(ratings).doubleColumn("predicted").asList());
+        assertEquals(
+                rec.predict(ratings).doubleColumn("predicted").asList(),
+                back.predict(ratings).doubleColumn("predicted").asList());
         assertEquals(rec.topK(4).toTable().toString(), back.topK(4).toTable().toString());
         EmbeddingNN loaded = (EmbeddingNN) back.model();
         assertEquals(nn.model().embSzs(), loaded.embSzs());
@@ -173,7 +182,9 @@ class AnyModelTest {
     @Test
     void aUsersOwnModuleRecommendsAndLoadsThroughAFactory(@TempDir Path tmp) throws IOException {
         Tensors.seed(5);
-        var own = new Learner<>(dls, new DotProduct(dls.users().size(), dls.items().size(), 4)).quiet();
+        var own = new Learner<>(
+                        dls, new DotProduct(dls.users().size(), dls.items().size(), 4))
+                .quiet();
         PrintStream out = System.out;
         System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
         try {
@@ -182,20 +193,36 @@ class AnyModelTest {
             System.setOut(out);
         }
         Recommender rec = Recommender.of(own).excludeRated(ratings);
-        assertTopKMatches(rec.topK(3), rec, bruteForce(own.model(), dls.users().size(), dls.items().size(), null), 3);
+        assertTopKMatches(
+                rec.topK(3),
+                rec,
+                bruteForce(own.model(), dls.users().size(), dls.items().size(), null),
+                3);
 
         Path dir = tmp.resolve("own");
         rec.save(dir);
-        String noFactory = assertThrows(IOException.class, () -> Recommender.load(dir)).getMessage();
-        assertTrue(noFactory.contains("your own model: load it with Recommender.load(dir, (users, items) -> new DotProduct(...))"), noFactory);
-        Recommender back = Recommender.load(dir, (users, items) -> new DotProduct(users.size(), items.size(), 4)).excludeRated(ratings);
+        String noFactory =
+                assertThrows(IOException.class, () -> Recommender.load(dir)).getMessage();
+        assertTrue(
+                noFactory.contains(
+                        "your own model: load it with Recommender.load(dir, (users, items) -> new DotProduct(...))"),
+                noFactory);
+        Recommender back = Recommender.load(dir, (users, items) -> new DotProduct(users.size(), items.size(), 4))
+                .excludeRated(ratings);
         assertEquals(rec.topK(3).toTable().toString(), back.topK(3).toTable().toString());
         assertEquals(rec.predict("7", "Movie 9"), back.predict("7", "Movie 9"), 0);
-        String wrongSize = assertThrows(IOException.class,
-                () -> Recommender.load(dir, (users, items) -> new DotProduct(users.size(), items.size(), 5))).getMessage();
+        String wrongSize = assertThrows(
+                        IOException.class,
+                        () -> Recommender.load(dir, (users, items) -> new DotProduct(users.size(), items.size(), 5)))
+                .getMessage();
         assertTrue(wrongSize.contains("model.params does not hold those sizes"), wrongSize);
-        String wrongClass = assertThrows(IOException.class,
-                () -> Recommender.load(dir, (users, items) -> new EmbeddingNN(List.of(EmbSz.of(users.size()), EmbSz.of(items.size())), new int[] {4}, null))).getMessage();
+        String wrongClass = assertThrows(
+                        IOException.class,
+                        () -> Recommender.load(
+                                dir,
+                                (users, items) -> new EmbeddingNN(
+                                        List.of(EmbSz.of(users.size()), EmbSz.of(items.size())), new int[] {4}, null)))
+                .getMessage();
         assertTrue(wrongClass.contains("but the factory built dev.fastbook.collab.model.EmbeddingNN"), wrongClass);
     }
 
@@ -208,16 +235,27 @@ class AnyModelTest {
             group[u][0] = 1 + Integer.parseInt(users.get(u)) % 3; // e.g. an age group, 0 is #na#
         }
         Tensors.seed(9);
-        var side = new EmbeddingNN(List.of(EmbSz.of(users.size()), EmbSz.of(items.size()), new EmbSz(4, 3)), new int[] {8}, YRange.of(0, 5.5));
+        var side = new EmbeddingNN(
+                List.of(EmbSz.of(users.size()), EmbSz.of(items.size()), new EmbSz(4, 3)),
+                new int[] {8},
+                YRange.of(0, 5.5));
         Recommender plain = Recommender.of(side, users, items);
         var noColumns = assertThrows(IllegalStateException.class, () -> plain.topK(3));
-        assertTrue(noColumns.getMessage().contains("ForwardScorer.of(model, nItems).withSideColumns(userColumns, itemColumns)"), noColumns.getMessage());
+        assertTrue(
+                noColumns
+                        .getMessage()
+                        .contains("ForwardScorer.of(model, nItems).withSideColumns(userColumns, itemColumns)"),
+                noColumns.getMessage());
 
-        Recommender rec = Recommender.of(side, users, items).scoredBy(ForwardScorer.of(side, items.size()).withSideColumns(group, null)).excludeRated(ratings);
+        Recommender rec = Recommender.of(side, users, items)
+                .scoredBy(ForwardScorer.of(side, items.size()).withSideColumns(group, null))
+                .excludeRated(ratings);
         ForwardScorer.maxPairs = 50;
         assertTopKMatches(rec.topK(4), rec, bruteForce(side, users.size(), items.size(), group), 4);
 
-        var ragged = assertThrows(IllegalArgumentException.class, () -> ForwardScorer.of(side, items.size()).withSideColumns(new int[][] {{0}, {1, 2}}, null));
+        var ragged = assertThrows(
+                IllegalArgumentException.class,
+                () -> ForwardScorer.of(side, items.size()).withSideColumns(new int[][] {{0}, {1, 2}}, null));
         assertTrue(ragged.getMessage().contains("userColumns[1] has 2 values, row 0 has 1"), ragged.getMessage());
     }
 
@@ -226,17 +264,25 @@ class AnyModelTest {
     void aSavedTabularCollabLoadsAsTheTabularModelFedSideColumns(@TempDir Path tmp) throws IOException {
         SideFeatures side = SideFeatures.of(dls.users(), dls.items());
         Tensors.seed(4);
-        Recommender rec = Recommender.of(TabularModel.withSide(side, new int[] {6}, YRange.of(0, 5.5)), dls.users(), dls.items());
+        Recommender rec =
+                Recommender.of(TabularModel.withSide(side, new int[] {6}, YRange.of(0, 5.5)), dls.users(), dls.items());
         Path dir = tmp.resolve("tab");
         rec.save(dir);
         Path props = dir.resolve("model-1").resolve("model.properties");
         String text = Files.readString(props);
         assertTrue(text.contains("model=dev.fastbook.collab.model.TabularModel"), text);
-        Files.writeString(props, text.replace("model.TabularModel", "model.TabularCollab")); // as the old class saved it
-        String noFactory = assertThrows(IOException.class, () -> Recommender.load(dir)).getMessage();
+        Files.writeString(
+                props, text.replace("model.TabularModel", "model.TabularCollab")); // as the old class saved it
+        String noFactory =
+                assertThrows(IOException.class, () -> Recommender.load(dir)).getMessage();
         assertTrue(noFactory.contains("(users, items) -> TabularModel.withSide(side, layers, yRange)"), noFactory);
-        Recommender back = Recommender.load(dir, (users, items) -> TabularModel.withSide(SideFeatures.of(users, items), new int[] {6}, YRange.of(0, 5.5)));
-        assertEquals(rec.predict(ratings).doubleColumn("predicted").asList(), back.predict(ratings).doubleColumn("predicted").asList());
+        Recommender back = Recommender.load(
+                dir,
+                (users, items) ->
+                        TabularModel.withSide(SideFeatures.of(users, items), new int[] {6}, YRange.of(0, 5.5)));
+        assertEquals(
+                rec.predict(ratings).doubleColumn("predicted").asList(),
+                back.predict(ratings).doubleColumn("predicted").asList());
     }
 
     @Test
@@ -250,10 +296,15 @@ class AnyModelTest {
                 throw new IOException("No space left on device");
             }
         };
-        String m = assertThrows(IOException.class, () -> Recommender.of(full, dls.users(), dls.items()).save(dir)).getMessage();
+        String m = assertThrows(
+                        IOException.class,
+                        () -> Recommender.of(full, dls.users(), dls.items()).save(dir))
+                .getMessage();
         assertTrue(m.startsWith("Could not save into " + dir.toAbsolutePath() + " (writing .model-new."), m);
-        assertTrue(m.endsWith("No space left on device. Free space or fix the folder's permissions and save again;"
-                + " the current version is unchanged."), m);
+        assertTrue(
+                m.endsWith("No space left on device. Free space or fix the folder's permissions and save again;"
+                        + " the current version is unchanged."),
+                m);
         assertInstanceOf(EmbeddingNN.class, Recommender.load(dir).model(), "the saved model is still there");
         // a file that cannot be read (here a folder where a file should be)
         Path users = dir.resolve("model-1").resolve("users.txt");
@@ -266,7 +317,8 @@ class AnyModelTest {
 
     @Test
     void vocabulariesThatDoNotFitTheModelAreRefused() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Recommender.of(nn.model(), dls.users(), Vocab.of("title", List.of("a", "b"))));
         assertTrue(e.getMessage().contains("give the vocabularies it was trained with"), e.getMessage());
     }

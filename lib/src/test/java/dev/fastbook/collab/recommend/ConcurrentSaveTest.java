@@ -1,12 +1,11 @@
 package dev.fastbook.collab.recommend;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.core.ChildJvm;
 import dev.fastbook.collab.core.VersionedFolder;
 import dev.fastbook.collab.core.VersionedFolderAccess;
 import dev.fastbook.collab.model.EmbeddingDotBias;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -18,8 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two processes saving into one folder at once, and a third loading meanwhile: every save lands
@@ -37,10 +36,19 @@ class ConcurrentSaveTest {
 
         List<Process> children = new ArrayList<>();
         for (int which = 0; which < 2; which++) {
-            children.add(ChildJvm.java(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"),
-                    SaveMany.class, dir.toString(), String.valueOf(which), String.valueOf(SAVES))
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("child-" + which + ".log").toFile()).start());
+            children.add(ChildJvm.java(
+                            List.of(
+                                    "-Xmx256m",
+                                    "-XX:TieredStopAtLevel=1",
+                                    "-Dai.djl.offline=true",
+                                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"),
+                            SaveMany.class,
+                            dir.toString(),
+                            String.valueOf(which),
+                            String.valueOf(SAVES))
+                    .redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("child-" + which + ".log").toFile())
+                    .start());
         }
         int loads = 0;
         int[] seen = new int[2];
@@ -65,22 +73,29 @@ class ConcurrentSaveTest {
         }
         List<String> outputs = new ArrayList<>();
         for (int which = 0; which < 2; which++) {
-            String out = Files.readString(tmp.resolve("child-" + which + ".log"), StandardCharsets.UTF_8).strip();
+            String out = Files.readString(tmp.resolve("child-" + which + ".log"), StandardCharsets.UTF_8)
+                    .strip();
             outputs.add(out);
             assertEquals(0, children.get(which).exitValue(), out);
         }
-        System.out.printf("[ConcurrentSaveTest] 2 x %d saves: %s; %d loads meanwhile (model 0 %d, model 1 %d), %d failed%n",
+        System.out.printf(
+                "[ConcurrentSaveTest] 2 x %d saves: %s; %d loads meanwhile (model 0 %d, model 1 %d), %d failed%n",
                 SAVES, outputs, loads, seen[0], seen[1], loadErrors.size());
         for (String out : outputs) {
-            assertEquals(List.of("saved " + SAVES + " refused 0"), ChildJvm.said(out), () -> "every save landed: " + out);
+            assertEquals(
+                    List.of("saved " + SAVES + " refused 0"), ChildJvm.said(out), () -> "every save landed: " + out);
         }
         assertEquals(List.of(), loadErrors.subList(0, Math.min(5, loadErrors.size())), "no load failed");
         assertTrue(loads > 10, "loads ran meanwhile: " + loads);
         Recommender.load(dir);
         try (var names = Files.list(dir)) {
-            List<String> left = names.map(n -> n.getFileName().toString()).sorted().toList();
+            List<String> left =
+                    names.map(n -> n.getFileName().toString()).sorted().toList();
             assertEquals(3, left.size(), () -> "the lock, the pointer and one version: " + left);
-            assertEquals("model-" + (1 + 2 * SAVES), Files.readString(dir.resolve("current")).strip(), "every save got its own number");
+            assertEquals(
+                    "model-" + (1 + 2 * SAVES),
+                    Files.readString(dir.resolve("current")).strip(),
+                    "every save got its own number");
         }
     }
 
@@ -91,16 +106,21 @@ class ConcurrentSaveTest {
         long timeout = VersionedFolderAccess.timeout(300);
         try (FileChannel ch = FileChannel.open(dir.resolve(VersionedFolder.LOCK), StandardOpenOption.WRITE);
                 FileLock held = ch.lock()) {
-            var e = assertThrows(IOException.class, () -> Recommender.of(SaveLoop.model(1)).save(dir));
+            var e = assertThrows(
+                    IOException.class, () -> Recommender.of(SaveLoop.model(1)).save(dir));
             assertTrue(e.getMessage().startsWith("Another save into " + dir.toAbsolutePath()), e.getMessage());
-            assertTrue(e.getMessage().contains("this save is refused and the current version is unchanged"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("this save is refused and the current version is unchanged"),
+                    e.getMessage());
             // loads meanwhile still work
             assertArrayEquals(predictions(Recommender.of(SaveLoop.model(0))), predictions(Recommender.load(dir)));
         } finally {
             VersionedFolderAccess.timeout(timeout);
         }
         try (var names = Files.list(dir)) {
-            assertEquals(List.of(".lock", "current", "model-1"), names.map(n -> n.getFileName().toString()).sorted().toList(),
+            assertEquals(
+                    List.of(".lock", "current", "model-1"),
+                    names.map(n -> n.getFileName().toString()).sorted().toList(),
                     "the refused version is gone");
         }
         Recommender.of(SaveLoop.model(1)).save(dir);

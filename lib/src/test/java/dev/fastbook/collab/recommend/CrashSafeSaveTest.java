@@ -1,10 +1,9 @@
 package dev.fastbook.collab.recommend;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.core.ChildJvm;
 import dev.fastbook.collab.model.EmbeddingDotBias;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Saving the hard way: a child JVM saves two models in turn, in a loop, and is killed
@@ -30,8 +29,12 @@ class CrashSafeSaveTest {
     @Test
     void aKillAtAnyInstantLeavesTheOldOrTheNewModel(@TempDir Path tmp) throws Exception {
         EmbeddingDotBias[] models = {SaveLoop.model(0), SaveLoop.model(1)};
-        float[][] expectedPredictions = {predictions(Recommender.of(models[0])), predictions(Recommender.of(models[1]))};
-        float[][] expectedWeights = {models[0].iWeight.weight().toFloatArray(), models[1].iWeight.weight().toFloatArray()};
+        float[][] expectedPredictions = {predictions(Recommender.of(models[0])), predictions(Recommender.of(models[1]))
+        };
+        float[][] expectedWeights = {
+            models[0].iWeight.weight().toFloatArray(),
+            models[1].iWeight.weight().toFloatArray()
+        };
         assertFalse(Arrays.equals(expectedPredictions[0], expectedPredictions[1]), "two different models");
 
         Path dir = tmp.resolve("recommender");
@@ -40,12 +43,20 @@ class CrashSafeSaveTest {
         int[] seen = new int[2];
         int[] seenFile = new int[2];
         for (int kill = 0; kill < KILLS; kill++) {
-            Process child = ChildJvm.java(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"),
-                    SaveLoop.class, dir.toString(), file.toString())
-                    .redirectErrorStream(true).start();
+            Process child = ChildJvm.java(
+                            List.of(
+                                    "-Xmx256m",
+                                    "-XX:TieredStopAtLevel=1",
+                                    "-Dai.djl.offline=true",
+                                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"),
+                            SaveLoop.class,
+                            dir.toString(),
+                            file.toString())
+                    .redirectErrorStream(true)
+                    .start();
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                 List<String> lines = new ArrayList<>();
                 for (String line; (line = out.readLine()) != null && !"ready".equals(ChildJvm.said1(line)); ) {
                     lines.add(line);
@@ -59,12 +70,16 @@ class CrashSafeSaveTest {
 
             Recommender back = Recommender.load(dir);
             float[] p = predictions(back);
-            int which = Arrays.equals(p, expectedPredictions[0]) ? 0 : Arrays.equals(p, expectedPredictions[1]) ? 1 : -1;
+            int which =
+                    Arrays.equals(p, expectedPredictions[0]) ? 0 : Arrays.equals(p, expectedPredictions[1]) ? 1 : -1;
             assertTrue(which >= 0, "kill " + kill + ": the loaded model is exactly one of the two saved");
             seen[which]++;
             try (var names = Files.list(dir)) {
-                List<String> left = names.map(n -> n.getFileName().toString()).sorted().toList();
-                assertTrue(left.stream().allMatch(n -> n.equals("current") || n.equals(".lock") || n.matches("model-\\d+")),
+                List<String> left =
+                        names.map(n -> n.getFileName().toString()).sorted().toList();
+                assertTrue(
+                        left.stream()
+                                .allMatch(n -> n.equals("current") || n.equals(".lock") || n.matches("model-\\d+")),
                         () -> "only the pointer and versions after a load: " + left);
             }
 
@@ -80,7 +95,8 @@ class CrashSafeSaveTest {
                 assertEquals(List.of("model.params"), left, "no .part left after a load");
             }
         }
-        System.out.printf("[CrashSafeSaveTest] %d kills: folder held model 0 %d times, model 1 %d; file %d and %d%n",
+        System.out.printf(
+                "[CrashSafeSaveTest] %d kills: folder held model 0 %d times, model 1 %d; file %d and %d%n",
                 KILLS, seen[0], seen[1], seenFile[0], seenFile[1]);
         assertTrue(seen[0] > 0 && seen[1] > 0, "kills landed on both sides of a switch: " + Arrays.toString(seen));
     }

@@ -16,7 +16,8 @@ public final class LoadEdited {
                 Recommender.load(Path.of(dir));
                 outcome = "loaded|";
             } catch (Throwable e) {
-                outcome = e.getClass().getName() + "|" + String.valueOf(e.getMessage()).replace('\n', ' ');
+                outcome = e.getClass().getName() + "|"
+                        + String.valueOf(e.getMessage()).replace('\n', ' ');
             }
             System.out.println("RESULT|" + Path.of(dir).getFileName() + "|" + outcome);
             System.out.flush();

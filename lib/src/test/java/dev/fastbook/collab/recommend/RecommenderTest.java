@@ -1,5 +1,7 @@
 package dev.fastbook.collab.recommend;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
@@ -7,19 +9,12 @@ import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.CollabLearner;
 import dev.fastbook.collab.train.Learner;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import tech.tablesaw.api.Table;
-
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
 
 class RecommenderTest {
     static Table ratings;
@@ -73,7 +68,8 @@ class RecommenderTest {
             java.util.Arrays.sort(order, (a, b) -> Double.compare(scores.get(b), scores.get(a)));
             for (int j = 0; j < 5; j++) {
                 assertEquals(unseen.get(order[j]), recs.get(j).item(), "rank " + (j + 1) + " for user " + user);
-                assertEquals(m.yRange().squash(scores.get(order[j])), recs.get(j).predicted(), 1e-5);
+                assertEquals(
+                        m.yRange().squash(scores.get(order[j])), recs.get(j).predicted(), 1e-5);
             }
             assertTrue(recs.get(0).predicted() >= recs.get(4).predicted());
             assertTrue(recs.get(0).predicted() > 0 && recs.get(0).predicted() < 5.5);
@@ -92,7 +88,12 @@ class RecommenderTest {
         assertEquals(40, all.k(), "capped at the 40 titles");
         for (String user : List.of("1", "33")) {
             assertEquals(40 - rec.seen(user).size(), all.forUser(user).size(), "every unrated title, once");
-            assertEquals(40 - rec.seen(user).size(), all.forUser(user).stream().map(Recommendation::item).distinct().count());
+            assertEquals(
+                    40 - rec.seen(user).size(),
+                    all.forUser(user).stream()
+                            .map(Recommendation::item)
+                            .distinct()
+                            .count());
         }
     }
 
@@ -106,14 +107,18 @@ class RecommenderTest {
             var blocks = rec.topK(7).toTable();
             assertEquals(whole.rowCount(), blocks.rowCount());
             assertEquals(whole.toString(), blocks.toString());
-            assertEquals(whole.stringColumn("title").asList(), blocks.stringColumn("title").asList());
+            assertEquals(
+                    whole.stringColumn("title").asList(),
+                    blocks.stringColumn("title").asList());
         } finally {
             FactorScorer.maxBlockUsers = saved;
         }
         // one user's list is the same either way (to rounding: BLAS sums one row and a block in different orders)
         var fromAll = rec.topK(4).forUser("23");
         var one = rec.recommend("23", 4);
-        assertEquals(fromAll.stream().map(Recommendation::item).toList(), one.stream().map(Recommendation::item).toList());
+        assertEquals(
+                fromAll.stream().map(Recommendation::item).toList(),
+                one.stream().map(Recommendation::item).toList());
         for (int j = 0; j < 4; j++) {
             assertEquals(fromAll.get(j).predicted(), one.get(j).predicted(), 1e-5);
         }
@@ -147,11 +152,16 @@ class RecommenderTest {
         }
         var fromIndices = Recommender.of(m).excludeRated(u, it);
         assertEquals(fromTable.seen("5"), fromIndices.seen("5"));
-        assertEquals(fromTable.topK(3).toTable().toString(), fromIndices.topK(3).toTable().toString());
-        var e = assertThrows(IllegalArgumentException.class, () -> Recommender.of(m).excludeRated(new int[] {1}, new int[] {999}));
+        assertEquals(
+                fromTable.topK(3).toTable().toString(),
+                fromIndices.topK(3).toTable().toString());
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> Recommender.of(m).excludeRated(new int[] {1}, new int[] {999}));
         assertTrue(e.getMessage().contains("outside the vocabularies"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Recommender.of(m).excludeRated(new int[] {1}, new int[0]));
-        var noColumn = assertThrows(IllegalArgumentException.class, () -> Recommender.of(m).excludeRated(ratings.selectColumns("user", "rating")));
+        var noColumn = assertThrows(
+                IllegalArgumentException.class,
+                () -> Recommender.of(m).excludeRated(ratings.selectColumns("user", "rating")));
         assertTrue(noColumn.getMessage().contains("no column 'title'"), noColumn.getMessage());
     }
 
@@ -160,16 +170,27 @@ class RecommenderTest {
         Recommender rec = Recommender.of(learn);
         var m = learn.model();
         double p = rec.predict("7", "Movie 3");
-        float[] forward = dev.fastbook.collab.core.Tensors.noGrad(() -> m.forward(dev.fastbook.collab.core.Tensors.manager().create(
-                new long[] {m.userClasses().indexOf("7"), m.itemClasses().indexOf("Movie 3")}, new ai.djl.ndarray.types.Shape(1, 2))).toFloatArray());
+        float[] forward =
+                dev.fastbook.collab.core.Tensors.noGrad(() -> m.forward(dev.fastbook.collab.core.Tensors.manager()
+                                .create(
+                                        new long[] {
+                                            m.userClasses().indexOf("7"),
+                                            m.itemClasses().indexOf("Movie 3")
+                                        },
+                                        new ai.djl.ndarray.types.Shape(1, 2)))
+                        .toFloatArray());
         assertEquals(forward[0], p, 0);
         var pairs = ratings.first(25);
         var out = rec.predict(pairs);
         assertEquals(pairs.columnCount() + 1, out.columnCount());
         assertEquals(pairs.columnCount(), ratings.first(25).columnCount(), "the input table is left alone");
         for (int r = 0; r < 25; r += 6) {
-            assertEquals(rec.predict(pairs.intColumn("user").get(r), pairs.stringColumn("title").get(r)),
-                    out.doubleColumn("predicted").get(r), 1e-6);
+            assertEquals(
+                    rec.predict(
+                            pairs.intColumn("user").get(r),
+                            pairs.stringColumn("title").get(r)),
+                    out.doubleColumn("predicted").get(r),
+                    1e-6);
         }
         // an error names the row and suggests the close title
         var bad = ratings.first(3);
@@ -179,7 +200,10 @@ class RecommenderTest {
         assertTrue(e.getMessage().contains("did you mean 'Movie 3'"), e.getMessage());
         assertFalse(e.getMessage().contains("validation set"), "titles come from the whole table: " + e.getMessage());
         var eu = assertThrows(IllegalArgumentException.class, () -> rec.predict("6100", "Movie 3"));
-        assertTrue(eu.getMessage().contains("not in the user vocabulary") && eu.getMessage().contains("validation set"), eu.getMessage());
+        assertTrue(
+                eu.getMessage().contains("not in the user vocabulary")
+                        && eu.getMessage().contains("validation set"),
+                eu.getMessage());
     }
 
     @Test
@@ -200,8 +224,10 @@ class RecommenderTest {
         Recommender rec = Recommender.of(learn);
         assertTrue(message(() -> rec.forNewUser(Map.of(), 3)).contains("at least one rating"));
         assertTrue(message(() -> rec.forNewUser(null, 3)).contains("map of title to rating"));
-        assertTrue(message(() -> rec.forNewUser(Map.of("Movie 1", Double.NaN), 3)).contains("'Movie 1' is rated NaN"));
-        assertTrue(message(() -> rec.forNewUser(Map.of("Movie 1", Double.POSITIVE_INFINITY), 3)).contains("rated Infinity"));
+        assertTrue(message(() -> rec.forNewUser(Map.of("Movie 1", Double.NaN), 3))
+                .contains("'Movie 1' is rated NaN"));
+        assertTrue(message(() -> rec.forNewUser(Map.of("Movie 1", Double.POSITIVE_INFINITY), 3))
+                .contains("rated Infinity"));
         var withNull = new java.util.HashMap<String, Double>();
         withNull.put("Movie 1", null);
         assertTrue(message(() -> rec.forNewUser(withNull, 3)).contains("'Movie 1' is rated null"));
@@ -214,7 +240,9 @@ class RecommenderTest {
         assertTrue(message(() -> rec.forNewUser(Map.of("Movie 1", 4.0), 0)).contains("at least 1, got 0"));
         assertTrue(message(() -> rec.forNewUser(Map.of("Movie 1", 4.0), -1)).contains("at least 1, got -1"));
         String unknown = message(() -> rec.forNewUser(Map.of("movie 12 ", 4.0), 3));
-        assertTrue(unknown.startsWith("'movie 12 ' is not in the title vocabulary (40 values); did you mean 'Movie 12'"), unknown);
+        assertTrue(
+                unknown.startsWith("'movie 12 ' is not in the title vocabulary (40 values); did you mean 'Movie 12'"),
+                unknown);
         assertFalse(unknown.contains("validation"), unknown);
     }
 
@@ -241,8 +269,13 @@ class RecommenderTest {
                 plus[j] += h;
                 minus[j] -= h;
                 double numeric = (NewUserFit.loss(plus, items, target, fx, range, 0.05)
-                        - NewUserFit.loss(minus, items, target, fx, range, 0.05)) / (2 * h);
-                assertEquals(numeric, g[j], 1e-6 * Math.max(1, Math.abs(numeric)), "d loss / d w[" + j + "], range " + range);
+                                - NewUserFit.loss(minus, items, target, fx, range, 0.05))
+                        / (2 * h);
+                assertEquals(
+                        numeric,
+                        g[j],
+                        1e-6 * Math.max(1, Math.abs(numeric)),
+                        "d loss / d w[" + j + "], range " + range);
             }
         }
         // and the fit lowers the loss it differentiates
@@ -256,8 +289,11 @@ class RecommenderTest {
     void recommenderAndTopKPrintReadably() {
         Recommender rec = Recommender.of(learn).excludeRated(ratings);
         String s = rec.toString();
-        assertTrue(s.startsWith("Recommender(EmbeddingDotBias: 6 factors, 60 users x 40 titles, y range (0.0, 5.5); "), s);
-        int pairs = learn.dls().users().subList(1, 61).stream().mapToInt(u -> rec.seen(u).size()).sum();
+        assertTrue(
+                s.startsWith("Recommender(EmbeddingDotBias: 6 factors, 60 users x 40 titles, y range (0.0, 5.5); "), s);
+        int pairs = learn.dls().users().subList(1, 61).stream()
+                .mapToInt(u -> rec.seen(u).size())
+                .sum();
         assertTrue(pairs > 1000, "about half of 60 x 40");
         assertTrue(s.endsWith(String.format(java.util.Locale.ROOT, "; %,d rated pairs excluded)", pairs)), s);
         var top = rec.topK(5);
@@ -265,13 +301,17 @@ class RecommenderTest {
         assertTrue(t.startsWith("TopK: the 5 best title for each of 60 users"), t);
         List<String> lines = t.lines().toList();
         assertEquals(5, lines.size(), t);
-        assertTrue(lines.get(1).startsWith("  user 1: " + top.forUser("1").get(0).item() + " ("), t);
+        assertTrue(
+                lines.get(1).startsWith("  user 1: " + top.forUser("1").get(0).item() + " ("), t);
         assertTrue(lines.get(1).endsWith(", ... 2 more"), t);
         assertTrue(lines.get(4).contains("57 more users"), t);
         var bundle = top.mimeBundle();
         assertTrue(bundle.get("text/html").contains("<table"), "still a table in a notebook");
-        assertTrue(bundle.get("text/html").contains("<caption>the best 5 of 5 titles for the first 3 of 60 users"
-                + " (head(n) or toTable() for all 300 rows)</caption>"), bundle.get("text/html"));
+        assertTrue(
+                bundle.get("text/html")
+                        .contains("<caption>the best 5 of 5 titles for the first 3 of 60 users"
+                                + " (head(n) or toTable() for all 300 rows)</caption>"),
+                bundle.get("text/html"));
         assertEquals(1 + 15, bundle.get("text/html").split("<tr>").length - 1, "a header and 3 x 5 rows, none elided");
         assertEquals(t, bundle.get("text/plain"));
         assertEquals(15, top.head(3).rowCount());

@@ -5,7 +5,6 @@ import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

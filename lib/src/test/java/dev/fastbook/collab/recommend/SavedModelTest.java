@@ -1,20 +1,19 @@
 package dev.fastbook.collab.recommend;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SavedModelTest {
     static EmbeddingDotBias model(long seed) {
@@ -38,10 +37,12 @@ class SavedModelTest {
         Recommender a = Recommender.of(model(1));
         a.save(dir);
         assertEquals(List.of(".lock", "current", "model-1"), names(dir));
-        assertEquals(List.of("items.txt", "model.params", "model.properties", "users.txt"), names(dir.resolve("model-1")));
+        assertEquals(
+                List.of("items.txt", "model.params", "model.properties", "users.txt"), names(dir.resolve("model-1")));
         Recommender b = Recommender.of(model(2));
         b.save(dir);
-        assertEquals(List.of(".lock", "current", "model-2"), names(dir), "the old version goes once the new one is current");
+        assertEquals(
+                List.of(".lock", "current", "model-2"), names(dir), "the old version goes once the new one is current");
         assertEquals("model-2\n", Files.readString(dir.resolve("current")));
         Recommender back = Recommender.load(dir);
         assertEquals(b.predict("3", "Title 4"), back.predict("3", "Title 4"), 0);
@@ -57,7 +58,9 @@ class SavedModelTest {
         Files.writeString(dir.resolve("notes.txt"), "mine");
         Files.writeString(dir.resolve("other").resolve("a.csv"), "1,2");
         var e = assertThrows(IOException.class, () -> Recommender.of(model(1)).save(dir));
-        assertTrue(e.getMessage().contains("is not empty and holds no saved model (it has notes.txt, other)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("is not empty and holds no saved model (it has notes.txt, other)"),
+                e.getMessage());
         assertEquals(List.of("notes.txt", "other"), names(dir), "nothing written, nothing deleted");
         assertEquals("1,2", Files.readString(dir.resolve("other").resolve("a.csv")));
         // a file of the user's called "current" is not a pointer either
@@ -68,7 +71,10 @@ class SavedModelTest {
         assertEquals("account balance", Files.readString(other.resolve("current")));
         Path aFile = tmp.resolve("file.txt");
         Files.writeString(aFile, "x");
-        assertTrue(assertThrows(IOException.class, () -> Recommender.of(model(1)).save(aFile)).getMessage().contains("is a file"));
+        assertTrue(
+                assertThrows(IOException.class, () -> Recommender.of(model(1)).save(aFile))
+                        .getMessage()
+                        .contains("is a file"));
     }
 
     @Test
@@ -114,7 +120,10 @@ class SavedModelTest {
         Recommender.load(dir);
         assertTrue(names(dir).contains(".model-9." + me + "-ff.part"));
         Recommender.of(model(3)).save(dir);
-        assertEquals(List.of(".lock", ".model-9." + me + "-ff.part", "current", "model-10"), names(dir), "numbered past the save in progress");
+        assertEquals(
+                List.of(".lock", ".model-9." + me + "-ff.part", "current", "model-10"),
+                names(dir),
+                "numbered past the save in progress");
     }
 
     @Test
@@ -128,7 +137,11 @@ class SavedModelTest {
 
         Files.write(v.resolve("model.params"), java.util.Arrays.copyOf(params, params.length / 2));
         String truncated = loadError(dir);
-        assertTrue(truncated.contains("model.params") && truncated.contains("ends too early") && !truncated.contains("(null)"), truncated);
+        assertTrue(
+                truncated.contains("model.params")
+                        && truncated.contains("ends too early")
+                        && !truncated.contains("(null)"),
+                truncated);
         Files.write(v.resolve("model.params"), new byte[0]);
         assertTrue(loadError(dir).contains("is empty"), loadError(dir));
         Files.write(v.resolve("model.params"), params);
@@ -136,19 +149,26 @@ class SavedModelTest {
         Files.write(v.resolve("model.properties"), new byte[] {'m', 'o', (byte) 0xff, (byte) 0xfe, '\n'});
         String notText = loadError(dir);
         assertTrue(notText.contains("model.properties is damaged: it is not UTF-8 text"), notText);
-        Files.writeString(v.resolve("model.properties"), new String(props, StandardCharsets.UTF_8).replaceAll("factors=\\d+\\R", ""));
+        Files.writeString(
+                v.resolve("model.properties"),
+                new String(props, StandardCharsets.UTF_8).replaceAll("factors=\\d+\\R", ""));
         assertTrue(loadError(dir).contains("model.properties has no 'factors'"), loadError(dir));
-        Files.writeString(v.resolve("model.properties"), new String(props, StandardCharsets.UTF_8).replace("factors=4", "factors=four"));
+        Files.writeString(
+                v.resolve("model.properties"),
+                new String(props, StandardCharsets.UTF_8).replace("factors=4", "factors=four"));
         assertTrue(loadError(dir).contains("factors=four, which is not a number"), loadError(dir));
         Files.write(v.resolve("model.properties"), props);
 
         Files.writeString(v.resolve("users.txt"), users.substring(0, users.length() - 1));
-        assertTrue(loadError(dir).contains("users.txt does not end with a line break: it is truncated"), loadError(dir));
+        assertTrue(
+                loadError(dir).contains("users.txt does not end with a line break: it is truncated"), loadError(dir));
         Files.writeString(v.resolve("users.txt"), users.substring(0, users.indexOf("\n20\n") + 1));
         String shorter = loadError(dir);
         assertTrue(shorter.contains("disagree: users.txt lists 19 users and items.txt 20 titles"), shorter);
         Files.writeString(v.resolve("users.txt"), "1\n2\n");
-        assertTrue(loadError(dir).contains("users.txt is not a vocabulary: A vocabulary starts with #na#"), loadError(dir));
+        assertTrue(
+                loadError(dir).contains("users.txt is not a vocabulary: A vocabulary starts with #na#"),
+                loadError(dir));
         Files.delete(v.resolve("users.txt"));
         assertTrue(loadError(dir).contains("users.txt is missing"), loadError(dir));
         Files.writeString(v.resolve("users.txt"), users);
@@ -162,7 +182,8 @@ class SavedModelTest {
 
         assertTrue(loadError(tmp.resolve("nothing")).contains("no such folder"));
         Files.createDirectories(tmp.resolve("empty"));
-        assertTrue(loadError(tmp.resolve("empty")).contains("no 'current' file naming a saved version, and no model.properties"));
+        assertTrue(loadError(tmp.resolve("empty"))
+                .contains("no 'current' file naming a saved version, and no model.properties"));
     }
 
     private static String loadError(Path dir) {

@@ -1,11 +1,10 @@
 package dev.fastbook.collab.recommend;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Arrays;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class TopKSelectionTest {
 
@@ -18,7 +17,7 @@ class TopKSelectionTest {
                 row[i] = r.nextInt(50); // many ties
             }
             row[3] = Float.NEGATIVE_INFINITY; // masked
-            row[4] = Float.NaN;               // never chosen
+            row[4] = Float.NaN; // never chosen
             Integer[] order = new Integer[row.length];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -44,7 +43,8 @@ class TopKSelectionTest {
         }
         float[] few = {Float.NEGATIVE_INFINITY, 2f, Float.NaN, 1f};
         int[] best = new int[100];
-        assertEquals(2, TopKSelection.select(few, 100, best, new float[100], 0, new int[] {-1}), "fewer candidates than k");
+        assertEquals(
+                2, TopKSelection.select(few, 100, best, new float[100], 0, new int[] {-1}), "fewer candidates than k");
         assertEquals(1, best[0]);
         assertEquals(3, best[1]);
     }
@@ -63,7 +63,8 @@ class TopKSelectionTest {
         assertArrayEquals(new int[] {2, 6, 8, 10}, lists.items(1), "and rated items are left out");
         assertEquals(10, lists.k(), "k capped at the 10 items after #na#");
         assertEquals(1, lists.firstNaN(), "row 0 (user 1), item 1: the first NaN met");
-        var zero = assertThrows(IllegalArgumentException.class, () -> TopKSelection.of(nanOnOdd, rated, new int[] {1}, 0, 1));
+        var zero = assertThrows(
+                IllegalArgumentException.class, () -> TopKSelection.of(nanOnOdd, rated, new int[] {1}, 0, 1));
         assertTrue(zero.getMessage().contains("at least 1, got 0"), zero.getMessage());
     }
 }

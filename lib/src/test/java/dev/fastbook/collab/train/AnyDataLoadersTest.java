@@ -1,25 +1,24 @@
 package dev.fastbook.collab.train;
 
+import static dev.fastbook.collab.train.LearnerTest.captureStdout;
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.Batch;
-import dev.fastbook.collab.data.DataLoaders;
 import dev.fastbook.collab.data.DataLoader;
+import dev.fastbook.collab.data.DataLoaders;
 import dev.fastbook.collab.model.Embedding;
 import dev.fastbook.collab.model.Module;
-import org.junit.jupiter.api.Test;
-
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
-
-import static dev.fastbook.collab.train.LearnerTest.captureStdout;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * The loop assumes nothing of the batch: here x is [bs, 3] (user, liked item, sampled item), y a
@@ -31,16 +30,30 @@ class AnyDataLoadersTest {
 
     /** (user, liked item) pairs; each batch draws a random other item per row. */
     record Triples(int[] user, int[] liked, int bs, Random random, boolean dropLast) implements DataLoader {
-        @Override public int size() { return dropLast ? n() / bs : (n() + bs - 1) / bs; }
-        @Override public int n() { return user.length; }
-        @Override public DataLoader withBs(int b) { return new Triples(user, liked, b, random, dropLast); }
+        @Override
+        public int size() {
+            return dropLast ? n() / bs : (n() + bs - 1) / bs;
+        }
+
+        @Override
+        public int n() {
+            return user.length;
+        }
+
+        @Override
+        public DataLoader withBs(int b) {
+            return new Triples(user, liked, b, random, dropLast);
+        }
 
         @Override
         public Iterator<Batch> iterator() {
             return new Iterator<>() {
                 int next;
 
-                @Override public boolean hasNext() { return next < size(); }
+                @Override
+                public boolean hasNext() {
+                    return next < size();
+                }
 
                 @Override
                 public Batch next() {
@@ -63,7 +76,8 @@ class AnyDataLoadersTest {
     /** Users like the items whose hidden factor has their sign: a structure a dot product can learn. */
     private static Pairs pairs() {
         Random r = new Random(5);
-        double[] u = r.doubles(USERS, -1, 1).toArray(), it = r.doubles(ITEMS, -1, 1).toArray();
+        double[] u = r.doubles(USERS, -1, 1).toArray(),
+                it = r.doubles(ITEMS, -1, 1).toArray();
         List<int[]> liked = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
             for (int j = 0; j < ITEMS; j++) {
@@ -74,12 +88,17 @@ class AnyDataLoadersTest {
         }
         java.util.Collections.shuffle(liked, r);
         int cut = liked.size() * 4 / 5;
-        return new Pairs(triples(liked.subList(0, cut), 64, new Random(1), true),
+        return new Pairs(
+                triples(liked.subList(0, cut), 64, new Random(1), true),
                 triples(liked.subList(cut, liked.size()), 64, new Random(2), false));
     }
 
     private static Triples triples(List<int[]> rows, int bs, Random r, boolean dropLast) {
-        return new Triples(rows.stream().mapToInt(p -> p[0]).toArray(), rows.stream().mapToInt(p -> p[1]).toArray(), bs, r,
+        return new Triples(
+                rows.stream().mapToInt(p -> p[0]).toArray(),
+                rows.stream().mapToInt(p -> p[1]).toArray(),
+                bs,
+                r,
                 dropLast);
     }
 
@@ -90,19 +109,23 @@ class AnyDataLoadersTest {
         @Override
         public NDArray forward(NDArray x) {
             NDArray u = users.forward(x.get(":, 0"));
-            return u.mul(items.forward(x.get(":, 1")).sub(items.forward(x.get(":, 2")))).sum(new int[] {1});
+            return u.mul(items.forward(x.get(":, 1")).sub(items.forward(x.get(":, 2"))))
+                    .sum(new int[] {1});
         }
     }
 
     /** BPR: -log sigmoid(difference), as softplus(-difference). */
-    private static final Loss BPR = (diff, ignored) -> diff.neg().exp().add(1).log().mean();
+    private static final Loss BPR =
+            (diff, ignored) -> diff.neg().exp().add(1).log().mean();
 
     @Test
     void aPairwiseLossOnAnotherDataLoadersTrainsFindsAnLrAndShowsItsMetric() {
         Tensors.seed(7);
         Pairs dls = pairs();
         var learn = new Learner<>(dls, new ScoreDifference(), BPR)
-                .metrics(Metric.higherIsBetter("pair_acc", (p, t) -> p.gt(0).toType(DataType.FLOAT32, false).mean().getFloat()));
+                .metrics(Metric.higherIsBetter(
+                        "pair_acc",
+                        (p, t) -> p.gt(0).toType(DataType.FLOAT32, false).mean().getFloat()));
         Pairs given = learn.dls(); // typed by the learner: no cast
         assertSame(dls, given);
 

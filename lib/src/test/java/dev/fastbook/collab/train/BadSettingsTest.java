@@ -1,20 +1,19 @@
 package dev.fastbook.collab.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbeddingDotBias;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import tech.tablesaw.api.Table;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
 
 /** Callbacks and metrics given something they cannot use (issue 22): refused by name, or reported. */
 class BadSettingsTest {
@@ -22,7 +21,9 @@ class BadSettingsTest {
 
     private static Learner<CollabDataLoaders, EmbeddingDotBias> learner() {
         Tensors.seed(3);
-        return CollabLearner.collabLearner(CollabDataLoaders.from(RATINGS).bs(64).seed(42).build(), 5, null).quiet();
+        return CollabLearner.collabLearner(
+                        CollabDataLoaders.from(RATINGS).bs(64).seed(42).build(), 5, null)
+                .quiet();
     }
 
     private static String printed(Runnable action) {
@@ -40,19 +41,26 @@ class BadSettingsTest {
     @Test
     void metricNamesAreUniqueAndNeverATableColumn() {
         var learn = learner();
-        var builtIn = assertThrows(IllegalArgumentException.class, () -> learn.metrics(Metric.of("valid_loss", (p, y) -> 0)));
-        assertEquals("metrics[0] is named 'valid_loss', a column the results table already has [epoch, train_loss, valid_loss,"
-                + " time]: give it another name, e.g. 'valid_loss_2'.", builtIn.getMessage());
-        var twice = assertThrows(IllegalArgumentException.class,
+        var builtIn =
+                assertThrows(IllegalArgumentException.class, () -> learn.metrics(Metric.of("valid_loss", (p, y) -> 0)));
+        assertEquals(
+                "metrics[0] is named 'valid_loss', a column the results table already has [epoch, train_loss, valid_loss,"
+                        + " time]: give it another name, e.g. 'valid_loss_2'.",
+                builtIn.getMessage());
+        var twice = assertThrows(
+                IllegalArgumentException.class,
                 () -> learn.metrics(Metric.of("mae", (p, y) -> 0), Metric.of("mae", (p, y) -> 1)));
-        assertTrue(twice.getMessage().startsWith("metrics[1] is named 'mae' like an earlier metric"), twice.getMessage());
+        assertTrue(
+                twice.getMessage().startsWith("metrics[1] is named 'mae' like an earlier metric"), twice.getMessage());
         assertTrue(learn.metrics().isEmpty(), "a refused list changes nothing");
     }
 
     @Test
     void aNullMonitorIsRefusedByName() {
         var e = assertThrows(IllegalArgumentException.class, () -> new SaveModelCallback(null));
-        assertTrue(e.getMessage().startsWith("SaveModelCallback's monitor is null: name a column of the results table"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("SaveModelCallback's monitor is null: name a column of the results table"),
+                e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new EarlyStoppingCallback(null, 2));
         assertTrue(e.getMessage().startsWith("EarlyStoppingCallback's monitor is null"), e.getMessage());
     }
@@ -63,7 +71,9 @@ class BadSettingsTest {
         var stop = new EarlyStoppingCallback("broken", 1);
         var keep = new SaveModelCallback("broken");
         String out = printed(() -> learn.fit(3, 1e-2, 0.01, stop, keep));
-        assertTrue(out.contains("EarlyStoppingCallback: broken was NaN at epoch 0; a NaN never counts as an improvement"), out);
+        assertTrue(
+                out.contains("EarlyStoppingCallback: broken was NaN at epoch 0; a NaN never counts as an improvement"),
+                out);
         assertTrue(out.contains("SaveModelCallback kept no epoch: broken was NaN in every epoch from epoch 0"), out);
         assertEquals(0, stop.nanEpoch());
         assertEquals(0, stop.stoppedEpoch(), "stopped as fastai stops: patience 1, no improvement");
@@ -77,10 +87,14 @@ class BadSettingsTest {
         var learn = learner();
         learn.fit(1, 1e-2);
         String before = learn.toString();
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> learn.fit(1, 1e-2, 0.01, new SaveModelCallback().fname(notes)));
-        assertTrue(e.getMessage().startsWith("SaveModelCallback's fname " + notes + " exists and is not a saved copy of this"
-                + " model's parameters") && e.getMessage().contains("Choose another fname"), e.getMessage());
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> learn.fit(1, 1e-2, 0.01, new SaveModelCallback().fname(notes)));
+        assertTrue(
+                e.getMessage()
+                                .startsWith("SaveModelCallback's fname " + notes
+                                        + " exists and is not a saved copy of this" + " model's parameters")
+                        && e.getMessage().contains("Choose another fname"),
+                e.getMessage());
         assertEquals("my notes, not a model\n", Files.readString(notes));
         assertEquals(1, learn.results().size(), "the last fit's table is kept");
         assertEquals(before, learn.toString(), "a refused fit changes nothing");

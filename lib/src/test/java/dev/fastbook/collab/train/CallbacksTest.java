@@ -1,21 +1,20 @@
 package dev.fastbook.collab.train;
 
+import static dev.fastbook.collab.train.LearnerTest.captureStdout;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
-import org.junit.jupiter.api.Test;
-import tech.tablesaw.api.Table;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.fastbook.collab.train.LearnerTest.captureStdout;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
 
 class CallbacksTest {
     private static final Table RATINGS = Fixtures.synthetic(120, 80, 0.5, 11);
@@ -37,22 +36,85 @@ class CallbacksTest {
             }
         }
 
-        @Override public void beforeFit(Learner<?, ?> l) { seen.add("beforeFit"); }
-        @Override public void beforeEpoch(Learner<?, ?> l) { seen.add("beforeEpoch " + l.epoch()); }
-        @Override public void beforeTrain(Learner<?, ?> l) { seen.add("beforeTrain"); }
-        @Override public void beforeBatch(Learner<?, ?> l) { log("beforeBatch", l); }
-        @Override public void afterPred(Learner<?, ?> l) { log("afterPred", l); }
-        @Override public void afterLoss(Learner<?, ?> l) { log("afterLoss", l); }
-        @Override public void beforeBackward(Learner<?, ?> l) { log("beforeBackward", l); }
-        @Override public void beforeStep(Learner<?, ?> l) { log("beforeStep", l); }
-        @Override public void afterStep(Learner<?, ?> l) { log("afterStep", l); }
-        @Override public void afterBatch(Learner<?, ?> l) { log("afterBatch", l); }
-        @Override public void afterTrain(Learner<?, ?> l) { seen.add("afterTrain"); }
-        @Override public void beforeValidate(Learner<?, ?> l) { seen.add("beforeValidate"); }
-        @Override public void afterValidate(Learner<?, ?> l) { seen.add("afterValidate"); }
-        @Override public void afterEpoch(Learner<?, ?> l) { seen.add("afterEpoch " + l.results().size()); }
-        @Override public void afterFit(Learner<?, ?> l) { seen.add("afterFit"); }
-        @Override public void cleanupFit(Learner<?, ?> l) { seen.add("cleanupFit"); }
+        @Override
+        public void beforeFit(Learner<?, ?> l) {
+            seen.add("beforeFit");
+        }
+
+        @Override
+        public void beforeEpoch(Learner<?, ?> l) {
+            seen.add("beforeEpoch " + l.epoch());
+        }
+
+        @Override
+        public void beforeTrain(Learner<?, ?> l) {
+            seen.add("beforeTrain");
+        }
+
+        @Override
+        public void beforeBatch(Learner<?, ?> l) {
+            log("beforeBatch", l);
+        }
+
+        @Override
+        public void afterPred(Learner<?, ?> l) {
+            log("afterPred", l);
+        }
+
+        @Override
+        public void afterLoss(Learner<?, ?> l) {
+            log("afterLoss", l);
+        }
+
+        @Override
+        public void beforeBackward(Learner<?, ?> l) {
+            log("beforeBackward", l);
+        }
+
+        @Override
+        public void beforeStep(Learner<?, ?> l) {
+            log("beforeStep", l);
+        }
+
+        @Override
+        public void afterStep(Learner<?, ?> l) {
+            log("afterStep", l);
+        }
+
+        @Override
+        public void afterBatch(Learner<?, ?> l) {
+            log("afterBatch", l);
+        }
+
+        @Override
+        public void afterTrain(Learner<?, ?> l) {
+            seen.add("afterTrain");
+        }
+
+        @Override
+        public void beforeValidate(Learner<?, ?> l) {
+            seen.add("beforeValidate");
+        }
+
+        @Override
+        public void afterValidate(Learner<?, ?> l) {
+            seen.add("afterValidate");
+        }
+
+        @Override
+        public void afterEpoch(Learner<?, ?> l) {
+            seen.add("afterEpoch " + l.results().size());
+        }
+
+        @Override
+        public void afterFit(Learner<?, ?> l) {
+            seen.add("afterFit");
+        }
+
+        @Override
+        public void cleanupFit(Learner<?, ?> l) {
+            seen.add("cleanupFit");
+        }
     }
 
     @Test
@@ -60,10 +122,29 @@ class CallbacksTest {
         var learn = learner();
         Events events = new Events();
         learn.fit(1, 1e-3, 0.1, events);
-        assertEquals(List.of("beforeFit", "beforeEpoch 0", "beforeTrain", "beforeBatch", "afterPred", "afterLoss",
-                "beforeBackward", "beforeStep", "afterStep", "afterBatch", "afterTrain", "beforeValidate",
-                "valid beforeBatch", "valid afterPred", "valid afterLoss", "valid afterBatch", "afterValidate",
-                "afterEpoch 1", "afterFit", "cleanupFit"), events.seen);
+        assertEquals(
+                List.of(
+                        "beforeFit",
+                        "beforeEpoch 0",
+                        "beforeTrain",
+                        "beforeBatch",
+                        "afterPred",
+                        "afterLoss",
+                        "beforeBackward",
+                        "beforeStep",
+                        "afterStep",
+                        "afterBatch",
+                        "afterTrain",
+                        "beforeValidate",
+                        "valid beforeBatch",
+                        "valid afterPred",
+                        "valid afterLoss",
+                        "valid afterBatch",
+                        "afterValidate",
+                        "afterEpoch 1",
+                        "afterFit",
+                        "cleanupFit"),
+                events.seen);
         // a fit's callbacks are for that fit only
         learn.fit(1, 1e-3, 0.1);
         assertEquals(20, events.seen.size());
@@ -104,17 +185,20 @@ class CallbacksTest {
     void cancelFitEndsAfterTheEpochAndAfterFitStillRuns() {
         var learn = learner();
         Events events = new Events();
-        learn.addCbs(new Callback() {
-            @Override
-            public void afterEpoch(Learner<?, ?> l) {
-                if (l.epoch() == 1) {
-                    throw new CancelFitException();
-                }
-            }
-        }, events);
+        learn.addCbs(
+                new Callback() {
+                    @Override
+                    public void afterEpoch(Learner<?, ?> l) {
+                        if (l.epoch() == 1) {
+                            throw new CancelFitException();
+                        }
+                    }
+                },
+                events);
         learn.fitOneCycle(5, 5e-3, 0.1);
         assertEquals(2, learn.results().size());
-        assertEquals(List.of("afterFit", "cleanupFit"), events.seen.subList(events.seen.size() - 2, events.seen.size()));
+        assertEquals(
+                List.of("afterFit", "cleanupFit"), events.seen.subList(events.seen.size() - 2, events.seen.size()));
         assertTrue(learn.toString().contains("fit stopped by a callback after 2 of 5 epochs"), learn.toString());
     }
 
@@ -181,14 +265,18 @@ class CallbacksTest {
         // epoch 0 stepped on odd batches only, epoch 1 was skipped whole, epoch 2 ran every batch
         assertEquals(nb / 2 + nb, learn.opt().steps());
         assertEquals(nb, afterBatch[0], "afterBatch runs for a cancelled batch too");
-        assertEquals(List.of("afterValidate 0", "afterEpoch 0", "afterEpoch 1", "afterValidate 2", "afterEpoch 2"), seen);
+        assertEquals(
+                List.of("afterValidate 0", "afterEpoch 0", "afterEpoch 1", "afterValidate 2", "afterEpoch 2"), seen);
         assertTrue(Double.isNaN(learn.results().rows().get(0).validLoss()), "a cancelled validation has no loss");
     }
 
     @Test
     void metricsAreColumnsOverTheWholeValidationSet() {
-        var learn = learner().metrics(Metric.rmse(), Metric.mae(),
-                Metric.of("mse", (p, t) -> p.sub(t).square().mean().getFloat()));
+        var learn = learner()
+                .metrics(
+                        Metric.rmse(),
+                        Metric.mae(),
+                        Metric.of("mse", (p, t) -> p.sub(t).square().mean().getFloat()));
         learn.fitOneCycle(2, 5e-3, 0.1);
         ResultsTable t = learn.results();
         assertEquals(List.of("rmse", "mae", "mse"), t.metricNames());
@@ -197,9 +285,12 @@ class CallbacksTest {
         assertEquals(last.validLoss(), last.value("mse"), 1e-5 * last.validLoss());
         assertTrue(last.value("mae") > 0 && last.value("mae") < last.value("rmse"));
         assertTrue(t.html().contains("<th>rmse</th>") && t.html().contains("<th>mae</th>"), t.html());
-        assertTrue(t.text().startsWith("epoch     train_loss  valid_loss  rmse        mae         mse         time"),
+        assertTrue(
+                t.text().startsWith("epoch     train_loss  valid_loss  rmse        mae         mse         time"),
                 t.text());
-        assertEquals(List.of("epoch", "train_loss", "valid_loss", "rmse", "mae", "mse", "time"), t.toTable().columnNames());
+        assertEquals(
+                List.of("epoch", "train_loss", "valid_loss", "rmse", "mae", "mse", "time"),
+                t.toTable().columnNames());
         // validate(dl) gives the same figures on any loader; validate() the loss alone
         Map<String, Double> v = learn.validate(learn.dls().valid());
         assertEquals(List.of("valid_loss", "rmse", "mae", "mse"), List.copyOf(v.keySet()));
@@ -213,8 +304,9 @@ class CallbacksTest {
     @Test
     void theConsoleTableShowsTheMetrics() {
         Tensors.seed(42);
-        var learn = CollabLearner.collabLearner(CollabDataLoaders.from(RATINGS).bs(64).seed(42).build(), 8,
-                YRange.of(0, 5.5)).metrics(Metric.rmse());
+        var learn = CollabLearner.collabLearner(
+                        CollabDataLoaders.from(RATINGS).bs(64).seed(42).build(), 8, YRange.of(0, 5.5))
+                .metrics(Metric.rmse());
         String out = captureStdout(() -> learn.fitOneCycle(1, 5e-3, 0.1));
         String[] lines = out.strip().split("\n");
         assertEquals("epoch     train_loss  valid_loss  rmse        time", lines[0]);
@@ -244,10 +336,13 @@ class CallbacksTest {
         learn.fit(1, 1e-3, 0.1);
         long steps = learn.opt().steps();
         ResultsTable before = learn.results();
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> learn.fitOneCycle(3, 5e-3, 0.1, new EarlyStoppingCallback("rmse", 1)));
-        assertTrue(e.getMessage().contains("monitors rmse, which is not a column") && e.getMessage().contains(
-                "learn.metrics(Metric.rmse())"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("monitors rmse, which is not a column")
+                        && e.getMessage().contains("learn.metrics(Metric.rmse())"),
+                e.getMessage());
         assertEquals(steps, learn.opt().steps());
         assertSame(before, learn.results(), "the last fit's table stays");
     }
@@ -268,7 +363,9 @@ class CallbacksTest {
                 @Override
                 public void afterEpoch(Learner<?, ?> l) {
                     if (l.epoch() == 1) {
-                        for (String name : l.opt().describe().stream().map(d -> d.split(" ")[0]).toList()) {
+                        for (String name : l.opt().describe().stream()
+                                .map(d -> d.split(" ")[0])
+                                .toList()) {
                             optAfterEpoch1.addAll(List.of(l.opt().state(name)));
                         }
                     }
@@ -281,7 +378,8 @@ class CallbacksTest {
                 assertArrayEquals(perEpoch.get(1).get(i), now.get(i), "weights of epoch 1, " + file);
             }
             List<float[]> opt = new ArrayList<>();
-            for (String name : learn.opt().describe().stream().map(d -> d.split(" ")[0]).toList()) {
+            for (String name :
+                    learn.opt().describe().stream().map(d -> d.split(" ")[0]).toList()) {
                 opt.addAll(List.of(learn.opt().state(name)));
             }
             for (int i = 0; i < opt.size(); i++) {

@@ -1,16 +1,15 @@
 package dev.fastbook.collab.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** The fused path (train.fused) against the DJL path, the reference, and against itself. */
 class FusedPathTest {
@@ -21,8 +20,9 @@ class FusedPathTest {
     private static Learner<CollabDataLoaders, EmbeddingDotBias> learner(boolean fused, int threads) {
         Tensors.seed(42);
         CollabDataLoaders dls = CollabDataLoaders.from(RATINGS).bs(64).seed(42).build();
-        Learner<CollabDataLoaders, EmbeddingDotBias> learn =
-                CollabLearner.collabLearner(dls, 16, YRange.of(0, 5.5)).fused(fused).quiet();
+        Learner<CollabDataLoaders, EmbeddingDotBias> learn = CollabLearner.collabLearner(dls, 16, YRange.of(0, 5.5))
+                .fused(fused)
+                .quiet();
         learn.fusedChoice.threads = threads;
         return learn;
     }
@@ -67,9 +67,11 @@ class FusedPathTest {
         for (int i = 0; i < a.size(); i++) {
             maxLoss = Math.max(maxLoss, Math.abs(a.get(i) - b.get(i)));
         }
-        System.out.printf("fused vs DJL: largest batch-loss difference %.2e, largest weight difference %.2e%n",
-                maxLoss, maxDiff);
-        assertTrue(fused.results().finalValidLoss() < 1.5, "it learned: " + fused.results().finalValidLoss());
+        System.out.printf(
+                "fused vs DJL: largest batch-loss difference %.2e, largest weight difference %.2e%n", maxLoss, maxDiff);
+        assertTrue(
+                fused.results().finalValidLoss() < 1.5,
+                "it learned: " + fused.results().finalValidLoss());
     }
 
     @Test
@@ -80,7 +82,8 @@ class FusedPathTest {
             var learn = learner(fused, 2);
             float[] w = learn.model().uWeight.weight().toFloatArray();
             w[5 * 16 + 3] = Float.NaN; // user row 5: the first batch with that user gives a NaN loss
-            Tensors.copyInto(Tensors.manager().create(w, learn.model().uWeight.weight().getShape()),
+            Tensors.copyInto(
+                    Tensors.manager().create(w, learn.model().uWeight.weight().getShape()),
                     learn.model().uWeight.weight());
             errors[fused ? 1 : 0] =
                     assertThrows(TrainingDivergedException.class, () -> learn.fitOneCycle(2, 5e-3, 0.1));
@@ -129,8 +132,9 @@ class FusedPathTest {
         assertTrue(err.getMessage().contains("needs tensors"), err.getMessage());
         // unset: the fit takes the DJL path for this callback, and the fused one without it
         Tensors.seed(42);
-        var unset = CollabLearner.collabLearner(CollabDataLoaders.from(RATINGS).bs(64).seed(42).build(), 16,
-                YRange.of(0, 5.5)).quiet();
+        var unset = CollabLearner.collabLearner(
+                        CollabDataLoaders.from(RATINGS).bs(64).seed(42).build(), 16, YRange.of(0, 5.5))
+                .quiet();
         assertEquals("fused", unset.trainingPath());
         unset.fitOneCycle(1, 5e-3, 0.1, readsPred);
         assertEquals(unset.dls().train().size(), unset.opt().steps());

@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fastbook.collab.display.Plots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
-
-import dev.fastbook.collab.display.Plots;
 
 /**
  * lr_find's suggestions on a constructed loss curve whose answers are known. The expected indices
@@ -142,8 +140,12 @@ class LRFinderTest {
             lrs.add(lr(i));
             losses.add(1.0);
         }
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SuggestedLRs(lrs, losses, NUM_IT));
-        assertTrue(e.getMessage().contains("ran 12 of 100 batches") && e.getMessage().contains("Try"), e.getMessage());
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> new SuggestedLRs(lrs, losses, NUM_IT));
+        assertTrue(
+                e.getMessage().contains("ran 12 of 100 batches")
+                        && e.getMessage().contains("Try"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SuggestedLRs(List.of(1e-3), List.of(), NUM_IT));
     }
 
@@ -151,8 +153,14 @@ class LRFinderTest {
     void printsLikeFastaisSuggestedLRs() {
         SuggestedLRs found = constructed();
         String text = found.toString();
-        assertEquals(String.format(java.util.Locale.ROOT, "SuggestedLRs(valley=%.6g, minimum=%.6g, steep=%.6g)",
-                lr(44), lr(60) / 10, lr(40)), text);
+        assertEquals(
+                String.format(
+                        java.util.Locale.ROOT,
+                        "SuggestedLRs(valley=%.6g, minimum=%.6g, steep=%.6g)",
+                        lr(44),
+                        lr(60) / 10,
+                        lr(40)),
+                text);
         Map<String, String> bundle = found.mimeBundle();
         assertEquals(text, bundle.get("text/plain"));
         assertTrue(bundle.get("text/html").contains("data:image/png;base64,iVBORw0KGgo"), "the plot as a PNG");

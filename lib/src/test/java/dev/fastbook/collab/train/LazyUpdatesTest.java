@@ -1,16 +1,15 @@
 package dev.fastbook.collab.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.YRange;
-import org.junit.jupiter.api.Test;
-import tech.tablesaw.api.Table;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
 
 class LazyUpdatesTest {
     private static final Table RATINGS = Fixtures.synthetic(120, 80, 0.5, 11);
@@ -52,10 +51,13 @@ class LazyUpdatesTest {
     @Test
     void lazyModeKeepsTheExactUpdateForDenseLayers() {
         Tensors.seed(7);
-        var learn = CollabLearner.collabLearnerNn(dls(), new int[] {16}, YRange.of(0, 5.5)).lazyUpdates(true);
+        var learn = CollabLearner.collabLearnerNn(dls(), new int[] {16}, YRange.of(0, 5.5))
+                .lazyUpdates(true);
         double before = learn.validate();
         quietly(() -> learn.fitOneCycle(3, 1e-2, 0.01));
-        assertTrue(learn.results().finalValidLoss() < before, before + " -> " + learn.results().finalValidLoss());
+        assertTrue(
+                learn.results().finalValidLoss() < before,
+                before + " -> " + learn.results().finalValidLoss());
         // the Linear layers received dense gradients and moved every step
         assertEquals(3L * learn.dls().train().size(), learn.opt().steps());
     }

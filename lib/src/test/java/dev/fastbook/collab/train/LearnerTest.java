@@ -1,21 +1,20 @@
 package dev.fastbook.collab.train;
 
-import dev.fastbook.collab.train.optim.Adam;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.Fixtures;
+import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.EmbeddingNN;
-import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.YRange;
-import org.junit.jupiter.api.Test;
-import tech.tablesaw.api.Table;
-
+import dev.fastbook.collab.train.optim.Adam;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
 
 class LearnerTest {
     private static final Table RATINGS = Fixtures.synthetic(120, 80, 0.5, 11);
@@ -68,8 +67,13 @@ class LearnerTest {
         public ai.djl.ndarray.NDArray forward(ai.djl.ndarray.NDArray x) {
             var users = x.get(":, 0");
             var movies = x.get(":, 1");
-            var res = userFactors.getArray().get(users).mul(movieFactors.getArray().get(movies)).sum(new int[] {1});
-            res = res.add(userBias.getArray().get(users)).add(movieBias.getArray().get(movies));
+            var res = userFactors
+                    .getArray()
+                    .get(users)
+                    .mul(movieFactors.getArray().get(movies))
+                    .sum(new int[] {1});
+            res = res.add(userBias.getArray().get(users))
+                    .add(movieBias.getArray().get(movies));
             return dev.fastbook.collab.model.Layers.sigmoidRange(res, 0, 5.5);
         }
     }
@@ -83,7 +87,9 @@ class LearnerTest {
         var learn = new Learner<>(d, model, Loss.mse());
         double before = learn.validate();
         captureStdout(() -> learn.fitOneCycle(3, 3e-2, 0.01));
-        assertTrue(learn.results().finalValidLoss() < before * 0.8, before + " -> " + learn.results().finalValidLoss());
+        assertTrue(
+                learn.results().finalValidLoss() < before * 0.8,
+                before + " -> " + learn.results().finalValidLoss());
     }
 
     @Test
@@ -92,8 +98,11 @@ class LearnerTest {
         captureStdout(() -> a.fitOneCycle(2, 5e-3, 0.1));
         var b = learner();
         captureStdout(() -> b.fitOneCycle(2, 5e-3, 0.1));
-        assertEquals(a.results().rows().get(1).validLoss(), b.results().rows().get(1).validLoss(), 0.0);
-        assertArrayEquals(a.model().iWeight.weight().toFloatArray(), b.model().iWeight.weight().toFloatArray());
+        assertEquals(
+                a.results().rows().get(1).validLoss(), b.results().rows().get(1).validLoss(), 0.0);
+        assertArrayEquals(
+                a.model().iWeight.weight().toFloatArray(),
+                b.model().iWeight.weight().toFloatArray());
     }
 
     @Test
@@ -102,7 +111,9 @@ class LearnerTest {
         var learn = CollabLearner.collabLearnerNn(dls(), new int[] {16, 8}, YRange.of(0, 5.5));
         double before = learn.validate();
         captureStdout(() -> learn.fitOneCycle(2, 1e-2, 0.01));
-        assertTrue(learn.results().finalValidLoss() < before, before + " -> " + learn.results().finalValidLoss());
+        assertTrue(
+                learn.results().finalValidLoss() < before,
+                before + " -> " + learn.results().finalValidLoss());
         String decay = learn.opt().describe().toString();
         assertTrue(decay.contains("(no weight decay)"), decay);
         assertTrue(learn.model() instanceof EmbeddingNN);
@@ -128,21 +139,30 @@ class LearnerTest {
         int i3 = learn.dls().items().indexOf("Movie 3");
         assertEquals(m.iBias.weight().get(i3).toFloatArray()[0], b[0]);
         assertEquals(8, m.userWeight(List.of("1"))[0].length);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.userBias(List.of("No Such User")));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> m.userBias(List.of("No Such User")));
         assertTrue(e.getMessage().contains("validation set"), e.getMessage());
     }
 
     @Test
     void aYRangeThatExcludesTheRatingsIsRejected() {
-        var e = assertThrows(IllegalArgumentException.class, () -> CollabLearner.collabLearner(dls(), 8, YRange.of(0, 4)));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> CollabLearner.collabLearner(dls(), 8, YRange.of(0, 4)));
         assertTrue(e.getMessage().contains("excludes ratings"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> YRange.of(3, 1));
         // the advice itself must contain the data: ratings from -1 are not inside "(0, 5.5)"
-        var negative = tech.tablesaw.api.Table.create("r", tech.tablesaw.api.IntColumn.create("user", 1, 2, 3, 1, 2, 3, 1, 2, 3, 4),
+        var negative = tech.tablesaw.api.Table.create(
+                "r",
+                tech.tablesaw.api.IntColumn.create("user", 1, 2, 3, 1, 2, 3, 1, 2, 3, 4),
                 tech.tablesaw.api.IntColumn.create("movie", 1, 1, 1, 2, 2, 2, 3, 3, 3, 4),
                 tech.tablesaw.api.DoubleColumn.create("rating", -1, 0, 1, 2, 3, -1, 0, 1, 2, 3));
-        var few = dev.fastbook.collab.data.CollabDataLoaders.from(negative).bs(2).seed(1).build();
-        String advice = assertThrows(IllegalArgumentException.class, () -> CollabLearner.collabLearner(few, 4, YRange.of(0, 5.5))).getMessage();
+        var few = dev.fastbook.collab.data.CollabDataLoaders.from(negative)
+                .bs(2)
+                .seed(1)
+                .build();
+        String advice = assertThrows(
+                        IllegalArgumentException.class, () -> CollabLearner.collabLearner(few, 4, YRange.of(0, 5.5)))
+                .getMessage();
         YRange suggested = YRange.containing(-1, 3);
         assertTrue(suggested.contains(-1, 3) && advice.contains(suggested.toString()), advice);
     }
@@ -150,7 +170,9 @@ class LearnerTest {
     // ---- bad settings are refused before a weight moves ------------------------------------
 
     private static List<float[]> weights(Learner<?, ?> learn) {
-        return learn.model().parameterArrays().stream().map(a -> a.toFloatArray()).toList();
+        return learn.model().parameterArrays().stream()
+                .map(a -> a.toFloatArray())
+                .toList();
     }
 
     private static void assertSameWeights(List<float[]> expected, Learner<?, ?> learn) {
@@ -205,8 +227,11 @@ class LearnerTest {
         assertTrue(refused(learn, () -> learn.fit(1, 5e-3, Double.NaN)).contains("got NaN"));
         // lr * wd >= 1 flips the weights' sign: a large wd is blamed on wd, a large lr on lr
         String bigWd = refused(learn, () -> learn.fitOneCycle(1, 1e-3, 2000));
-        assertTrue(bigWd.startsWith("wd 2000 with lrMax 0.001 makes lr * wd = 2") && bigWd.contains("flips their sign")
-                && bigWd.contains("Lower wd below 1/lrMax = 1000"), bigWd);
+        assertTrue(
+                bigWd.startsWith("wd 2000 with lrMax 0.001 makes lr * wd = 2")
+                        && bigWd.contains("flips their sign")
+                        && bigWd.contains("Lower wd below 1/lrMax = 1000"),
+                bigWd);
         String bigLr = refused(learn, () -> learn.fit(1, 5, 0.5));
         assertTrue(bigLr.startsWith("lr 5 with wd 0.5") && bigLr.contains("Lower lr below 1/wd = 2"), bigLr);
         assertTrue(refused(learn, () -> learn.fit(0, 5e-3)).contains("epochs must be at least 1, got 0"));
@@ -241,12 +266,21 @@ class LearnerTest {
         Tensors.seed(42);
         var d = dls();
         NanOnce loss = new NanOnce(d.train().size() + 5); // batch 5 of the second epoch
-        var learn = new Learner<>(d, dev.fastbook.collab.model.EmbeddingDotBias.fromClasses(8, d.users(), d.items(),
-                YRange.of(0, 5.5)), loss);
+        var learn = new Learner<>(
+                d,
+                dev.fastbook.collab.model.EmbeddingDotBias.fromClasses(8, d.users(), d.items(), YRange.of(0, 5.5)),
+                loss);
         loss.learn = learn;
-        var e = assertThrows(TrainingDivergedException.class, () -> captureStdout(() -> learn.fitOneCycle(3, 5e-3, 0.1)));
-        assertTrue(e.getMessage().startsWith("Training diverged in epoch 2 of 3, batch 5 of " + d.train().size()), e.getMessage());
-        assertTrue(e.getMessage().contains("the loss became NaN") && e.getMessage().contains("Lower the learning rate (lrMax 0.005)"),
+        var e = assertThrows(
+                TrainingDivergedException.class, () -> captureStdout(() -> learn.fitOneCycle(3, 5e-3, 0.1)));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("Training diverged in epoch 2 of 3, batch 5 of "
+                                + d.train().size()),
+                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("the loss became NaN")
+                        && e.getMessage().contains("Lower the learning rate (lrMax 0.005)"),
                 e.getMessage());
         assertEquals(1, e.epoch());
         assertEquals(4, e.batch());
@@ -258,7 +292,9 @@ class LearnerTest {
         // nothing of the failed batch is left behind (no gradient): training goes on from there
         captureStdout(() -> learn.fit(1, 1e-3, 0.1));
         assertFiniteWeights(learn);
-        assertTrue(learn.results().finalValidLoss() <= valid * 1.05, valid + " -> " + learn.results().finalValidLoss());
+        assertTrue(
+                learn.results().finalValidLoss() <= valid * 1.05,
+                valid + " -> " + learn.results().finalValidLoss());
     }
 
     /** MSE, and in one training batch an interrupt of the fitting thread, as Kernel > Interrupt does. */
@@ -304,8 +340,13 @@ class LearnerTest {
         } finally {
             Thread.interrupted();
         }
-        assertTrue(e.getMessage().startsWith("Training interrupted in epoch 2 of 3, batch 6 of " + d.train().size()
-                + ", before that batch ran. The weights and optimiser state are those after the last completed batch"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "Training interrupted in epoch 2 of 3, batch 6 of "
+                                        + d.train().size()
+                                        + ", before that batch ran. The weights and optimiser state are those after the last completed batch"),
+                e.getMessage());
         assertEquals(at, learn.opt().steps());
         assertSameWeights(reference.weightsBeforeFailingBatch, learn);
         assertEquals(1, learn.results().size(), "the first epoch's row, which finished");
@@ -343,9 +384,11 @@ class LearnerTest {
     void aDivergenceAlsoPutsBatchNormsRunningStatisticsBack() {
         Tensors.seed(1);
         var d = dls();
-        var model = new NanInForward(new EmbeddingNN(CollabLearner.getEmbSz(d), new int[] {16, 8}, YRange.of(0, 5.5)), 7);
+        var model =
+                new NanInForward(new EmbeddingNN(CollabLearner.getEmbSz(d), new int[] {16, 8}, YRange.of(0, 5.5)), 7);
         var learn = new Learner<>(d, model, Loss.mse());
-        assertTrue(model.parameters().stream().anyMatch(p -> !p.parameter().requiresGradient()), "has running statistics");
+        assertTrue(
+                model.parameters().stream().anyMatch(p -> !p.parameter().requiresGradient()), "has running statistics");
         var e = assertThrows(TrainingDivergedException.class, () -> captureStdout(() -> learn.fit(1, 1e-3)));
         assertEquals(6, e.batch());
         assertSameWeights(model.before, learn); // BatchNorm moved its statistics in the failing forward pass
@@ -389,7 +432,10 @@ class LearnerTest {
         List<float[]> before = weights(learn);
         long steps = learn.opt().steps();
         // a finite loss whose gradient is NaN
-        var nanGrad = new Learner<>(learn.dls(), learn.model(), (p, y) -> Loss.mse().apply(p, y).add(p.sub(p).sqrt().sum()));
+        var nanGrad = new Learner<>(
+                learn.dls(),
+                learn.model(),
+                (p, y) -> Loss.mse().apply(p, y).add(p.sub(p).sqrt().sum()));
         var e = assertThrows(TrainingDivergedException.class, () -> captureStdout(() -> nanGrad.fit(1, 1e-3, 0.1)));
         assertTrue(e.getMessage().contains("optimiser step would have made"), e.getMessage());
         assertSameWeights(before, learn);
@@ -419,13 +465,21 @@ class LearnerTest {
         var learn = learner();
         String fresh = learn.toString();
         assertTrue(fresh.startsWith("Learner(model: EmbeddingDotBias, data: CollabDataLoaders(user: "), fresh);
-        assertTrue(fresh.contains("loss: MSELossFlat()") && fresh.contains("wd: 0.01") && fresh.contains("epochs trained: 0")
-                && fresh.contains("not trained yet"), fresh);
+        assertTrue(
+                fresh.contains("loss: MSELossFlat()")
+                        && fresh.contains("wd: 0.01")
+                        && fresh.contains("epochs trained: 0")
+                        && fresh.contains("not trained yet"),
+                fresh);
         captureStdout(() -> learn.fitOneCycle(2, 5e-3, 0.1));
         String trained = learn.toString();
-        assertTrue(trained.contains("epochs trained: 2") && trained.contains("last fit: fit 2 epochs at lrMax 0.005, wd 0.1, valid_loss "),
+        assertTrue(
+                trained.contains("epochs trained: 2")
+                        && trained.contains("last fit: fit 2 epochs at lrMax 0.005, wd 0.1, valid_loss "),
                 trained);
-        String custom = new Learner<>(learn.dls(), learn.model(), (p, y) -> p.sub(y).abs().mean()).toString();
+        String custom = new Learner<>(
+                        learn.dls(), learn.model(), (p, y) -> p.sub(y).abs().mean())
+                .toString();
         assertTrue(custom.contains("loss: custom loss"), custom);
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 
@@ -34,9 +33,12 @@ class RecorderTest {
         }
         XYChart chart = r.plotLoss();
         assertEquals(List.of("train", "valid"), List.copyOf(chart.getSeriesMap().keySet()));
-        assertArrayEquals(new double[] {0, 1, 2, 3, 4, 5}, chart.getSeriesMap().get("train").getXData());
+        assertArrayEquals(
+                new double[] {0, 1, 2, 3, 4, 5},
+                chart.getSeriesMap().get("train").getXData());
         assertArrayEquals(new double[] {3, 6}, chart.getSeriesMap().get("valid").getXData());
-        assertArrayEquals(new double[] {0.9, 0.8}, chart.getSeriesMap().get("valid").getYData(), 1e-12);
+        assertArrayEquals(
+                new double[] {0.9, 0.8}, chart.getSeriesMap().get("valid").getYData(), 1e-12);
     }
 
     @Test
@@ -58,8 +60,10 @@ class RecorderTest {
         r.batch(1e-4, 2.0);
         r.batch(5e-3, 2.0);
         r.epoch(1.25);
-        assertEquals("Recorder: 2 batches, 1 epoch; lr 1.00e-04..5.00e-03; smoothed train loss 2.0000 -> 2.0000;"
-                + " valid loss per epoch 1.2500", r.toString());
+        assertEquals(
+                "Recorder: 2 batches, 1 epoch; lr 1.00e-04..5.00e-03; smoothed train loss 2.0000 -> 2.0000;"
+                        + " valid loss per epoch 1.2500",
+                r.toString());
     }
 
     @Test

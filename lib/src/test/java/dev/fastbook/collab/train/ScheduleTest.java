@@ -1,8 +1,8 @@
 package dev.fastbook.collab.train;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 class ScheduleTest {
     private final Schedule.OneCycle cycle = Schedule.OneCycle.of(5e-3);

@@ -1,16 +1,15 @@
 package dev.fastbook.collab.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.Fixtures;
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import org.junit.jupiter.api.Test;
-import tech.tablesaw.api.Table;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
 
 /**
  * Two learners fitting at once in one JVM (two threads, as a notebook user may start them): the
@@ -48,11 +47,17 @@ class TwoFitsAtOnceTest {
 
         String before = second.toString();
         var refused = assertThrows(IllegalStateException.class, () -> second.fit(1, 1e-2));
-        assertTrue(refused.getMessage().startsWith("Cannot start fit: another Learner is fitting in this JVM (in thread '"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("Fits run one at a time") && refused.getMessage().contains("run the fits one after another"),
+        assertTrue(
+                refused.getMessage()
+                        .startsWith("Cannot start fit: another Learner is fitting in this JVM (in thread '"),
+                refused.getMessage());
+        assertTrue(
+                refused.getMessage().contains("Fits run one at a time")
+                        && refused.getMessage().contains("run the fits one after another"),
                 refused.getMessage());
         var refusedFind = assertThrows(IllegalStateException.class, () -> second.lrFind(1e-5, 1, 5));
-        assertTrue(refusedFind.getMessage().startsWith("Cannot start lrFind: another Learner"), refusedFind.getMessage());
+        assertTrue(
+                refusedFind.getMessage().startsWith("Cannot start lrFind: another Learner"), refusedFind.getMessage());
         assertEquals(before, second.toString(), "a refused fit changes nothing");
 
         release.countDown();

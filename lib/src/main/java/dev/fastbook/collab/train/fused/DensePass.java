@@ -1,7 +1,6 @@
 package dev.fastbook.collab.train.fused;
 
 import dev.fastbook.collab.train.optim.AdamMath;
-
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
 

@@ -8,7 +8,6 @@ import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.train.optim.AdamMath;
-
 import java.util.Arrays;
 
 /**
@@ -163,8 +162,13 @@ public final class DotBiasStep {
         AdamMath.Step c = AdamMath.Step.of(lr, mom, wd, opt.steps() + steps + 1);
         double gMax = gradientMaxAbs();
         double avgBound = c.mom() * maxAvg + c.damp() * gMax;
-        boolean bounded = gMax <= 3e18 && c.mom() >= 0 && c.mom() <= 1 && Math.abs(c.decay(true)) <= 1
-                && Float.isFinite(c.lr1()) && Float.isFinite(c.inv2()) && c.inv2() > 0
+        boolean bounded = gMax <= 3e18
+                && c.mom() >= 0
+                && c.mom() <= 1
+                && Math.abs(c.decay(true)) <= 1
+                && Float.isFinite(c.lr1())
+                && Float.isFinite(c.inv2())
+                && c.inv2() > 0
                 && Math.abs((double) c.lr1()) * avgBound / c.eps() < 1e30;
         if (!bounded) {
             discard();

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import dev.fastbook.collab.model.Embedding;
 import dev.fastbook.collab.model.Module;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,6 +46,7 @@ public final class Adam {
     private final CpuPass cpu;
     /** Run the tensor path even where the CPU pass could (tests). */
     boolean forceTensorPath;
+
     private long step;
 
     /** fastai's Adam (exact mode) over every trainable parameter of {@code model}, with dense gradients. */
@@ -71,12 +71,14 @@ public final class Adam {
         for (Embedding e : SparseGradients.embeddings(model)) {
             if (lazy && !sparse.covers(e)) {
                 throw new IllegalArgumentException("Lazy updates need each embedding's gradient as rows, and the "
-                        + e.size() + " x " + e.factors() + " embedding of " + model.getClass().getSimpleName()
+                        + e.size() + " x " + e.factors() + " embedding of "
+                        + model.getClass().getSimpleName()
                         + " does not hand it over so: build the optimiser with new Adam(model, true,"
                         + " SparseGradients.on(model)).");
             }
             if (e.isSparse() && !sparse.covers(e)) {
-                throw new IllegalArgumentException("An embedding of " + model.getClass().getSimpleName() + " ("
+                throw new IllegalArgumentException("An embedding of "
+                        + model.getClass().getSimpleName() + " ("
                         + e.size() + " x " + e.factors() + ") records sparse gradients that this optimiser would not"
                         + " read: build it with new Adam(model, lazy, SparseGradients.on(model)), or turn them off with"
                         + " embedding.sparse(false).");
@@ -93,8 +95,13 @@ public final class Adam {
                         + "; the optimiser trains floating-point parameters.");
             }
             Embedding table = sparse.table(param);
-            slots.add(new Slot(named.name(), param, decays(named.name(), param), table != null,
-                    Math.toIntExact(w.size()), table != null ? table.factors() : 1));
+            slots.add(new Slot(
+                    named.name(),
+                    param,
+                    decays(named.name(), param),
+                    table != null,
+                    Math.toIntExact(w.size()),
+                    table != null ? table.factors() : 1));
         }
     }
 
@@ -102,7 +109,10 @@ public final class Adam {
     // parameter field named exactly `bias`); embeddings, even bias embeddings, are decayed.
     private static boolean decays(String name, Parameter p) {
         Parameter.Type t = p.getType();
-        return !(t == Parameter.Type.BIAS || t == Parameter.Type.GAMMA || t == Parameter.Type.BETA || name.equals("bias"));
+        return !(t == Parameter.Type.BIAS
+                || t == Parameter.Type.GAMMA
+                || t == Parameter.Type.BETA
+                || name.equals("bias"));
     }
 
     /** Whether this optimiser updates embeddings lazily (only the rows a batch used). */
@@ -129,7 +139,8 @@ public final class Adam {
             List<Grad> inPlace = new ArrayList<>();
             for (Grad g : grads) {
                 NDArray w = g.slot.weight();
-                boolean onCpu = !forceTensorPath && TensorMemory.writable(w)
+                boolean onCpu = !forceTensorPath
+                        && TensorMemory.writable(w)
                         && (g.dense == null || TensorMemory.writable(g.dense));
                 if (!onCpu) {
                     g.path = Grad.Path.TENSOR;
@@ -155,7 +166,8 @@ public final class Adam {
             if (!cpu.run(inPlace, c)) {
                 // Finite state and bounded scalars give finite results, so a weight was not finite before.
                 throw new IllegalStateException("A parameter held non-finite weights before this step (were they"
-                        + " changed outside the optimiser?): " + nonFinite(inPlace) + ". Reload or re-create the model.");
+                        + " changed outside the optimiser?): " + nonFinite(inPlace)
+                        + ". Reload or re-create the model.");
             }
             for (Grad g : grads) {
                 commit(g, c);
@@ -203,8 +215,13 @@ public final class Adam {
             return false; // also NaN
         }
         double avgMax = c.mom() * (double) g.slot.maxAvg + c.damp() * gMax;
-        return c.mom() >= 0 && c.mom() <= 1 && Math.abs(c.decay(g.slot.decays)) <= 1 && Float.isFinite(c.lr1())
-                && Float.isFinite(c.inv2()) && c.inv2() > 0 && Math.abs((double) c.lr1()) * avgMax / AdamMath.EPS < 1e30;
+        return c.mom() >= 0
+                && c.mom() <= 1
+                && Math.abs(c.decay(g.slot.decays)) <= 1
+                && Float.isFinite(c.lr1())
+                && Float.isFinite(c.inv2())
+                && c.inv2() > 0
+                && Math.abs((double) c.lr1()) * avgMax / AdamMath.EPS < 1e30;
     }
 
     private void commit(Grad g, AdamMath.Step c) {
@@ -335,7 +352,8 @@ public final class Adam {
                 return s;
             }
         }
-        throw new IllegalArgumentException("The optimiser does not train parameter " + p.getName() + "; have " + describe());
+        throw new IllegalArgumentException(
+                "The optimiser does not train parameter " + p.getName() + "; have " + describe());
     }
 
     /** The optimiser's state at one moment; opaque. */

@@ -23,10 +23,18 @@ public final class AdamMath {
      * over the first debias {@code 1 - mom^t}, {@code inv2} one over the second, {@code decay} is
      * {@code 1 - lr*wd}.
      */
-    public record Step(float lr1, float inv2, float mom, float damp, float sqrMom, float sqrDamp, float eps, float decayOn) {
+    public record Step(
+            float lr1, float inv2, float mom, float damp, float sqrMom, float sqrDamp, float eps, float decayOn) {
         public static Step of(double lr, double mom, double wd, long t) {
-            return new Step((float) (lr / debias(mom, t)), (float) (1 / debias(SQR_MOM, t)), (float) mom, (float) (1 - mom),
-                    (float) SQR_MOM, (float) (1 - SQR_MOM), (float) EPS, (float) (1 - lr * wd));
+            return new Step(
+                    (float) (lr / debias(mom, t)),
+                    (float) (1 / debias(SQR_MOM, t)),
+                    (float) mom,
+                    (float) (1 - mom),
+                    (float) SQR_MOM,
+                    (float) (1 - SQR_MOM),
+                    (float) EPS,
+                    (float) (1 - lr * wd));
         }
 
         /** The weight-decay factor of a parameter: 1 for those fastai does not decay. */
@@ -130,7 +138,8 @@ public final class AdamMath {
     }
 
     static NDArray averageSqrGrad(NDArray sqr, NDArray g, Step c, OnDevice t) {
-        return t.temp(sqr.mul(t.scalar(c.sqrMom()))).add(t.temp(g.mul(t.scalar(c.sqrDamp()))).mul(g));
+        return t.temp(sqr.mul(t.scalar(c.sqrMom())))
+                .add(t.temp(g.mul(t.scalar(c.sqrDamp()))).mul(g));
     }
 
     static NDArray adamStep(NDArray p, NDArray avg, NDArray sqr, Step c, OnDevice t) {

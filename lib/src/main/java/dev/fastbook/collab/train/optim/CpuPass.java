@@ -1,5 +1,7 @@
 package dev.fastbook.collab.train.optim;
 
+import static dev.fastbook.collab.train.optim.Chunked.CHUNK;
+
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,8 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static dev.fastbook.collab.train.optim.Chunked.CHUNK;
 
 /**
  * The CPU path: one fused pass ({@link AdamMath#update}) over the tensors' own memory, chunk by

@@ -2,7 +2,6 @@ package dev.fastbook.collab.train.optim;
 
 import ai.djl.ndarray.NDArray;
 import dev.fastbook.collab.model.Embedding;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;

@@ -68,7 +68,8 @@ final class Slot {
 
     /** Copies of {gradAvg, sqrAvg}. */
     float[][] copy() {
-        return gradAvgT != null ? new float[][] {floatsOf(gradAvgT), floatsOf(sqrAvgT)}
+        return gradAvgT != null
+                ? new float[][] {floatsOf(gradAvgT), floatsOf(sqrAvgT)}
                 : new float[][] {gradAvg.flat(), sqrAvg.flat()};
     }
 

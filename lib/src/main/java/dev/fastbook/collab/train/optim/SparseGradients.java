@@ -5,7 +5,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import dev.fastbook.collab.model.Embedding;
 import dev.fastbook.collab.model.Module;
-
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

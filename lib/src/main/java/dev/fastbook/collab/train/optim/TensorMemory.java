@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -25,7 +24,9 @@ final class TensorMemory {
      * for a GPU tensor over a copy in CPU memory: writes there would be lost.)
      */
     static boolean writable(NDArray a) {
-        return a.getDataType() == DataType.FLOAT32 && "cpu".equals(a.getDevice().getDeviceType()) && !a.isSparse()
+        return a.getDataType() == DataType.FLOAT32
+                && "cpu".equals(a.getDevice().getDeviceType())
+                && !a.isSparse()
                 && contiguous(a);
     }
 

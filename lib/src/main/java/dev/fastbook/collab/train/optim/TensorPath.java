@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.fastbook.collab.core.Tensors;
-
 import java.util.Arrays;
 
 /**
@@ -63,7 +62,9 @@ final class TensorPath {
                         // Scatter the row sums into a dense gradient (each row appears once).
                         NDArray rowIdx = tmp.create(longs(g.rows.rows));
                         grad = t.temp(grad.duplicate());
-                        grad.set(new NDIndex("{}", rowIdx), grad.get(new NDIndex("{}", rowIdx)).add(rowSums(g, t)));
+                        grad.set(
+                                new NDIndex("{}", rowIdx),
+                                grad.get(new NDIndex("{}", rowIdx)).add(rowSums(g, t)));
                     }
                 }
                 NDArray newAvg = AdamMath.averageGrad(avg, grad, c, t);
@@ -83,7 +84,9 @@ final class TensorPath {
     }
 
     private static NDArray rowSums(Grad g, AdamMath.OnDevice t) {
-        return t.tmp().create(g.rows.packed(), new Shape(g.rows.rows.length, g.slot.cols)).toType(t.type(), false);
+        return t.tmp()
+                .create(g.rows.packed(), new Shape(g.rows.rows.length, g.slot.cols))
+                .toType(t.type(), false);
     }
 
     private static long[] longs(int[] rows) {

@@ -1,13 +1,13 @@
 package dev.fastbook.collab.train.fused;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.EmbeddingDotBias;
 import dev.fastbook.collab.model.YRange;
 import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.train.optim.SparseGradients;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class DotBiasStepTest {
     private static final int[] USERS = {1, 2, 1}, ITEMS = {3, 3, 4};

@@ -1,26 +1,24 @@
 package dev.fastbook.collab.train.optim;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import dev.fastbook.collab.model.Layers;
-import dev.fastbook.collab.train.Loss;
-import dev.fastbook.collab.model.Module;
-import dev.fastbook.collab.core.Tensors;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.fastbook.collab.core.Tensors;
 import dev.fastbook.collab.model.EmbeddingDotBias;
+import dev.fastbook.collab.model.Layers;
+import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.model.YRange;
-import org.junit.jupiter.api.Test;
-
+import dev.fastbook.collab.train.Loss;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class AdamTest {
     static class Quadratic extends Module {
@@ -72,7 +70,9 @@ class AdamTest {
         assertEquals(2, adam.steps());
         assertEquals(gAvg[0], adam.state("w")[0][0], 1e-6);
         assertEquals(s[1], adam.state("w")[1][1], 1e-6);
-        assertTrue(adam.describe().contains("bias (no weight decay)"), adam.describe().toString());
+        assertTrue(
+                adam.describe().contains("bias (no weight decay)"),
+                adam.describe().toString());
         // gradients were cleared after the step
         assertArrayEquals(new float[3], m.w.getArray().getGradient().toFloatArray());
     }
@@ -264,8 +264,8 @@ class AdamTest {
         assertRefusedAndUnchanged(m, adam, backwardPass, lr, wd, "");
     }
 
-    private static void assertRefusedAndUnchanged(Module m, Adam adam, Runnable backwardPass, double lr, double wd,
-            String what) {
+    private static void assertRefusedAndUnchanged(
+            Module m, Adam adam, Runnable backwardPass, double lr, double wd, String what) {
         List<float[]> w0 = weights(m);
         List<float[]> s0 = new ArrayList<>();
         for (var p : m.parameters()) {
