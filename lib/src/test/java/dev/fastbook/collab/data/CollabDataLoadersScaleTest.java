@@ -20,7 +20,7 @@ import tech.tablesaw.api.Table;
 /**
  * Issue 7's loader targets at the ML-25M shape: vocabularies, split and encoding in under 15 s,
  * and at most 16 bytes per rating kept by the loaders. Opt-in, since it needs ~3 GB of heap:
- * {@code FASTBOOK_SCALE_CSV=/work/scale-data/ratings.csv} (a MovieLens ratings.csv) or
+ * {@code FASTBOOK_SCALE_CSV=/path/to/ratings.csv} (a MovieLens ratings.csv) or
  * {@code FASTBOOK_SCALE_ROWS=25000000} (ratings made in memory with the ML-25M's numbers of users
  * and movies), then {@code mvn -pl lib test -Dtest=CollabDataLoadersScaleTest}.
  */
