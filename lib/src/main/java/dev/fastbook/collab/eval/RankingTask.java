@@ -1,9 +1,8 @@
 package dev.fastbook.collab.eval;
 
 import dev.fastbook.collab.core.Vocab;
-import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.DataLoader;
+import dev.fastbook.collab.data.UserItemPairs;
 import dev.fastbook.collab.implicit.Popularity;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.recommend.RatedItems;
@@ -59,7 +58,7 @@ public final class RankingTask {
 
     /** Training rows to leave out, validation rows to find. */
     public static RankingTask of(CollabDataLoaders dls) {
-        return new RankingTask(dls.users(), dls.items(), rows(dls.train()), rows(dls.valid()));
+        return new RankingTask(dls.users(), dls.items(), UserItemPairs.of(dls.train()), UserItemPairs.of(dls.valid()));
     }
 
     /** The model's scores of every item, as the Recommender ranks them ({@link Scorer#of}). */
@@ -140,25 +139,6 @@ public final class RankingTask {
                     + " hold NaN (a diverged fit?). Retrain with a lower learning rate.");
         }
         return lists;
-    }
-
-    // Every row of a loader as {users, items}, through its public batches.
-    private static int[][] rows(DataLoader loader) {
-        int n = loader.n();
-        int[] u = new int[n];
-        int[] i = new int[n];
-        int k = 0;
-        for (Batch b : loader.withBs(Math.max(1, n))) {
-            try (b) {
-                long[] x = b.x().toLongArray();
-                int width = (int) b.x().getShape().get(1);
-                for (int r = 0; r + 1 < x.length; r += width) {
-                    u[k] = (int) x[r];
-                    i[k++] = (int) x[r + 1];
-                }
-            }
-        }
-        return new int[][] {Arrays.copyOf(u, k), Arrays.copyOf(i, k)};
     }
 
     // Each user's test items; unseen ones (#na#, index 0) get distinct negative ids so each counts once.

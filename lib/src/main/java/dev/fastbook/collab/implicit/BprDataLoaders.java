@@ -1,9 +1,8 @@
 package dev.fastbook.collab.implicit;
 
-import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.data.DataLoaders;
+import dev.fastbook.collab.data.UserItemPairs;
 import java.util.BitSet;
 
 /**
@@ -21,8 +20,8 @@ public record BprDataLoaders(BprDataLoader train, BprDataLoader valid) implement
 
     /** From the training and validation rows of ratings DataLoaders, with its vocabularies. */
     public static BprDataLoaders from(CollabDataLoaders dls, int bs, long seed) {
-        int[][] t = pairs(dls.train());
-        int[][] v = pairs(dls.valid());
+        int[][] t = UserItemPairs.known(dls.train());
+        int[][] v = UserItemPairs.known(dls.valid());
         if (v[0].length == 0) {
             throw new IllegalArgumentException(
                     "No validation pair to rank: all " + dls.valid().n() + " validation rows have a"
@@ -111,26 +110,6 @@ public record BprDataLoaders(BprDataLoader train, BprDataLoader valid) implement
     }
 
     // Every row of a ratings loader in one batch (its public view), less pairs with #na#.
-    private static int[][] pairs(DataLoader loader) {
-        int n = loader.n();
-        int[] u = new int[n];
-        int[] i = new int[n];
-        int k = 0;
-        for (Batch b : loader.withBs(n)) {
-            try (b) {
-                long[] x = b.x().toLongArray();
-                int width = (int) b.x().getShape().get(1);
-                for (int r = 0; r + 1 < x.length; r += width) {
-                    if (x[r] != 0 && x[r + 1] != 0) {
-                        u[k] = (int) x[r];
-                        i[k++] = (int) x[r + 1];
-                    }
-                }
-            }
-        }
-        return new int[][] {java.util.Arrays.copyOf(u, k), java.util.Arrays.copyOf(i, k)};
-    }
-
     @Override
     public String toString() {
         return "BprDataLoaders(train " + train + ", valid " + valid + ")";

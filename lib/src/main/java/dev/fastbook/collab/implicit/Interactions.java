@@ -1,8 +1,7 @@
 package dev.fastbook.collab.implicit;
 
-import dev.fastbook.collab.data.Batch;
 import dev.fastbook.collab.data.CollabDataLoaders;
-import dev.fastbook.collab.data.DataLoader;
+import dev.fastbook.collab.data.UserItemPairs;
 import dev.fastbook.collab.recommend.Scorer;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -31,7 +30,7 @@ public final class Interactions {
 
     /** The (user, item) pairs of {@code dls}' training rows; the rating column is ignored. */
     public static Interactions of(CollabDataLoaders dls) {
-        int[][] rows = rows(dls.train());
+        int[][] rows = UserItemPairs.of(dls.train());
         return of(rows[0], rows[1], dls.users().size(), dls.items().size());
     }
 
@@ -148,25 +147,6 @@ public final class Interactions {
                 }
             }
         };
-    }
-
-    // Every row of a ratings loader as {users, items}, through its public batches.
-    private static int[][] rows(DataLoader loader) {
-        int n = loader.n();
-        int[] u = new int[n];
-        int[] i = new int[n];
-        int k = 0;
-        for (Batch b : loader.withBs(Math.max(1, n))) {
-            try (b) {
-                long[] x = b.x().toLongArray();
-                int width = (int) b.x().getShape().get(1);
-                for (int r = 0; r + 1 < x.length; r += width) {
-                    u[k] = (int) x[r];
-                    i[k++] = (int) x[r + 1];
-                }
-            }
-        }
-        return new int[][] {Arrays.copyOf(u, k), Arrays.copyOf(i, k)};
     }
 
     @Override
