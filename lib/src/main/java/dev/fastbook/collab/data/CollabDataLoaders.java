@@ -3,7 +3,6 @@ package dev.fastbook.collab.data;
 import dev.fastbook.collab.core.Vocab;
 import dev.fastbook.collab.formats.CsvRatings;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,44 +37,17 @@ public final class CollabDataLoaders implements DataLoaders {
 
     private CollabDataLoaders(Builder b) {
         Table t = b.table;
-        if (t == null || t.rowCount() == 0) {
-            throw new IllegalArgumentException(
-                    "The ratings table is empty: load some ratings first (e.g. MovieLens.ratings()).");
-        }
-        if (b.bs < 1) {
-            throw new IllegalArgumentException("The batch size must be at least 1, got " + b.bs);
-        }
-        List<String> extras = new ArrayList<>(b.catNames);
-        extras.addAll(b.contNames);
-        for (String name : extras) {
-            if (!t.containsColumn(name)) {
-                throw new IllegalArgumentException("No column '" + name + "' (named in catNames/contNames) in table "
-                        + t.name() + "; its columns are " + ColumnRoles.describe(t) + ".");
-            }
-            if (extras.indexOf(name) != extras.lastIndexOf(name)) {
-                throw new IllegalArgumentException(
-                        "Column '" + name + "' is named twice in catNames/contNames; name it once.");
-            }
-        }
+        List<String> extras = BuilderChecks.settings(t, b.bs, b.catNames, b.contNames);
         ColumnRoles roles = ColumnRoles.choose(t, b.userName, b.itemName, b.ratingName, extras);
         roles.checkKinds(t);
         double[] range = RowEncoder.checkRatings(t, roles.rating());
         t = b.duplicates.apply(t, roles.user(), roles.item(), roles.rating());
-        Table validTable = b.validTable == null ? t : b.validTable;
-        Splitter.Split split = split(b, t, roles);
+        Table validTable = b.validation.rows(t);
+        Splitter.Split split = b.validation.split(t, roles.user(), b.seed);
         int nTrain = split.train().length;
-        if (b.validTable != null) {
-            if (validTable.rowCount() == 0) {
-                throw new IllegalArgumentException("The validation table " + validTable.name() + " is empty.");
-            }
-            double[] validRange = RowEncoder.checkRatings(validTable, roles.rating());
-            range = new double[] {Math.min(range[0], validRange[0]), Math.max(range[1], validRange[1])};
-        }
-        if (b.bs > nTrain) {
-            throw new IllegalArgumentException("Batch size " + b.bs + " does not fit: there are " + nTrain
-                    + " training rows. Use a batch size between 1 and " + nTrain + ".");
-        }
-        enc = RowEncoder.fit(t, roles, b.catNames, b.contNames, split.train(), b.validTable == null);
+        range = b.validation.widen(range, roles.rating());
+        BuilderChecks.batchFits(b.bs, nTrain);
+        enc = RowEncoder.fit(t, roles, b.catNames, b.contNames, split.train(), b.validation.table == null);
         roles.checkDistinct(t, roles.user(), enc.users.size() - 1, nTrain);
         roles.checkDistinct(t, roles.item(), enc.items.size() - 1, nTrain);
         minRating = range[0];
@@ -88,36 +60,9 @@ public final class CollabDataLoaders implements DataLoaders {
         if (guess != null) {
             System.out.println(guess);
         }
-        if (b.validTable != null && valid.naRows() > 0) {
+        if (b.validation.table != null && valid.naRows() > 0) {
             valid.sayNaLineOnce("validation");
         }
-    }
-
-    private static Splitter.Split split(Builder b, Table t, ColumnRoles roles) {
-        int n = t.rowCount();
-        int ways = (b.validTable != null ? 1 : 0) + (b.folds > 0 ? 1 : 0) + (b.validPctByUser != null ? 1 : 0);
-        if (ways > 1) {
-            throw new IllegalArgumentException("Choose one way to validate: valid(table), validFold(fold, folds) or"
-                    + " validPctByUser(pct); this builder was given " + ways + " of them.");
-        }
-        if (b.validTable != null) {
-            return new Splitter.Split(Splitter.allRows(n), Splitter.allRows(b.validTable.rowCount()));
-        }
-        Random random = b.seed == null ? new Random() : new Random(b.seed);
-        if (b.folds > 0) {
-            return Splitter.fold(n, b.fold, b.folds, random);
-        }
-        if (b.validPctByUser != null) {
-            Splitter.Split s = Splitter.byUser(t.column(roles.user()), b.validPctByUser, random);
-            if (s.valid().length == 0 || s.train().length == 0) {
-                throw new IllegalArgumentException("validPctByUser(" + b.validPctByUser + ") leaves " + s.train().length
-                        + " training and " + s.valid().length + " validation rows in " + n
-                        + " rows: each user's rows are"
-                        + " split by that share, so use a share nearer 0.5 or a table with more ratings per user.");
-            }
-            return s;
-        }
-        return Splitter.random(n, b.validPct, random);
     }
 
     /** Starts a builder; columns not named are found by name, then by position (see {@link ColumnRoles}). */
@@ -268,12 +213,9 @@ public final class CollabDataLoaders implements DataLoaders {
     public static final class Builder {
         private final Table table;
         private String userName, itemName, ratingName;
-        private double validPct = 0.2;
-        private Double validPctByUser;
-        private Table validTable;
+        private final ValidSplit validation = new ValidSplit();
         private Long seed;
         private int bs = 64;
-        private int fold, folds;
         private List<String> catNames = List.of(), contNames = List.of();
         private Duplicates duplicates = Duplicates.KEEP;
 
@@ -301,7 +243,7 @@ public final class CollabDataLoaders implements DataLoaders {
 
         /** fastai's {@code valid_pct}: that share of the rows, drawn at random, validates. */
         public Builder validPct(double pct) {
-            validPct = pct;
+            validation.pct = pct;
             return this;
         }
 
@@ -312,7 +254,7 @@ public final class CollabDataLoaders implements DataLoaders {
          */
         public Builder validPctByUser(double pct) {
             Splitter.checkPct(pct);
-            validPctByUser = pct;
+            validation.pctByUser = pct;
             return this;
         }
 
@@ -326,7 +268,7 @@ public final class CollabDataLoaders implements DataLoaders {
                 throw new IllegalArgumentException(
                         "valid(table) needs a table; leave it out to split the ratings instead.");
             }
-            validTable = validation;
+            this.validation.table = validation;
             return this;
         }
 
@@ -337,8 +279,8 @@ public final class CollabDataLoaders implements DataLoaders {
          */
         public Builder validFold(int fold, int folds) {
             Splitter.checkFold(fold, folds);
-            this.fold = fold;
-            this.folds = folds;
+            validation.fold = fold;
+            validation.folds = folds;
             return this;
         }
 

@@ -139,7 +139,8 @@ final class SavedModel {
                     "The files in " + folder + " disagree: users.txt lists " + (users.size() - 1) + " "
                             + users.name() + "s and items.txt " + (items.size() - 1) + " " + items.name() + "s for "
                             + kind
-                            + " (" + sizes(p) + "), but model.params does not hold those sizes or is damaged: "
+                            + " (" + ModelProperties.sizes(p)
+                            + "), but model.params does not hold those sizes or is damaged: "
                             + e.getMessage(),
                     e);
         }
@@ -156,27 +157,27 @@ final class SavedModel {
             throws IOException {
         switch (kind) {
             case "EmbeddingDotBias" -> {
-                int factors = whole(p, "factors", propsFile);
+                int factors = ModelProperties.whole(p, "factors", propsFile);
                 long[] sizes = {users.size(), factors, items.size(), factors, users.size(), 1, items.size(), 1};
                 DeclaredSizes.requireFits(
                         sizes,
                         "factors=" + factors + " with " + users.size() + " " + users.name() + "s and " + items.size()
                                 + " " + items.name() + "s",
                         propsFile);
-                return EmbeddingDotBias.fromClasses(factors, users, items, range(p, propsFile));
+                return EmbeddingDotBias.fromClasses(factors, users, items, ModelProperties.range(p, propsFile));
             }
             case "EmbeddingNN" -> {
                 List<EmbSz> embSzs = new ArrayList<>();
-                for (String e : list(p, "embSzs", propsFile)) {
+                for (String e : ModelProperties.list(p, "embSzs", propsFile)) {
                     String[] nf = e.split("x", -1);
                     embSzs.add(new EmbSz(
-                            whole(nf[0], "embSzs", propsFile),
-                            whole(nf.length == 2 ? nf[1] : "", "embSzs", propsFile)));
+                            ModelProperties.whole(nf[0], "embSzs", propsFile),
+                            ModelProperties.whole(nf.length == 2 ? nf[1] : "", "embSzs", propsFile)));
                 }
-                List<String> hs = list(p, "hidden", propsFile);
+                List<String> hs = ModelProperties.list(p, "hidden", propsFile);
                 int[] hidden = new int[hs.size()];
                 for (int h = 0; h < hidden.length; h++) {
-                    hidden[h] = whole(hs.get(h), "hidden", propsFile);
+                    hidden[h] = ModelProperties.whole(hs.get(h), "hidden", propsFile);
                 }
                 if (embSzs.size() < 2
                         || embSzs.get(0).n() != users.size()
@@ -191,7 +192,7 @@ final class SavedModel {
                         DeclaredSizes.nn(embSzs, hidden),
                         "embSzs=" + p.getProperty("embSzs") + " and hidden=" + p.getProperty("hidden"),
                         propsFile);
-                return new EmbeddingNN(embSzs, hidden, range(p, propsFile));
+                return new EmbeddingNN(embSzs, hidden, ModelProperties.range(p, propsFile));
             }
             default -> {
                 String saved = RENAMED.getOrDefault(simpleName(kind), simpleName(kind));
@@ -218,58 +219,6 @@ final class SavedModel {
 
     private static String simpleName(String className) {
         return className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
-    }
-
-    private static String sizes(Properties p) {
-        List<String> out = new ArrayList<>();
-        for (String key : List.of("factors", "embSzs", "hidden")) {
-            if (p.containsKey(key)) {
-                out.add(key + "=" + p.getProperty(key));
-            }
-        }
-        return out.isEmpty() ? "sizes from your factory" : String.join(", ", out);
-    }
-
-    private static YRange range(Properties p, Path file) throws IOException {
-        if (!p.containsKey("yRange.lo") && !p.containsKey("yRange.hi")) {
-            return null;
-        }
-        try {
-            return YRange.of(number(p, "yRange.lo", file), number(p, "yRange.hi", file));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + " has a bad y range: " + e.getMessage(), e);
-        }
-    }
-
-    private static List<String> list(Properties p, String key, Path file) throws IOException {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) {
-            throw new IOException(
-                    file + " has no '" + key + "': the file is damaged or incomplete. Save the model again.");
-        }
-        return Arrays.stream(v.split(",")).map(String::strip).toList();
-    }
-
-    private static int whole(Properties p, String key, Path file) throws IOException {
-        double v = number(p, key, file);
-        if (v < 1 || v != Math.rint(v) || v > Integer.MAX_VALUE) {
-            throw new IOException(
-                    file + " has " + key + "=" + p.getProperty(key) + "; it must be a whole number of at least 1.");
-        }
-        return (int) v;
-    }
-
-    private static int whole(String v, String key, Path file) throws IOException {
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IOException(file + " has '" + v + "' in " + key
-                + "; sizes are whole numbers of at least 1: the file is damaged. Save the model again.");
     }
 
     private static Vocab vocab(Path file, String name) throws IOException {
@@ -311,22 +260,6 @@ final class SavedModel {
                     .toString();
         } catch (CharacterCodingException e) {
             throw new IOException(file + " is damaged: it is not UTF-8 text (" + e + "). Save the model again.", e);
-        }
-    }
-
-    private static double number(Properties p, String key, Path file) throws IOException {
-        String v = p.getProperty(key);
-        if (v == null) {
-            throw new IOException(
-                    file + " has no '" + key + "': the file is damaged or incomplete. Save the model again.");
-        }
-        try {
-            return Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IOException(
-                    file + " has " + key + "=" + v
-                            + ", which is not a number: the file is damaged. Save the model again.",
-                    e);
         }
     }
 
