@@ -14,9 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
-import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.Column;
 
 /**
  * Recommendations from any trained model that scores (user, item) pairs: the best unrated items
@@ -141,23 +139,8 @@ public final class Recommender {
         if (ratings == null) {
             throw new IllegalArgumentException("Give the ratings table whose pairs to exclude, not null.");
         }
-        Column<?> u = column(ratings, users.name());
-        Column<?> it = column(ratings, items.name());
-        int n = ratings.rowCount();
-        int[] ui = new int[n];
-        int[] ii = new int[n];
-        int kept = 0;
-        IntLookup userLookup = IntLookup.of(u, users);
-        IntLookup itemLookup = IntLookup.of(it, items);
-        for (int r = 0; r < n; r++) {
-            int a = userLookup.indexAt(r);
-            int b = itemLookup.indexAt(r);
-            if (a > 0 && b > 0) {
-                ui[kept] = a;
-                ii[kept++] = b;
-            }
-        }
-        rated = rated.plus(ui, ii, kept);
+        PairTables.Pairs known = PairTables.known(ratings, users, items);
+        rated = rated.plus(known.users(), known.items(), known.n());
         return this;
     }
 
@@ -169,14 +152,6 @@ public final class Recommender {
         RatedItems.checkPairs(users.size(), items.size(), userIndices, itemIndices);
         rated = rated.plus(userIndices, itemIndices, userIndices.length);
         return this;
-    }
-
-    private static Column<?> column(Table t, String name) {
-        if (!t.containsColumn(name)) {
-            throw new IllegalArgumentException("Table " + t.name() + " has no column '" + name + "' (it has "
-                    + t.columnNames() + "); the model's vocabularies are named after the DataLoaders' columns.");
-        }
-        return t.column(name);
     }
 
     /**
@@ -247,29 +222,8 @@ public final class Recommender {
         if (pairs == null) {
             throw new IllegalArgumentException("Give a table of (user, item) pairs, not null.");
         }
-        Column<?> u = column(pairs, users.name());
-        Column<?> it = column(pairs, items.name());
-        int n = pairs.rowCount();
-        int[] ui = new int[n];
-        int[] ii = new int[n];
-        for (int r = 0; r < n; r++) {
-            try {
-                ui[r] = users.requireFromTraining(u.get(r));
-                ii[r] = items.require(it.get(r));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Row " + r + " of " + pairs.name() + ": " + e.getMessage(), e);
-            }
-        }
-        float[] out = forward().predict(ui, ii);
-        DoubleColumn predicted = DoubleColumn.create("predicted", n);
-        for (int r = 0; r < n; r++) {
-            predicted.set(r, Double.parseDouble(Float.toString(out[r]))); // the float's digits, not its binary tail
-        }
-        Table result = pairs.copy();
-        if (result.containsColumn("predicted")) {
-            result.removeColumns("predicted");
-        }
-        return result.addColumns(predicted);
+        PairTables.Pairs p = PairTables.required(pairs, users, items);
+        return PairTables.withPredictions(pairs, forward().predict(p.users(), p.items()));
     }
 
     /** Predictions go through the forward pass: the given scorer's when it is one (it may feed side columns). */

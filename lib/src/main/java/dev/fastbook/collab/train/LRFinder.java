@@ -1,5 +1,8 @@
 package dev.fastbook.collab.train;
 
+import static dev.fastbook.collab.train.Checks.fmt;
+
+import dev.fastbook.collab.data.DataLoader;
 import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.train.optim.Adam;
 import java.util.ArrayList;
@@ -64,6 +67,37 @@ final class LRFinder implements Callback {
             learn.opt().restore(savedOpt);
             BufferSnapshot.restoreWeights(model, savedWeights);
         }
+    }
+
+    /**
+     * Runs the search on {@code loop} over the training loader {@code train}: as many passes as
+     * {@code numIt} needs, each reshuffled, as fastai does; a divergence ends it.
+     */
+    static SuggestedLRs search(TrainLoop loop, DataLoader train, double wd, double startLr, double endLr, int numIt) {
+        Checks.lr("startLr", startLr);
+        Checks.lr("endLr", endLr);
+        if (startLr >= endLr) {
+            throw new IllegalArgumentException("startLr " + fmt(startLr) + " must be below endLr " + fmt(endLr));
+        }
+        if (numIt < 1) {
+            throw new IllegalArgumentException("numIt must be at least 1, got " + numIt);
+        }
+        Checks.batches(train, "lrFind");
+        LRFinder finder = new LRFinder(startLr, endLr, numIt);
+        int nb = train.size();
+        try {
+            loop.fit(
+                    (numIt + nb - 1) / nb,
+                    wd,
+                    "lrFind's endLr " + fmt(endLr),
+                    startLr,
+                    0.9,
+                    new Callback[] {finder},
+                    true);
+        } catch (TrainingDivergedException diverged) {
+            // the end of the search: the learning rate is past anything usable
+        }
+        return finder.result();
     }
 
     SuggestedLRs result() {

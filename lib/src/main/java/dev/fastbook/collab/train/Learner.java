@@ -11,7 +11,6 @@ import dev.fastbook.collab.model.Module;
 import dev.fastbook.collab.train.optim.Adam;
 import dev.fastbook.collab.train.optim.SparseGradients;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -55,10 +54,9 @@ public class Learner<D extends DataLoaders, M extends Module> {
     private Adam opt;
     private boolean lazyUpdates;
     final FusedChoice fusedChoice = new FusedChoice(this);
-    private int epochsTrained;
-    private String lastFit = "not trained yet";
 
     private final TrainLoop loop;
+    private final Fits fits;
 
     /** A learner on any {@link DataLoaders}: the ratings' {@link CollabDataLoaders}, or a sampler's. */
     public Learner(D dls, M model, Loss loss) {
@@ -66,6 +64,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
         this.model = model;
         this.loss = loss;
         this.loop = new TrainLoop(this, model, loss);
+        this.fits = new Fits(this, loop);
     }
 
     /** A learner with fastai's {@code MSELossFlat}. */
@@ -267,7 +266,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
     /** fastai's {@code fit_one_cycle(epochs, lr_max, wd=wd, cbs=...)}; the callbacks are for this fit only. */
     public void fitOneCycle(int epochs, double lrMax, double wd, Callback... extra) {
         Checks.settings(epochs, "lrMax", lrMax, wd);
-        fitWith(epochs, wd, "lrMax " + fmt(lrMax), Double.NaN, Double.NaN, extra, Schedule.OneCycle.of(lrMax));
+        fits.run(epochs, wd, "lrMax " + fmt(lrMax), Double.NaN, Double.NaN, extra, Schedule.OneCycle.of(lrMax));
     }
 
     /** fastai's {@code fit(epochs, lr)}: a constant learning rate, momentum 0.9. */
@@ -277,46 +276,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
 
     public void fit(int epochs, double lr, double wd, Callback... extra) {
         Checks.settings(epochs, "lr", lr, wd);
-        fitWith(epochs, wd, "lr " + fmt(lr), lr, 0.9, extra);
-    }
-
-    private void fitWith(
-            int epochs, double wd, String setting, double lr0, double mom0, Callback[] extra, Callback... schedule) {
-        List<Callback> all = new ArrayList<>(List.of(schedule));
-        all.add(recorder);
-        if (!quiet) {
-            all.add(Progress.create());
-        }
-        all.addAll(cbs);
-        all.addAll(List.of(extra));
-        all.sort(Comparator.comparingInt(Callback::order));
-        for (Callback cb : all) {
-            if (cb instanceof TrackerCallback t) {
-                t.check(this); // before the Recorder starts a new table: a refused fit changes nothing
-            }
-        }
-        OneFitAtATime.check(this, "fit"); // before anything changes: a refused fit leaves the learner as it was
-        Checks.batches(dls.train(), "fit");
-        String at = " at " + setting + ", wd " + fmt(wd);
-        lastFit = "fit " + epochs + " epochs" + at + ": running";
-        try {
-            boolean completed = loop.fit(epochs, wd, setting, lr0, mom0, all.toArray(Callback[]::new), false);
-            ResultsTable t = recorder.results();
-            lastFit = (completed
-                            ? "fit " + epochs + " epochs"
-                            : "fit stopped by a callback after " + t.size() + " of " + epochs + " epochs")
-                    + at
-                    + (t.size() > 0 ? ", valid_loss " + fmt(t.finalValidLoss()) : "");
-        } catch (TrainingDivergedException d) {
-            lastFit = "fit" + at + " diverged in epoch " + (d.epoch() + 1) + "; weights kept from before that batch";
-            throw d;
-        } catch (CancellationException c) {
-            lastFit = "fit" + at + " interrupted after " + recorder.results().size() + " of " + epochs
-                    + " epochs; weights as after the last completed batch";
-            throw c;
-        } finally {
-            epochsTrained += recorder.results().size();
-        }
+        fits.run(epochs, wd, "lr " + fmt(lr), lr, 0.9, extra);
     }
 
     /** fastai's {@code lr_find()}: 100 batches from 1e-7 to 10; weights and optimiser restored. */
@@ -331,31 +291,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
      * loop with its own callback only, so results() and the recorder keep the last fit.
      */
     public SuggestedLRs lrFind(double startLr, double endLr, int numIt) {
-        Checks.lr("startLr", startLr);
-        Checks.lr("endLr", endLr);
-        if (startLr >= endLr) {
-            throw new IllegalArgumentException("startLr " + fmt(startLr) + " must be below endLr " + fmt(endLr));
-        }
-        if (numIt < 1) {
-            throw new IllegalArgumentException("numIt must be at least 1, got " + numIt);
-        }
-        Checks.batches(dls.train(), "lrFind");
-        LRFinder finder = new LRFinder(startLr, endLr, numIt);
-        int nb = dls.train().size();
-        try {
-            // As fastai: as many passes over the training loader as numIt needs, each reshuffled.
-            loop.fit(
-                    (numIt + nb - 1) / nb,
-                    wd,
-                    "lrFind's endLr " + fmt(endLr),
-                    startLr,
-                    0.9,
-                    new Callback[] {finder},
-                    true);
-        } catch (TrainingDivergedException diverged) {
-            // the end of the search: the learning rate is past anything usable
-        }
-        return finder.result();
+        return LRFinder.search(loop, dls.train(), wd, startLr, endLr, numIt);
     }
 
     /** The mean loss over every validation row (fastai's valid_loss), in evaluation mode. */
@@ -390,6 +326,7 @@ public class Learner<D extends DataLoaders, M extends Module> {
                 + (metrics.isEmpty()
                         ? ""
                         : ", metrics: " + metrics.stream().map(Metric::name).toList())
-                + ", wd: " + fmt(wd) + ", epochs trained: " + epochsTrained + ", last fit: " + lastFit + ")";
+                + ", wd: " + fmt(wd) + ", epochs trained: " + fits.epochsTrained() + ", last fit: " + fits.lastFit()
+                + ")";
     }
 }

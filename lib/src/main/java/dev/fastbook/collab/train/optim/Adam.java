@@ -2,7 +2,6 @@ package dev.fastbook.collab.train.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import dev.fastbook.collab.model.Embedding;
 import dev.fastbook.collab.model.Module;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,51 +67,7 @@ public final class Adam {
         this.cpu = new CpuPass(threads);
         this.lazy = lazy;
         this.sparse = sparse;
-        for (Embedding e : SparseGradients.embeddings(model)) {
-            if (lazy && !sparse.covers(e)) {
-                throw new IllegalArgumentException("Lazy updates need each embedding's gradient as rows, and the "
-                        + e.size() + " x " + e.factors() + " embedding of "
-                        + model.getClass().getSimpleName()
-                        + " does not hand it over so: build the optimiser with new Adam(model, true,"
-                        + " SparseGradients.on(model)).");
-            }
-            if (e.isSparse() && !sparse.covers(e)) {
-                throw new IllegalArgumentException("An embedding of "
-                        + model.getClass().getSimpleName() + " ("
-                        + e.size() + " x " + e.factors() + ") records sparse gradients that this optimiser would not"
-                        + " read: build it with new Adam(model, lazy, SparseGradients.on(model)), or turn them off with"
-                        + " embedding.sparse(false).");
-            }
-        }
-        for (var named : model.parameters()) {
-            Parameter param = named.parameter();
-            if (!param.requiresGradient()) {
-                continue;
-            }
-            NDArray w = param.getArray();
-            if (!w.getDataType().isFloating()) {
-                throw new IllegalArgumentException("Parameter " + named.name() + " is " + w.getDataType()
-                        + "; the optimiser trains floating-point parameters.");
-            }
-            Embedding table = sparse.table(param);
-            slots.add(new Slot(
-                    named.name(),
-                    param,
-                    decays(named.name(), param),
-                    table != null,
-                    Math.toIntExact(w.size()),
-                    table != null ? table.factors() : 1));
-        }
-    }
-
-    // fastai skips normalisation-layer parameters and modules' `.bias` (Linear biases, or a
-    // parameter field named exactly `bias`); embeddings, even bias embeddings, are decayed.
-    private static boolean decays(String name, Parameter p) {
-        Parameter.Type t = p.getType();
-        return !(t == Parameter.Type.BIAS
-                || t == Parameter.Type.GAMMA
-                || t == Parameter.Type.BETA
-                || name.equals("bias"));
+        slots.addAll(TrainedParameters.slots(model, lazy, sparse));
     }
 
     /** Whether this optimiser updates embeddings lazily (only the rows a batch used). */
