@@ -108,8 +108,7 @@ class OwnNotebookIT {
                                 "%dependency /add-repo fastbook " + files.toUri(),
                                 "%dependency /add dev.fastbook:fastbook-collab:" + VERSION,
                                 "%dependency /resolve",
-                                "import dev.fastbook.collab.data.*;",
-                                "import dev.fastbook.collab.movielens.*;",
+                                "import dev.fastbook.collab.data.*;\nimport dev.fastbook.collab.movielens.*;",
                                 "var ratings = MovieLens.ratings();\nratings.first(3)",
                                 "Crosstab.mostActive(ratings, 5, 5)")));
 
