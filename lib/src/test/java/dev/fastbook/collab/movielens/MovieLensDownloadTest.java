@@ -377,13 +377,20 @@ class MovieLensDownloadTest {
         server.start();
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/ml-100k.zip");
         var sums = sums(sha256(DATA), sha256(ITEM));
-        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> into(download(url, sums)));
-        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> into(download(url, sums)));
-        Path target = cacheRoot.resolve("ml-100k").toAbsolutePath();
-        assertEquals(target, first.get(60, java.util.concurrent.TimeUnit.SECONDS));
-        assertEquals(target, second.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        // two threads of their own: the common pool may have a single worker on a 2-core machine, which would run
+        // the downloads one after the other and leave the first waiting for the second until its read times out
+        var twoAtOnce = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> into(download(url, sums)), twoAtOnce);
+            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> into(download(url, sums)), twoAtOnce);
+            Path target = cacheRoot.resolve("ml-100k").toAbsolutePath();
+            assertEquals(target, first.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(target, second.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            twoAtOnce.shutdownNow();
+        }
         assertEquals(List.of("ml-100k"), leftovers());
-        assertEquals(3, MovieLens.load(target).ratings().rowCount());
+        assertEquals(3, MovieLens.load(cacheRoot.resolve("ml-100k")).ratings().rowCount());
     }
 
     private Path into(MovieLensDownload d) {
